@@ -1,0 +1,108 @@
+/* CPU models: each is a documented feature set expressed as ID register
+ * values.  Everything else (Linux HWCAPs, decode gating) derives from these
+ * fields, so a model advertises exactly what the CPU implements. */
+#include <string.h>
+
+#include "cpu.h"
+#include "model.h"
+
+/* ID_AA64ISAR0_EL1: AES=2 (AES+PMULL), SHA1=1, SHA2=2 (SHA256+SHA512),
+ * CRC32=1, Atomic=2 (LSE), RDM=1, SHA3=1, DP=1, FHM=1, TS=2 (FlagM2). */
+#define ISAR0_BASE (2ull << 4 | 1ull << 8 | 2ull << 12 | 1ull << 16 | 2ull << 20 | 1ull << 28 | \
+                    1ull << 32 | 1ull << 44 | 1ull << 48 | 2ull << 52)
+/* ID_AA64ISAR1_EL1: DPB=1 (DC CVAP), JSCVT=1, FCMA=1, LRCPC=1, FRINTTS=1, SB=1. */
+#define ISAR1_BASE (1ull << 0 | 1ull << 12 | 1ull << 16 | 1ull << 20 | 1ull << 32 | 1ull << 36)
+/* ID_AA64PFR0_EL1: EL0=EL1=AArch64 only, FP and AdvSIMD without FP16,
+ * GIC system registers, CSV2/CSV3 (not affected by Spectre v2 / Meltdown). */
+#define PFR0_BASE (1ull << 0 | 1ull << 4 | 0ull << 16 | 0ull << 20 | 1ull << 24 | 1ull << 56 | 1ull << 60)
+/* ID_AA64MMFR0_EL1: PARange=48 bits, 16-bit ASIDs, 4K/16K/64K granules. */
+#define MMFR0_BASE (5ull << 0 | 2ull << 4 | 1ull << 20 | 0ull << 24 | 0ull << 28)
+
+static const struct cpu_model models[] = {
+    {
+        .name = "default",
+        .doc = "ARMv8.2-A class core chosen for emulation speed: FP/AdvSIMD, crypto (AES, PMULL, SHA1/2/512/3), "
+               "CRC32, LSE atomics, RDM, DotProd, FHM, FlagM/FlagM2, FRINTTS, JSCVT, FCMA, RCpc. No pointer "
+               "authentication (QARMA dominates emulation time), no SVE, no MTE.",
+        .id_aa64isar0 = ISAR0_BASE,
+        .id_aa64isar1 = ISAR1_BASE,
+        .id_aa64pfr0 = PFR0_BASE,
+        .id_aa64mmfr0 = MMFR0_BASE,
+        .midr = 0x00000000ull | 0x4eull << 24 | 0xfull << 16 | 0x001ull << 4, /* implementer 'N' (nestvm) */
+        .ctr = 1ull << 31 | 4ull << 24 | 4ull << 20 | 4ull << 16 | 2ull << 14 | 4ull, /* 64-byte lines, PIPT */
+        .dczid = 4, /* DC ZVA zeroes 64 bytes */
+    },
+    {
+        .name = "max",
+        .doc = "Every feature nestvm implements.",
+        .id_aa64isar0 = ISAR0_BASE,
+        .id_aa64isar1 = ISAR1_BASE,
+        .id_aa64pfr0 = PFR0_BASE,
+        .id_aa64mmfr0 = MMFR0_BASE,
+        .midr = 0x4eull << 24 | 0xfull << 16 | 0x002ull << 4,
+        .ctr = 1ull << 31 | 4ull << 24 | 4ull << 20 | 4ull << 16 | 2ull << 14 | 4ull,
+        .dczid = 4,
+    },
+};
+
+const struct cpu_model *cpu_model_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+        if (!strcmp(models[i].name, name))
+            return &models[i];
+    return NULL;
+}
+
+const struct cpu_model *cpu_model_default(void)
+{
+    return &models[0];
+}
+
+void cpu_model_list(void (*cb)(const struct cpu_model *m, void *opaque), void *opaque)
+{
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+        cb(&models[i], opaque);
+}
+
+static unsigned fld(uint64_t reg, unsigned shift)
+{
+    return (unsigned)(reg >> shift & 0xf);
+}
+
+void cpu_model_hwcaps(const struct cpu_model *m, uint64_t *hwcap, uint64_t *hwcap2)
+{
+    uint64_t h = 0, h2 = 0;
+    uint64_t i0 = m->id_aa64isar0, i1 = m->id_aa64isar1, p0 = m->id_aa64pfr0;
+    if (fld(p0, 16) != 0xf) h |= HWCAP_FP;
+    if (fld(p0, 16) == 1) h |= HWCAP_FPHP;
+    if (fld(p0, 20) != 0xf) h |= HWCAP_ASIMD;
+    if (fld(p0, 20) == 1) h |= HWCAP_ASIMDHP;
+    if (fld(p0, 48) >= 1) h |= HWCAP_DIT;
+    h |= HWCAP_EVTSTRM | HWCAP_CPUID;
+    if (fld(i0, 4) >= 1) h |= HWCAP_AES;
+    if (fld(i0, 4) >= 2) h |= HWCAP_PMULL;
+    if (fld(i0, 8) >= 1) h |= HWCAP_SHA1;
+    if (fld(i0, 12) >= 1) h |= HWCAP_SHA2;
+    if (fld(i0, 12) >= 2) h |= HWCAP_SHA512;
+    if (fld(i0, 16) >= 1) h |= HWCAP_CRC32;
+    if (fld(i0, 20) >= 2) h |= HWCAP_ATOMICS;
+    if (fld(i0, 28) >= 1) h |= HWCAP_ASIMDRDM;
+    if (fld(i0, 32) >= 1) h |= HWCAP_SHA3;
+    if (fld(i0, 44) >= 1) h |= HWCAP_ASIMDDP;
+    if (fld(i0, 48) >= 1) h |= HWCAP_ASIMDFHM;
+    if (fld(i0, 52) >= 1) h |= HWCAP_FLAGM;
+    if (fld(i0, 52) >= 2) h2 |= HWCAP2_FLAGM2;
+    if (fld(i0, 60) >= 1) h2 |= HWCAP2_RNG;
+    if (fld(i1, 0) >= 1) h |= HWCAP_DCPOP;
+    if (fld(i1, 0) >= 2) h2 |= HWCAP2_DCPODP;
+    if (fld(i1, 12) >= 1) h |= HWCAP_JSCVT;
+    if (fld(i1, 16) >= 1) h |= HWCAP_FCMA;
+    if (fld(i1, 20) >= 1) h |= HWCAP_LRCPC;
+    if (fld(i1, 20) >= 2) h |= HWCAP_ILRCPC;
+    if (fld(i1, 32) >= 1) h2 |= HWCAP2_FRINT;
+    if (fld(i1, 36) >= 1) h |= HWCAP_SB;
+    if (fld(i1, 4) || fld(i1, 8)) h |= HWCAP_PACA;
+    if (fld(i1, 24) || fld(i1, 28)) h |= HWCAP_PACG;
+    *hwcap = h;
+    *hwcap2 = h2;
+}
