@@ -1,0 +1,2 @@
+/* crypto instruction class. */
+#include "uop.h"

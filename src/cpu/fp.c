@@ -1,0 +1,2 @@
+/* fp instruction class. */
+#include "uop.h"

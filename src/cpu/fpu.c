@@ -1,0 +1,2 @@
+/* IEEE 754 arithmetic with Arm semantics. */
+#include "fpu.h"

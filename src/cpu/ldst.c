@@ -1,0 +1,2 @@
+/* ldst instruction class. */
+#include "uop.h"

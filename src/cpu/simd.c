@@ -1,0 +1,2 @@
+/* simd instruction class. */
+#include "uop.h"
