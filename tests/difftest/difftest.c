@@ -36,7 +36,10 @@
 #define DATA_END (DATA_BASE + DATA_SIZE)
 #define MAX_BLOCK 256
 #define INSN_NOP 0xd503201fu
-#define INSN_SVC0 0xd4000001u
+/* Every engine sees the same code page: the block, then BRK #0 (our CPU
+ * leaves cpu_run() there, Unicorn stops at its address, the qemu helper
+ * catches its SIGTRAP), so literal loads that read it agree too. */
+#define INSN_END 0xd4200000u
 #define INSN_CLREX 0xd5033f5fu
 
 /* Registers the memory classes reserve: bases point into the data region,
@@ -632,8 +635,8 @@ static void layout_code(uint8_t *page, const struct block *b, int n)
 {
     memset(page, 0, CODE_SIZE);
     memcpy(page, b->insn, (size_t)n * 4);
-    uint32_t svc = INSN_SVC0;
-    memcpy(page + (size_t)n * 4, &svc, 4);
+    uint32_t end = INSN_END;
+    memcpy(page + (size_t)n * 4, &end, 4);
 }
 
 static struct result run_ours(const struct state *in, const uint8_t *data_in, const struct block *b, int n,
@@ -663,7 +666,7 @@ static struct result run_ours(const struct state *in, const uint8_t *data_in, co
     for (int i = 0; i < 32; i++)
         out->v[i][0] = c->v[i].d[0], out->v[i][1] = c->v[i].d[1];
     memcpy(data_out, our_data, DATA_SIZE);
-    if (why == CPU_EXIT_SVC && c->pc == CODE_BASE + 4ull * (uint64_t)(n + 1))
+    if (why == CPU_EXIT_BRK && c->pc == CODE_BASE + 4ull * (uint64_t)n)
         return r;
     r.at = (int)((c->pc - CODE_BASE) / 4);
     r.info = why;
@@ -782,8 +785,6 @@ static struct result run_qemu(const struct state *in, const uint8_t *data_in, co
     struct result r = { RS_OTHER, -1, 0 };
     static uint8_t page[CODE_SIZE];
     layout_code(page, b, n);
-    uint32_t brk = 0xd4200000u;   /* BRK #0 ends the block */
-    memcpy(page + (size_t)n * 4, &brk, 4);
     int pin[2], pout[2];
     if (pipe(pin) || pipe(pout))
         return r;
@@ -920,7 +921,7 @@ struct cstat {
 };
 
 static struct {
-    bool verbose, list_undef, allow_undef;
+    bool verbose, list_undef, allow_undef, ref_vs_qemu, dump;
     int max_report;
     int reported;
 } opt = { .max_report = 5 };
@@ -989,6 +990,43 @@ static void localize(const struct state *st, const uint8_t *data, const struct b
         printf("  (no prefix diverges: the full block differs only in combination)\n");
 }
 
+/* --ref-vs-qemu: screen Unicorn itself against qemu-aarch64 (to find
+ * reference bugs before our CPU implements a class).  The divergent
+ * instruction is found by re-running prefixes on both references. */
+static int ref_vs_qemu(const struct state *st, const uint8_t *data, const struct block *b, const struct state *sr,
+                       const uint8_t *d_r, const char *cname, uint64_t seed, uint64_t blkno, struct cstat *cs_)
+{
+    static struct state sq, s1, s2, prev;
+    static uint8_t d_q[DATA_SIZE], d1[DATA_SIZE], d2[DATA_SIZE];
+    struct result rq = run_qemu(st, data, b, b->n, &sq, d_q);
+    if (!rq.status && !compare(&sq, d_q, sr, d_r, NULL))
+        return 0;
+    cs_->mismatches++;
+    prev = *st;
+    for (int i = 1; i <= b->n; i++) {
+        struct result r1 = run_ref(st, data, b, i, &s1, d1), r2 = run_qemu(st, data, b, i, &s2, d2);
+        if (!r1.status && !r2.status && !compare(&s1, d1, &s2, d2, NULL)) {
+            prev = s1;
+            continue;
+        }
+        int k = i - 1, fi = b->form[k];
+        if (fi >= 0)
+            fstats[fi].mismatch++;
+        if (opt.reported++ < opt.max_report || opt.verbose) {
+            char d[160];
+            printf("UNICORN vs QEMU class %s seed %" PRIu64 " block %" PRIu64 " insn %d: %08x %s  %s\n", cname, seed,
+                   blkno, k, b->insn[k], form_name(fi), disasm(b->insn[k], CODE_BASE + 4ull * (uint64_t)k, d, sizeof d));
+            print_inputs(stdout, &prev, b->insn[k], fi);
+            if (r1.status || r2.status)
+                printf("    unicorn status %d  qemu status %d (%" PRIu64 ")\n", r1.status, r2.status, r2.info);
+            else
+                compare(&s2, d2, &s1, d1, stdout);   /* "ours" = qemu here */
+        }
+        return 1;
+    }
+    return 1;
+}
+
 /* Test one block; returns number of mismatches found (state + UNDEF). */
 static int test_block(int cls, uint64_t seed, uint64_t blkno, int k, struct cstat *cs_)
 {
@@ -1000,6 +1038,11 @@ static int test_block(int cls, uint64_t seed, uint64_t blkno, int k, struct csta
     init_state(&g, &st, data);
     gen_block(&g, k);
     int bad = 0;
+    if (opt.dump) {
+        printf("class %s seed %" PRIu64 " block %" PRIu64 ":\n", class_names[cls], seed, blkno);
+        print_block(stdout, &b, -1);
+        return 0;
+    }
     for (int i = 0; i < b.n; i++)
         if (b.form[i] >= 0)
             fstats[b.form[i]].gen++;
@@ -1028,6 +1071,10 @@ static int test_block(int cls, uint64_t seed, uint64_t blkno, int k, struct csta
             }
             b.insn[at] = INSN_NOP, b.form[at] = -1;
             continue;
+        }
+        if (opt.ref_vs_qemu) {
+            bad += ref_vs_qemu(&st, data, &b, &sr, d_r, cname, seed, blkno, cs_);
+            break;
         }
         struct result ro = run_ours(&st, data, &b, b.n, &so, d_o);
         if (ro.status) {
@@ -1134,7 +1181,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: difftest --class CLASS|all --count N [--seed S] [--block-len K] [--block B]\n"
             "                [--verbose] [--list-undef] [--max-report N] [--allow-undef] [--list-forms]\n"
-            "                [--qemu-runner PATH | --no-qemu]\n"
+            "                [--qemu-runner PATH | --no-qemu] [--ref-vs-qemu] [--dump]\n"
             "classes:");
     for (int i = 0; i < NUM_CLASSES; i++)
         fprintf(stderr, " %s", class_names[i]);
@@ -1165,6 +1212,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--list-forms")) list_forms = true;
         else if (!strcmp(a, "--qemu-runner") && v) qemu_arg = v, i++;
         else if (!strcmp(a, "--no-qemu")) no_qemu = true;
+        else if (!strcmp(a, "--ref-vs-qemu")) opt.ref_vs_qemu = true;
+        else if (!strcmp(a, "--dump")) opt.dump = true;
         else usage();
     }
     if (k < 1 || k > MAX_BLOCK - 16)
@@ -1197,6 +1246,10 @@ int main(int argc, char **argv)
     fstats = calloc((size_t)num_forms, sizeof *fstats);
     if (!no_qemu)
         qemu_runner = find_qemu_runner(qemu_arg);
+    if (opt.ref_vs_qemu && !qemu_runner) {
+        fprintf(stderr, "difftest: --ref-vs-qemu needs qemu-aarch64 and difftest-qemu-runner\n");
+        return 2;
+    }
 
     struct cpu_env env = { .tlb_fill = env_fill, .opaque = NULL };
     ours = cpu_new(NULL, &env, true);
@@ -1219,9 +1272,10 @@ int main(int argc, char **argv)
         cur_class = c;
         cur_seed = seed;
         uint64_t nblocks = (count + (uint64_t)k - 1) / (uint64_t)k;
-        for (uint64_t bn = 0; bn < nblocks; bn++) {
-            if (only_block >= 0 && bn != (uint64_t)only_block)
-                continue;
+        uint64_t first = 0;
+        if (only_block >= 0)
+            first = (uint64_t)only_block, nblocks = first + 1;
+        for (uint64_t bn = first; bn < nblocks; bn++) {
             cur_block = bn;
             test_block(c, seed, bn, k, &cs_);
         }
