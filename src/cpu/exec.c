@@ -499,10 +499,13 @@ const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot)
     if (unlikely(c->exit_request))
         return NULL;
     struct block *cur = (struct block *)c->blk;
-    struct block *n = cur->chain[slot];
-    if (likely(n != NULL && n->pc == pc)) {
-        c->blk = n;
-        return n->uops;
+    struct block *n;
+    if (slot >= 0) {
+        n = cur->chain[slot];
+        if (likely(n != NULL && n->pc == pc)) {
+            c->blk = n;
+            return n->uops;
+        }
     }
     n = lookup(c, pc, cur->ctx);
     if (!n || n->exec != interp_exec)
