@@ -12,8 +12,35 @@
 static inline uint64_t ror64(uint64_t v, unsigned s) { return (v >> (s & 63)) | (v << ((64 - s) & 63)); }
 static inline uint32_t ror32(uint32_t v, unsigned s) { return (v >> (s & 31)) | (v << ((32 - s) & 31)); }
 
-static inline uint32_t nzcv_logic64(uint64_t r) { return (uint32_t)(r >> 63) << 31 | (uint32_t)(r == 0) << 30; }
-static inline uint32_t nzcv_logic32(uint32_t r) { return (r >> 31) << 31 | (uint32_t)(r == 0) << 30; }
+
+/* Flags of a + b and a - b (carry-in 0 / 1), cheaper than the generic
+ * nzcv_add64/32 with a carry-in operand.  C for subtraction is NOT borrow. */
+static inline uint32_t nzcv_nz64(uint64_t r) { return (uint32_t)(r >> 63) << 31 | (uint32_t)(r == 0) << 30; }
+static inline uint32_t nzcv_nz32(uint32_t r) { return (r >> 31) << 31 | (uint32_t)(r == 0) << 30; }
+static inline uint32_t flags_add64(uint64_t a, uint64_t b, uint64_t *res)
+{
+    uint64_t r = a + b;
+    *res = r;
+    return nzcv_nz64(r) | (uint32_t)(r < a) << 29 | (uint32_t)((~(a ^ b) & (a ^ r)) >> 63) << 28;
+}
+static inline uint32_t flags_sub64(uint64_t a, uint64_t b, uint64_t *res)
+{
+    uint64_t r = a - b;
+    *res = r;
+    return nzcv_nz64(r) | (uint32_t)(a >= b) << 29 | (uint32_t)(((a ^ b) & (a ^ r)) >> 63) << 28;
+}
+static inline uint32_t flags_add32(uint32_t a, uint32_t b, uint32_t *res)
+{
+    uint32_t r = a + b;
+    *res = r;
+    return nzcv_nz32(r) | (uint32_t)(r < a) << 29 | ((~(a ^ b) & (a ^ r)) >> 31) << 28;
+}
+static inline uint32_t flags_sub32(uint32_t a, uint32_t b, uint32_t *res)
+{
+    uint32_t r = a - b;
+    *res = r;
+    return nzcv_nz32(r) | (uint32_t)(a >= b) << 29 | (((a ^ b) & (a ^ r)) >> 31) << 28;
+}
 
 static inline uint64_t ones(unsigned n) { return n >= 64 ? ~0ull : (1ull << n) - 1; }
 
@@ -87,7 +114,15 @@ static const struct uop *op_add32_imm(struct cpu *c, const struct uop *u)
 static const struct uop *op_adds64_imm(struct cpu *c, const struct uop *u)
 {
     uint64_t r;
-    c->nzcv = nzcv_add64(c->x[u->b], u->imm, u->e, &r);
+    c->nzcv = flags_add64(c->x[u->b], u->imm, &r);
+    c->x[u->a] = r;
+    return u + 1;
+}
+
+static const struct uop *op_subs64_imm(struct cpu *c, const struct uop *u)
+{
+    uint64_t r;
+    c->nzcv = flags_sub64(c->x[u->b], u->imm, &r);
     c->x[u->a] = r;
     return u + 1;
 }
@@ -95,13 +130,20 @@ static const struct uop *op_adds64_imm(struct cpu *c, const struct uop *u)
 static const struct uop *op_adds32_imm(struct cpu *c, const struct uop *u)
 {
     uint32_t r;
-    c->nzcv = nzcv_add32((uint32_t)c->x[u->b], (uint32_t)u->imm, u->e, &r);
+    c->nzcv = flags_add32((uint32_t)c->x[u->b], (uint32_t)u->imm, &r);
     c->x[u->a] = r;
     return u + 1;
 }
 
-/* SUB is ADD of the complement with carry-in 1, which also gives the Arm
- * carry (NOT borrow) for SUBS. */
+static const struct uop *op_subs32_imm(struct cpu *c, const struct uop *u)
+{
+    uint32_t r;
+    c->nzcv = flags_sub32((uint32_t)c->x[u->b], (uint32_t)u->imm, &r);
+    c->x[u->a] = r;
+    return u + 1;
+}
+
+/* SUB without flags is ADD of the negated immediate. */
 static bool add_sub_imm(struct xlat *x, unsigned sf, unsigned s, unsigned sh, uint64_t imm, unsigned rn, unsigned rd, bool sub)
 {
     imm <<= sh * 12;
@@ -113,10 +155,10 @@ static bool add_sub_imm(struct xlat *x, unsigned sf, unsigned s, unsigned sh, ui
         u->a = wsp(rd);
         u->imm = sub ? (uint64_t)-imm : imm;
     } else {
-        u = emit(x, sf ? op_adds64_imm : op_adds32_imm);
+        static const uop_fn fns[2][2] = { { op_adds32_imm, op_subs32_imm }, { op_adds64_imm, op_subs64_imm } };
+        u = emit(x, fns[sf][sub]);
         u->a = wx(rd);
-        u->imm = sub ? ~imm : imm;
-        u->e = sub;
+        u->imm = imm;
     }
     u->b = rsp(rn);
     return true;
@@ -182,8 +224,8 @@ DEF_LOGI(orr64_imm, c->x[u->b] | u->imm, (void)0)
 DEF_LOGI(orr32_imm, (uint32_t)c->x[u->b] | u->imm, (void)0)
 DEF_LOGI(eor64_imm, c->x[u->b] ^ u->imm, (void)0)
 DEF_LOGI(eor32_imm, (uint32_t)c->x[u->b] ^ u->imm, (void)0)
-DEF_LOGI(ands64_imm, c->x[u->b] & u->imm, c->nzcv = nzcv_logic64(r))
-DEF_LOGI(ands32_imm, c->x[u->b] & u->imm, c->nzcv = nzcv_logic32((uint32_t)r))
+DEF_LOGI(ands64_imm, c->x[u->b] & u->imm, c->nzcv = nzcv_nz64(r))
+DEF_LOGI(ands32_imm, c->x[u->b] & u->imm, c->nzcv = nzcv_nz32((uint32_t)r))
 
 bool trans_LOG_imm(struct xlat *x, const arg_LOG_imm *a)
 {
@@ -414,7 +456,7 @@ bool trans_EXTR(struct xlat *x, const arg_EXTR *a)
     static const struct uop *op_eor64_##sh(struct cpu *c, const struct uop *u)                            \
     { c->x[u->a] = c->x[u->b] ^ (SH64(c->x[u->c], u->e) ^ u->imm); return u + 1; }                        \
     static const struct uop *op_ands64_##sh(struct cpu *c, const struct uop *u)                           \
-    { uint64_t r = c->x[u->b] & (SH64(c->x[u->c], u->e) ^ u->imm); c->nzcv = nzcv_logic64(r);              \
+    { uint64_t r = c->x[u->b] & (SH64(c->x[u->c], u->e) ^ u->imm); c->nzcv = nzcv_nz64(r);              \
       c->x[u->a] = r; return u + 1; }                                                                     \
     static const struct uop *op_and32_##sh(struct cpu *c, const struct uop *u)                            \
     { c->x[u->a] = (uint32_t)c->x[u->b] & (SH32(c->x[u->c], u->e) ^ (uint32_t)u->imm); return u + 1; }    \
@@ -424,7 +466,7 @@ bool trans_EXTR(struct xlat *x, const arg_EXTR *a)
     { c->x[u->a] = (uint32_t)c->x[u->b] ^ (SH32(c->x[u->c], u->e) ^ (uint32_t)u->imm); return u + 1; }    \
     static const struct uop *op_ands32_##sh(struct cpu *c, const struct uop *u)                           \
     { uint32_t r = (uint32_t)c->x[u->b] & (SH32(c->x[u->c], u->e) ^ (uint32_t)u->imm);                    \
-      c->nzcv = nzcv_logic32(r); c->x[u->a] = r; return u + 1; }
+      c->nzcv = nzcv_nz32(r); c->x[u->a] = r; return u + 1; }
 DEF_LOGR(lsl, SH_LSL64, SH_LSL32)
 DEF_LOGR(lsr, SH_LSR64, SH_LSR32)
 DEF_LOGR(asr, SH_ASR64, SH_ASR32)
@@ -494,20 +536,20 @@ bool trans_LOG_reg(struct xlat *x, const arg_LOG_reg *a)
     static const struct uop *op_sub64_##sh(struct cpu *c, const struct uop *u)                             \
     { c->x[u->a] = c->x[u->b] - SH64(c->x[u->c], u->e); return u + 1; }                                    \
     static const struct uop *op_adds64_##sh(struct cpu *c, const struct uop *u)                            \
-    { uint64_t r; c->nzcv = nzcv_add64(c->x[u->b], SH64(c->x[u->c], u->e), 0, &r); c->x[u->a] = r;         \
+    { uint64_t r; c->nzcv = flags_add64(c->x[u->b], SH64(c->x[u->c], u->e), &r); c->x[u->a] = r;         \
       return u + 1; }                                                                                      \
     static const struct uop *op_subs64_##sh(struct cpu *c, const struct uop *u)                            \
-    { uint64_t r; c->nzcv = nzcv_add64(c->x[u->b], ~SH64(c->x[u->c], u->e), 1, &r); c->x[u->a] = r;        \
+    { uint64_t r; c->nzcv = flags_sub64(c->x[u->b], SH64(c->x[u->c], u->e), &r); c->x[u->a] = r;        \
       return u + 1; }                                                                                      \
     static const struct uop *op_add32_##sh(struct cpu *c, const struct uop *u)                             \
     { c->x[u->a] = (uint32_t)(c->x[u->b] + SH32(c->x[u->c], u->e)); return u + 1; }                        \
     static const struct uop *op_sub32_##sh(struct cpu *c, const struct uop *u)                             \
     { c->x[u->a] = (uint32_t)(c->x[u->b] - SH32(c->x[u->c], u->e)); return u + 1; }                        \
     static const struct uop *op_adds32_##sh(struct cpu *c, const struct uop *u)                            \
-    { uint32_t r; c->nzcv = nzcv_add32((uint32_t)c->x[u->b], SH32(c->x[u->c], u->e), 0, &r);              \
+    { uint32_t r; c->nzcv = flags_add32((uint32_t)c->x[u->b], SH32(c->x[u->c], u->e), &r);              \
       c->x[u->a] = r; return u + 1; }                                                                      \
     static const struct uop *op_subs32_##sh(struct cpu *c, const struct uop *u)                            \
-    { uint32_t r; c->nzcv = nzcv_add32((uint32_t)c->x[u->b], ~SH32(c->x[u->c], u->e), 1, &r);             \
+    { uint32_t r; c->nzcv = flags_sub32((uint32_t)c->x[u->b], SH32(c->x[u->c], u->e), &r);             \
       c->x[u->a] = r; return u + 1; }
 DEF_ADDSUBR(lsl, SH_LSL64, SH_LSL32)
 DEF_ADDSUBR(lsr, SH_LSR64, SH_LSR32)
@@ -566,20 +608,20 @@ bool trans_ADDSUB_reg(struct xlat *x, const arg_ADDSUB_reg *a)
     static const struct uop *op_sub64_##ext(struct cpu *c, const struct uop *u)                            \
     { c->x[u->a] = c->x[u->b] - (EX(c->x[u->c]) << u->e); return u + 1; }                                  \
     static const struct uop *op_adds64_##ext(struct cpu *c, const struct uop *u)                           \
-    { uint64_t r; c->nzcv = nzcv_add64(c->x[u->b], EX(c->x[u->c]) << u->e, 0, &r); c->x[u->a] = r;        \
+    { uint64_t r; c->nzcv = flags_add64(c->x[u->b], EX(c->x[u->c]) << u->e, &r); c->x[u->a] = r;        \
       return u + 1; }                                                                                      \
     static const struct uop *op_subs64_##ext(struct cpu *c, const struct uop *u)                           \
-    { uint64_t r; c->nzcv = nzcv_add64(c->x[u->b], ~(EX(c->x[u->c]) << u->e), 1, &r); c->x[u->a] = r;     \
+    { uint64_t r; c->nzcv = flags_sub64(c->x[u->b], EX(c->x[u->c]) << u->e, &r); c->x[u->a] = r;     \
       return u + 1; }                                                                                      \
     static const struct uop *op_add32_##ext(struct cpu *c, const struct uop *u)                            \
     { c->x[u->a] = (uint32_t)(c->x[u->b] + (EX(c->x[u->c]) << u->e)); return u + 1; }                      \
     static const struct uop *op_sub32_##ext(struct cpu *c, const struct uop *u)                            \
     { c->x[u->a] = (uint32_t)(c->x[u->b] - (EX(c->x[u->c]) << u->e)); return u + 1; }                      \
     static const struct uop *op_adds32_##ext(struct cpu *c, const struct uop *u)                           \
-    { uint32_t r; c->nzcv = nzcv_add32((uint32_t)c->x[u->b], (uint32_t)(EX(c->x[u->c]) << u->e), 0, &r);  \
+    { uint32_t r; c->nzcv = flags_add32((uint32_t)c->x[u->b], (uint32_t)(EX(c->x[u->c]) << u->e), &r);  \
       c->x[u->a] = r; return u + 1; }                                                                      \
     static const struct uop *op_subs32_##ext(struct cpu *c, const struct uop *u)                           \
-    { uint32_t r; c->nzcv = nzcv_add32((uint32_t)c->x[u->b], ~(uint32_t)(EX(c->x[u->c]) << u->e), 1, &r); \
+    { uint32_t r; c->nzcv = flags_sub32((uint32_t)c->x[u->b], (uint32_t)(EX(c->x[u->c]) << u->e), &r); \
       c->x[u->a] = r; return u + 1; }
 DEF_ADDSUBX(uxtb, EX_UXTB)
 DEF_ADDSUBX(uxth, EX_UXTH)
@@ -716,8 +758,8 @@ bool trans_SETF(struct xlat *x, const arg_SETF *a)
     {                                                                                         \
         if (cond_holds(c->nzcv, u->e)) {                                                      \
             uint##W##_t r;                                                                    \
-            c->nzcv = ADD ? nzcv_add##W((uint##W##_t)c->x[u->b], (uint##W##_t)(OPND), 0, &r)   \
-                          : nzcv_add##W((uint##W##_t)c->x[u->b], ~(uint##W##_t)(OPND), 1, &r); \
+            c->nzcv = ADD ? flags_add##W((uint##W##_t)c->x[u->b], (uint##W##_t)(OPND), &r)      \
+                          : flags_sub##W((uint##W##_t)c->x[u->b], (uint##W##_t)(OPND), &r);     \
         } else {                                                                              \
             c->nzcv = (uint32_t)u->imm;                                                       \
         }                                                                                     \
