@@ -602,6 +602,30 @@ static void test_reserved(void)
     }
 }
 
+/* CRC32 and FlagM are decoded only when the model advertises them
+ * (ID_AA64ISAR0_EL1.CRC32 / .TS). */
+static void test_feature_gating(void)
+{
+    struct cpu_model m = *cpu_model_default();
+    m.id_aa64isar0 &= ~(0xfull << 16 | 0xfull << 52);
+    struct cpu_env env = { .tlb_fill = harness_fill, .opaque = &h };
+    struct cpu *saved = h.cpu;
+    h.cpu = cpu_new(&m, &env, true);
+    for (unsigned op = 0x10; op < 0x18; op++) {
+        struct state s;
+        random_state(&s);
+        CHECK(!our_exec(HARNESS_BASE, enc_dp2((op & 3) == 3, 0, 3, op, 2, 1), &s));
+    }
+    struct state s;
+    random_state(&s);
+    CHECK(!our_exec(HARNESS_BASE, enc_rmif(3, 1, 5), &s));  /* rmif x1, #3, #5 */
+    CHECK(!our_exec(HARNESS_BASE, enc_setf(0, 3), &s));     /* setf8 w3 */
+    CHECK(!our_exec(HARNESS_BASE, enc_setf(1, 3), &s));     /* setf16 w3 */
+    CHECK(our_exec(HARNESS_BASE, enc_dp2(1, 0, 3, 2, 2, 1), &s));  /* udiv x1, x2, x3: still there */
+    cpu_free(h.cpu);
+    h.cpu = saved;
+}
+
 /* ---- sweep over the whole encoding space --------------------------------- */
 
 /* Random words with the data-processing class bits fixed; anything goes
@@ -682,6 +706,7 @@ int main(void)
     test_dp1(1500);
     test_dp3(2400);
     test_reserved();
+    test_feature_gating();
     test_sweep(100000);
     printf("compared %llu executions, %llu agreed UNDEFINED, %llu UNDEFINED only here (foreign features)\n",
            (unsigned long long)n_compared, (unsigned long long)n_undef, (unsigned long long)n_undef_ref_only);
