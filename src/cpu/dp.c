@@ -596,13 +596,12 @@ bool trans_ADDSUB_reg(struct xlat *x, const arg_ADDSUB_reg *a)
 #define EX_UXTB(v) ((uint64_t)(uint8_t)(v))
 #define EX_UXTH(v) ((uint64_t)(uint16_t)(v))
 #define EX_UXTW(v) ((uint64_t)(uint32_t)(v))
-#define EX_UXTX(v) ((uint64_t)(v))
 #define EX_SXTB(v) ((uint64_t)(int64_t)(int8_t)(v))
 #define EX_SXTH(v) ((uint64_t)(int64_t)(int16_t)(v))
 #define EX_SXTW(v) ((uint64_t)(int64_t)(int32_t)(v))
 
 /* Rn may be SP; the extended Rm is shifted left by e (0..4). */
-#define DEF_ADDSUBX(ext, EX)                                                                               \
+#define DEF_ADDSUBX64(ext, EX)                                                                             \
     static const struct uop *op_add64_##ext(struct cpu *c, const struct uop *u)                            \
     { c->x[u->a] = c->x[u->b] + (EX(c->x[u->c]) << u->e); return u + 1; }                                  \
     static const struct uop *op_sub64_##ext(struct cpu *c, const struct uop *u)                            \
@@ -612,7 +611,8 @@ bool trans_ADDSUB_reg(struct xlat *x, const arg_ADDSUB_reg *a)
       return u + 1; }                                                                                      \
     static const struct uop *op_subs64_##ext(struct cpu *c, const struct uop *u)                           \
     { uint64_t r; c->nzcv = flags_sub64(c->x[u->b], EX(c->x[u->c]) << u->e, &r); c->x[u->a] = r;     \
-      return u + 1; }                                                                                      \
+      return u + 1; }
+#define DEF_ADDSUBX32(ext, EX)                                                                             \
     static const struct uop *op_add32_##ext(struct cpu *c, const struct uop *u)                            \
     { c->x[u->a] = (uint32_t)(c->x[u->b] + (EX(c->x[u->c]) << u->e)); return u + 1; }                      \
     static const struct uop *op_sub32_##ext(struct cpu *c, const struct uop *u)                            \
@@ -623,12 +623,16 @@ bool trans_ADDSUB_reg(struct xlat *x, const arg_ADDSUB_reg *a)
     static const struct uop *op_subs32_##ext(struct cpu *c, const struct uop *u)                           \
     { uint32_t r; c->nzcv = flags_sub32((uint32_t)c->x[u->b], (uint32_t)(EX(c->x[u->c]) << u->e), &r); \
       c->x[u->a] = r; return u + 1; }
-DEF_ADDSUBX(uxtb, EX_UXTB)
-DEF_ADDSUBX(uxth, EX_UXTH)
-DEF_ADDSUBX(uxtw, EX_UXTW)
-DEF_ADDSUBX(sxtb, EX_SXTB)
-DEF_ADDSUBX(sxth, EX_SXTH)
-DEF_ADDSUBX(sxtw, EX_SXTW)
+DEF_ADDSUBX64(uxtb, EX_UXTB)
+DEF_ADDSUBX64(uxth, EX_UXTH)
+DEF_ADDSUBX64(uxtw, EX_UXTW)
+DEF_ADDSUBX64(sxtb, EX_SXTB)
+DEF_ADDSUBX64(sxth, EX_SXTH)
+DEF_ADDSUBX64(sxtw, EX_SXTW)
+DEF_ADDSUBX32(uxtb, EX_UXTB)
+DEF_ADDSUBX32(uxth, EX_UXTH)
+DEF_ADDSUBX32(sxtb, EX_SXTB)
+DEF_ADDSUBX32(sxth, EX_SXTH)
 
 /* UXTX/SXTX (and UXTW/SXTW at 32 bits) are a plain shift of Rm: the shifted
  * register handlers serve them. [sf][op:s][option] */
@@ -641,12 +645,6 @@ static const uop_fn addsubx_fns[2][4][8] = {
       { op_adds64_uxtb, op_adds64_uxth, op_adds64_uxtw, op_adds64_lsl, op_adds64_sxtb, op_adds64_sxth, op_adds64_sxtw, op_adds64_lsl },
       { op_sub64_uxtb, op_sub64_uxth, op_sub64_uxtw, op_sub64_lsl, op_sub64_sxtb, op_sub64_sxth, op_sub64_sxtw, op_sub64_lsl },
       { op_subs64_uxtb, op_subs64_uxth, op_subs64_uxtw, op_subs64_lsl, op_subs64_sxtb, op_subs64_sxth, op_subs64_sxtw, op_subs64_lsl } },
-};
-
-/* Unused otherwise: the 32-bit UXTW/SXTW variants equal the LSL ones. */
-static const uop_fn addsubx_unused[] __attribute__((unused)) = {
-    op_add32_uxtw, op_adds32_uxtw, op_sub32_uxtw, op_subs32_uxtw,
-    op_add32_sxtw, op_adds32_sxtw, op_sub32_sxtw, op_subs32_sxtw,
 };
 
 bool trans_ADDSUB_ext(struct xlat *x, const arg_ADDSUB_ext *a)
