@@ -7,15 +7,17 @@
  * register overlap is fine.  All results are full 128-bit writes (SHA1H's
  * 32-bit result zero-extends).
  *
- * On x86 hosts with AES-NI / PCLMULQDQ, the AES and PMULL handlers can use
- * them; the choice is made once per translation (runtime CPU detection), and
- * the portable C handlers are always available and tested.  SM3/SM4 are not
+ * On x86 hosts with AES-NI / PCLMULQDQ / SHA-NI, the AES, PMULL, SHA1C/P/M
+ * and SHA256 handlers use them; the choice is made at translation time
+ * (runtime CPU detection), and the portable C handlers are always available
+ * and tested.  SM3/SM4 are not
  * implemented (not advertised): their encodings are absent from crypto.decode
  * and so UNDEFINED. */
 #include "uop.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define CRYPTO_X86 1
+#include <cpuid.h>
 #include <immintrin.h>
 #else
 #define CRYPTO_X86 0
@@ -36,53 +38,75 @@ static bool has_feature(const struct xlat *x, unsigned shift, unsigned min)
 
 /* ---- host acceleration selection ----------------------------------------- */
 
-/* -1: not decided yet; 0/1: portable C / host instructions. */
-static int host_aes = -1, host_pclmul = -1;
+/* Host paths in use: -1 not decided yet, else HOST_* bits.
+ * Read at translation time (possibly by several vCPU threads: relaxed
+ * atomics; detection is idempotent). */
+enum { HOST_AES = 1, HOST_PCLMUL = 2, HOST_SHA = 4 };
+static int host_paths = -1;
 static bool host_accel_allowed = true;
 
 /* For tests and debugging: enable (when the host supports it) or disable the
- * host AES-NI/PCLMULQDQ paths for code translated from now on. */
+ * host AES-NI/PCLMULQDQ/SHA-NI paths for code translated from now on (already
+ * translated blocks keep their handlers). */
 void crypto_set_host_accel(bool on);
 void crypto_set_host_accel(bool on)
 {
-    host_accel_allowed = on;
-    host_aes = host_pclmul = -1;
+    __atomic_store_n(&host_accel_allowed, on, __ATOMIC_RELAXED);
+    __atomic_store_n(&host_paths, -1, __ATOMIC_RELAXED);
 }
 
-/* Whether the host paths would be used (for tests: which path ran). */
-bool crypto_host_accel_active(void);
-
-static void host_detect(void)
+static int host_detect(void)
 {
+    int p = 0;
 #if CRYPTO_X86
     __builtin_cpu_init();
-    host_aes = host_accel_allowed && __builtin_cpu_supports("aes") && __builtin_cpu_supports("sse2");
-    host_pclmul = host_accel_allowed && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse2");
-#else
-    host_aes = host_pclmul = 0;
+    if (__atomic_load_n(&host_accel_allowed, __ATOMIC_RELAXED) && __builtin_cpu_supports("sse2")) {
+        if (__builtin_cpu_supports("aes"))
+            p |= HOST_AES;
+        if (__builtin_cpu_supports("pclmul"))
+            p |= HOST_PCLMUL;
+        /* SHA-NI: CPUID.(EAX=7,ECX=0):EBX bit 29 (not every compiler knows
+         * a __builtin_cpu_supports name for it).  The SHA paths also use SSSE3. */
+        unsigned a, b, cx, d;
+        if (__builtin_cpu_supports("ssse3") && __get_cpuid_count(7, 0, &a, &b, &cx, &d) && (b >> 29 & 1))
+            p |= HOST_SHA;
+    }
 #endif
+    __atomic_store_n(&host_paths, p, __ATOMIC_RELAXED);
+    return p;
 }
 
+static int host_paths_get(void)
+{
+    int p = __atomic_load_n(&host_paths, __ATOMIC_RELAXED);
+    return p < 0 ? host_detect() : p;
+}
+
+/* Whether any host path is in use (for tests: which path ran). */
+bool crypto_host_accel_active(void);
 bool crypto_host_accel_active(void)
 {
-    if (host_aes < 0)
-        host_detect();
-    return host_aes || host_pclmul;
+    return host_paths_get() != 0;
 }
 
-static bool use_host_aes(void)
+static bool use_host_aes(void) { return host_paths_get() & HOST_AES; }
+static bool use_host_pclmul(void) { return host_paths_get() & HOST_PCLMUL; }
+static bool use_host_sha(void) { return host_paths_get() & HOST_SHA; }
+
+/* Pick the host handler when there is one and the host has the feature. */
+static uop_fn pick(uop_fn portable, uop_fn host, bool (*use)(void))
 {
-    if (host_aes < 0)
-        host_detect();
-    return host_aes;
+    return host && use() ? host : portable;
 }
 
-static bool use_host_pclmul(void)
-{
-    if (host_pclmul < 0)
-        host_detect();
-    return host_pclmul;
-}
+#if CRYPTO_X86
+#define HOST(fn) fn
+/* V registers as SSE values (unaligned accesses: no assumption on layout). */
+#define XMM_LD(r) _mm_loadu_si128((const __m128i *)(const void *)&c->v[r])
+#define XMM_ST(r, val) _mm_storeu_si128((__m128i *)(void *)&c->v[r], (val))
+#else
+#define HOST(fn) NULL
+#endif
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -214,9 +238,6 @@ static const struct uop *op_aesimc(struct cpu *c, const struct uop *u)
  * AESDECLAST(s, 0) = InvSubBytes(InvShiftRows(s)), AESIMC = InvMixColumns, and
  * MixColumns(s) = AESENC(AESDECLAST(s, 0), 0) since SubBytes and ShiftRows
  * commute. */
-#define XMM_LD(r) _mm_loadu_si128((const __m128i *)(const void *)&c->v[r])
-#define XMM_ST(r, val) _mm_storeu_si128((__m128i *)(void *)&c->v[r], (val))
-
 __attribute__((target("sse2,aes")))
 static const struct uop *op_aese_ni(struct cpu *c, const struct uop *u)
 {
@@ -253,15 +274,9 @@ static bool trans_aes(struct xlat *x, uop_fn portable, uop_fn host, unsigned rd,
 {
     if (!has_feature(x, ISAR0_AES, 1))
         return false;
-    emit_v(x, host && use_host_aes() ? host : portable, rd, rn, 0, 0);
+    emit_v(x, pick(portable, host, use_host_aes), rd, rn, 0, 0);
     return true;
 }
-
-#if CRYPTO_X86
-#define HOST(fn) fn
-#else
-#define HOST(fn) NULL
-#endif
 
 bool trans_AESE(struct xlat *x, const arg_AESE *a)
 {
@@ -287,27 +302,27 @@ bool trans_AESIMC(struct xlat *x, const arg_AESIMC *a)
 
 static inline void clmul64(uint64_t a, uint64_t b, uint64_t *lo, uint64_t *hi)
 {
-    /* Multiples of a by every 4-bit polynomial (up to 67 bits), then b a
-     * nibble at a time from the top. */
-    uint64_t tl[16], th[16];
-    tl[0] = th[0] = 0;
-    tl[1] = a, th[1] = 0;
-    for (int i = 2; i < 16; i += 2) {
-        tl[i] = tl[i / 2] << 1;
-        th[i] = th[i / 2] << 1 | tl[i / 2] >> 63;
-        tl[i + 1] = tl[i] ^ a;
-        th[i + 1] = th[i];
+    /* 4-bit windows of b over a table of the multiples of a with its top 3
+     * bits cleared (so that every entry fits 64 bits); the windows are
+     * independent, so this has plenty of ILP.  Then a's top 3 bits. */
+    uint64_t a1 = a & 0x1fffffffffffffffull, a2 = a1 << 1, a4 = a1 << 2, a8 = a1 << 3;
+    const uint64_t t[16] = {
+        0, a1, a2, a1 ^ a2, a4, a1 ^ a4, a2 ^ a4, a1 ^ a2 ^ a4,
+        a8, a1 ^ a8, a2 ^ a8, a1 ^ a2 ^ a8, a4 ^ a8, a1 ^ a4 ^ a8, a2 ^ a4 ^ a8, a1 ^ a2 ^ a4 ^ a8,
+    };
+    uint64_t l = t[b & 15], h = 0;
+    for (int s = 4; s < 64; s += 4) {
+        uint64_t v = t[b >> s & 15];
+        l ^= v << s;
+        h ^= v >> (64 - s);
     }
-    uint64_t rl = 0, rh = 0;
-    for (int s = 60; s >= 0; s -= 4) {
-        rh = rh << 4 | rl >> 60;
-        rl <<= 4;
-        unsigned k = (unsigned)(b >> s) & 15;
-        rl ^= tl[k];
-        rh ^= th[k];
+    for (int k = 61; k < 64; k++) {
+        uint64_t m = -(a >> k & 1);
+        l ^= (b << k) & m;
+        h ^= (b >> (64 - k)) & m;
     }
-    *lo = rl;
-    *hi = rh;
+    *lo = l;
+    *hi = h;
 }
 
 /* e: source element (0 for PMULL, 1 for PMULL2). */
@@ -341,7 +356,7 @@ bool trans_PMULL_64(struct xlat *x, const arg_PMULL_64 *a)
     if (!has_feature(x, ISAR0_AES, 2))
         return false;
     uop_fn host = a->q ? HOST(op_pmull64_hi_ni) : HOST(op_pmull64_lo_ni);
-    struct uop *u = emit_v(x, host && use_host_pclmul() ? host : op_pmull64, a->rd, a->rn, a->rm, 0);
+    struct uop *u = emit_v(x, pick(op_pmull64, host, use_host_pclmul), a->rd, a->rn, a->rm, 0);
     u->e = (uint8_t)a->q;
     return true;
 }
@@ -408,6 +423,25 @@ static const struct uop *op_sha1su1(struct cpu *c, const struct uop *u)
     return u + 1;
 }
 
+#if CRYPTO_X86
+/* SHA1RNDS4 does the same four rounds on A..D held from the top dword down,
+ * with W0 + E in the top dword of the message operand, but adds the round
+ * constant K of its function itself: pass W - K. */
+#define SHA1_HASH_NI(name, func, k)                                                  \
+    __attribute__((target("sse2,ssse3,sha")))                                       \
+    static const struct uop *name(struct cpu *c, const struct uop *u)                \
+    {                                                                                \
+        __m128i abcd = _mm_shuffle_epi32(XMM_LD(u->a), 0x1b);                        \
+        __m128i w = _mm_sub_epi32(_mm_shuffle_epi32(XMM_LD(u->c), 0x1b), _mm_set1_epi32((int)(k))); \
+        w = _mm_add_epi32(w, _mm_slli_si128(XMM_LD(u->b), 12));                     \
+        XMM_ST(u->a, _mm_shuffle_epi32(_mm_sha1rnds4_epu32(abcd, w, func), 0x1b));   \
+        return u + 1;                                                                \
+    }
+SHA1_HASH_NI(op_sha1c_ni, 0, 0x5a827999u)
+SHA1_HASH_NI(op_sha1p_ni, 1, 0x6ed9eba1u)
+SHA1_HASH_NI(op_sha1m_ni, 2, 0x8f1bbcdcu)
+#endif
+
 static bool trans_sha1(struct xlat *x, uop_fn fn, unsigned rd, unsigned rn, unsigned rm)
 {
     if (!has_feature(x, ISAR0_SHA1, 1))
@@ -416,9 +450,21 @@ static bool trans_sha1(struct xlat *x, uop_fn fn, unsigned rd, unsigned rn, unsi
     return true;
 }
 
-bool trans_SHA1C(struct xlat *x, const arg_SHA1C *a) { return trans_sha1(x, op_sha1c, a->rd, a->rn, a->rm); }
-bool trans_SHA1P(struct xlat *x, const arg_SHA1P *a) { return trans_sha1(x, op_sha1p, a->rd, a->rn, a->rm); }
-bool trans_SHA1M(struct xlat *x, const arg_SHA1M *a) { return trans_sha1(x, op_sha1m, a->rd, a->rn, a->rm); }
+bool trans_SHA1C(struct xlat *x, const arg_SHA1C *a)
+{
+    return trans_sha1(x, pick(op_sha1c, HOST(op_sha1c_ni), use_host_sha), a->rd, a->rn, a->rm);
+}
+
+bool trans_SHA1P(struct xlat *x, const arg_SHA1P *a)
+{
+    return trans_sha1(x, pick(op_sha1p, HOST(op_sha1p_ni), use_host_sha), a->rd, a->rn, a->rm);
+}
+
+bool trans_SHA1M(struct xlat *x, const arg_SHA1M *a)
+{
+    return trans_sha1(x, pick(op_sha1m, HOST(op_sha1m_ni), use_host_sha), a->rd, a->rn, a->rm);
+}
+
 bool trans_SHA1SU0(struct xlat *x, const arg_SHA1SU0 *a) { return trans_sha1(x, op_sha1su0, a->rd, a->rn, a->rm); }
 bool trans_SHA1H(struct xlat *x, const arg_SHA1H *a) { return trans_sha1(x, op_sha1h, a->rd, a->rn, 0); }
 bool trans_SHA1SU1(struct xlat *x, const arg_SHA1SU1 *a) { return trans_sha1(x, op_sha1su1, a->rd, a->rn, 0); }
@@ -495,18 +541,75 @@ static const struct uop *op_sha256su1(struct cpu *c, const struct uop *u)
     return u + 1;
 }
 
-static bool trans_sha256(struct xlat *x, uop_fn fn, unsigned rd, unsigned rn, unsigned rm)
+#if CRYPTO_X86
+/* SHA-NI keeps the state as ABEF / CDGH (A in the top dword) and does two
+ * rounds per SHA256RNDS2 with W+K from the low two dwords; after two rounds
+ * the new CDGH is the old ABEF.  X = (a,b,c,d), Y = (e,f,g,h) as in
+ * SHA256hash; part1 returns the new X, else the new Y. */
+#define SHA256_HASH_NI(name, xreg, yreg, part1)                                      \
+    __attribute__((target("sse2,ssse3,sha")))                                       \
+    static const struct uop *name(struct cpu *c, const struct uop *u)                \
+    {                                                                                \
+        __m128i dcba = _mm_shuffle_epi32(XMM_LD(u->xreg), 0x1b);                     \
+        __m128i hgfe = _mm_shuffle_epi32(XMM_LD(u->yreg), 0x1b);                     \
+        __m128i w = XMM_LD(u->c);                                                    \
+        __m128i abef = _mm_unpackhi_epi64(hgfe, dcba), cdgh = _mm_unpacklo_epi64(hgfe, dcba); \
+        __m128i abef2 = _mm_sha256rnds2_epu32(cdgh, abef, w);                        \
+        __m128i abef4 = _mm_sha256rnds2_epu32(abef, abef2, _mm_shuffle_epi32(w, 0x0e)); \
+        /* cdgh4 = abef2 */                                                          \
+        __m128i r = (part1) ? _mm_unpackhi_epi64(abef2, abef4) : _mm_unpacklo_epi64(abef2, abef4); \
+        XMM_ST(u->a, _mm_shuffle_epi32(r, 0x1b));                                    \
+        return u + 1;                                                                \
+    }
+SHA256_HASH_NI(op_sha256h_ni, a, b, true)
+SHA256_HASH_NI(op_sha256h2_ni, b, a, false)
+
+/* SHA256MSG1 is exactly SHA256SU0. */
+__attribute__((target("sse2,ssse3,sha")))
+static const struct uop *op_sha256su0_ni(struct cpu *c, const struct uop *u)
+{
+    XMM_ST(u->a, _mm_sha256msg1_epu32(XMM_LD(u->a), XMM_LD(u->b)));
+    return u + 1;
+}
+
+/* SHA256MSG2(Vd + (Vm<31:0> : Vn<127:32>), Vm) is SHA256SU1. */
+__attribute__((target("sse2,ssse3,sha")))
+static const struct uop *op_sha256su1_ni(struct cpu *c, const struct uop *u)
+{
+    __m128i m = XMM_LD(u->c);
+    __m128i t = _mm_add_epi32(XMM_LD(u->a), _mm_alignr_epi8(m, XMM_LD(u->b), 4));
+    XMM_ST(u->a, _mm_sha256msg2_epu32(t, m));
+    return u + 1;
+}
+#endif
+
+static bool trans_sha256(struct xlat *x, uop_fn portable, uop_fn host, unsigned rd, unsigned rn, unsigned rm)
 {
     if (!has_feature(x, ISAR0_SHA2, 1))
         return false;
-    emit_v(x, fn, rd, rn, rm, 0);
+    emit_v(x, pick(portable, host, use_host_sha), rd, rn, rm, 0);
     return true;
 }
 
-bool trans_SHA256H(struct xlat *x, const arg_SHA256H *a) { return trans_sha256(x, op_sha256h, a->rd, a->rn, a->rm); }
-bool trans_SHA256H2(struct xlat *x, const arg_SHA256H2 *a) { return trans_sha256(x, op_sha256h2, a->rd, a->rn, a->rm); }
-bool trans_SHA256SU1(struct xlat *x, const arg_SHA256SU1 *a) { return trans_sha256(x, op_sha256su1, a->rd, a->rn, a->rm); }
-bool trans_SHA256SU0(struct xlat *x, const arg_SHA256SU0 *a) { return trans_sha256(x, op_sha256su0, a->rd, a->rn, 0); }
+bool trans_SHA256H(struct xlat *x, const arg_SHA256H *a)
+{
+    return trans_sha256(x, op_sha256h, HOST(op_sha256h_ni), a->rd, a->rn, a->rm);
+}
+
+bool trans_SHA256H2(struct xlat *x, const arg_SHA256H2 *a)
+{
+    return trans_sha256(x, op_sha256h2, HOST(op_sha256h2_ni), a->rd, a->rn, a->rm);
+}
+
+bool trans_SHA256SU1(struct xlat *x, const arg_SHA256SU1 *a)
+{
+    return trans_sha256(x, op_sha256su1, HOST(op_sha256su1_ni), a->rd, a->rn, a->rm);
+}
+
+bool trans_SHA256SU0(struct xlat *x, const arg_SHA256SU0 *a)
+{
+    return trans_sha256(x, op_sha256su0, HOST(op_sha256su0_ni), a->rd, a->rn, 0);
+}
 
 /* ---- SHA512 ---------------------------------------------------------------- */
 
