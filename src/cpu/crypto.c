@@ -10,9 +10,10 @@
  * On x86 hosts with AES-NI / PCLMULQDQ / SHA-NI, the AES, PMULL, SHA1C/P/M
  * and SHA256 handlers use them; the choice is made at translation time
  * (runtime CPU detection), and the portable C handlers are always available
- * and tested.  SM3/SM4 are not
- * implemented (not advertised): their encodings are absent from crypto.decode
- * and so UNDEFINED. */
+ * and tested.
+ *
+ * SM3/SM4 are not implemented (not advertised): their encodings are absent
+ * from crypto.decode and so UNDEFINED.  FEAT_RNG is not advertised either. */
 #include "uop.h"
 
 #if defined(__x86_64__) || defined(__i386__)

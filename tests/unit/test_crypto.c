@@ -5,12 +5,14 @@
  *     single bits), checking Vd and that no other V register changes.
  *  2. Unallocated encodings of the crypto groups UNDEFINED (ours and Unicorn);
  *     SM3/SM4 UNDEFINED on ours (not advertised; Unicorn implements them).
- *  3. Feature gating: models without AES/PMULL/SHA1/SHA2/SHA512/SHA3 UNDEF.
+ *  3. Feature gating: models without AES/PMULL/SHA1/SHA2/SHA512/SHA3 UNDEF;
+ *     the built-in models advertise exactly these (no SM3/SM4, no FEAT_RNG:
+ *     MRS RNDR/RNDRRS UNDEFINED).
  *  4. Known answers: FIPS-197 AES-128 encrypt/decrypt with AESE/AESMC and
  *     AESD/AESIMC, and SHA-1/SHA-256/SHA-512 of "abc" computed as real hash
  *     loops with the SHA instructions.
- * Everything runs twice when the host has AES-NI/PCLMULQDQ: once with the
- * host paths and once with the portable C handlers. */
+ * 1 and 4 run twice when the host has AES-NI/PCLMULQDQ/SHA-NI: once with the
+ * portable C handlers and once with the host paths. */
 #include "cpu_harness.h"
 #include "model.h"
 #include "test.h"
@@ -405,6 +407,41 @@ static void test_gating(void)
         }
         cpu_free(h2.cpu);
     }
+}
+
+/* ---- 3b. what the models advertise ---------------------------------------- */
+
+static void check_model(const struct cpu_model *m, void *opaque)
+{
+    (void)opaque;
+    uint64_t i0 = m->id_aa64isar0, hw, hw2;
+    cpu_model_hwcaps(m, &hw, &hw2);
+    /* Exactly what crypto.c implements: AES+PMULL, SHA1, SHA256+SHA512, SHA3;
+     * no SM3 (bits 39:36), SM4 (43:40) or FEAT_RNG (RNDR, bits 63:60). */
+    test_checks++;
+    if ((i0 >> 4 & 15) != 2 || (i0 >> 8 & 15) != 1 || (i0 >> 12 & 15) != 2 || (i0 >> 32 & 15) != 1 ||
+        (i0 >> 36 & 15) != 0 || (i0 >> 40 & 15) != 0 || (i0 >> 60 & 15) != 0)
+        FAIL("model %s: ID_AA64ISAR0 %016llx crypto fields\n", m->name, (unsigned long long)i0);
+    uint64_t want = HWCAP_AES | HWCAP_PMULL | HWCAP_SHA1 | HWCAP_SHA2 | HWCAP_SHA512 | HWCAP_SHA3;
+    test_checks++;
+    if ((hw & want) != want || (hw & (HWCAP_SM3 | HWCAP_SM4)) || (hw2 & HWCAP2_RNG))
+        FAIL("model %s: hwcaps %llx/%llx\n", m->name, (unsigned long long)hw, (unsigned long long)hw2);
+
+    /* FEAT_RNG not advertised: MRS RNDR / RNDRRS are UNDEFINED. */
+    struct cpu_env env = { .tlb_fill = harness_fill, .opaque = &H };
+    struct harness h2 = { .cpu = cpu_new(m, &env, true), .mem = H.mem };
+    static const uint32_t rng_insns[2] = { 0xd53b2400, 0xd53b2421 }; /* mrs x0, rndr; mrs x1, rndrrs */
+    for (int i = 0; i < 2; i++) {
+        uint64_t va = KAT_AREA + 0x3000 + 8ull * i;
+        uint32_t code[2] = { rng_insns[i], SVC0 };
+        memcpy(H.mem + (va - HARNESS_BASE), code, 8);
+        uint64_t v[32][2] = { { 0 } };
+        enum cpu_exit r = our_exec(&h2, va, v);
+        test_checks++;
+        if (r != CPU_EXIT_UNDEF)
+            FAIL("model %s: %08x (RNDR/RNDRRS) not UNDEFINED (exit %d)\n", m->name, rng_insns[i], r);
+    }
+    cpu_free(h2.cpu);
 }
 
 /* ---- 4. known answers ------------------------------------------------------- */
@@ -831,6 +868,7 @@ int main(void)
     crypto_set_host_accel(true);
     test_undef();
     test_gating();
+    cpu_model_list(check_model, NULL);
 
     free(trials);
     uc_close(uc);
