@@ -183,6 +183,7 @@ struct mmio_access {
     uint64_t data;      /* store data, or load result supplied by the VMM */
     uint8_t size;       /* 1, 2, 4 or 8 */
     bool write;
+    bool abort;         /* nothing answered: synchronous external abort */
 };
 #define MMIO_REPLAY_MAX 8
 
@@ -246,6 +247,7 @@ struct cpu {
     struct mmio_access mmio;
     struct mmio_access mmio_done[MMIO_REPLAY_MAX];
     unsigned mmio_ndone, mmio_nused;
+    uint64_t mmio_va;       /* VA of the MMIO access (for FAR) */
 
     /* Feature/ID state. */
     const struct cpu_model *model;
@@ -309,6 +311,9 @@ void cpu_power_on_reset(struct cpu *c, uint64_t pc);
 /* After CPU_EXIT_MMIO: the VMM performed c->mmio (for a load, with the
  * result in data); the next cpu_run() completes the instruction. */
 void cpu_mmio_complete(struct cpu *c, uint64_t data);
+/* After CPU_EXIT_MMIO: nothing is at that address; the access becomes a
+ * synchronous external abort when the instruction is restarted. */
+void cpu_mmio_abort(struct cpu *c);
 
 /* Drop all TLB entries / translated code. */
 void cpu_tlb_flush(struct cpu *c);

@@ -365,6 +365,7 @@ static uint8_t *resolve(struct cpu *c, const struct uop *u, uint64_t va, enum ac
     }
     if (tag & TLB_MMIO) {
         *pa = va + e->addend;
+        c->mmio_va = va;
         return NULL;
     }
     if (acc == ACC_WRITE && (tag & TLB_SLOW) && is_code_page(c->bc, entry_host_page(e, tag)))
@@ -380,8 +381,14 @@ static uint64_t mmio_access(struct cpu *c, const struct uop *u, uint64_t pa, uns
 {
     if (c->mmio_nused < c->mmio_ndone) {
         struct mmio_access *d = &c->mmio_done[c->mmio_nused++];
-        if (d->pa == pa && d->size == size && d->write == write)
+        if (d->pa == pa && d->size == size && d->write == write) {
+            if (d->abort) {
+                c->mmio_ndone = c->mmio_nused = 0;
+                struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = FSC_SYNC_EXTERNAL };
+                raise_abort(c, u, &exc, c->mmio_va, write ? ACC_WRITE : ACC_READ);
+            }
             return d->data;
+        }
         /* Divergent replay (guest memory changed under us): start afresh. */
         c->mmio_ndone = c->mmio_nused = 0;
     }
@@ -392,9 +399,17 @@ static uint64_t mmio_access(struct cpu *c, const struct uop *u, uint64_t pa, uns
     c->mmio.pa = pa;
     c->mmio.size = (uint8_t)size;
     c->mmio.write = write;
+    c->mmio.abort = false;
     c->mmio.data = write ? val : 0;
     c->pc = u ? uop_pc(c, u) : c->pc;
     cpu_exit_now(c, CPU_EXIT_MMIO);
+}
+
+void cpu_mmio_abort(struct cpu *c)
+{
+    struct mmio_access d = c->mmio;
+    d.abort = true;
+    c->mmio_done[c->mmio_ndone++] = d;
 }
 
 void cpu_mmio_complete(struct cpu *c, uint64_t data)

@@ -32,6 +32,8 @@ struct gic_cpu {
 
 struct gic {
     pthread_mutex_t lock;
+    void (*kick)(void *opaque, unsigned cpu);
+    void *kick_opaque;
     uint64_t dist_base, redist_base;
     unsigned nirq;              /* 32 + SPIs */
     bool en_grp0, en_grp1;
@@ -41,11 +43,13 @@ struct gic {
     struct gic_cpu cpus[GIC_MAX_CPUS];
 };
 
-struct gic *gic_new(const struct hv_gic_config *cfg)
+struct gic *gic_new(const struct hv_gic_config *cfg, void (*kick)(void *opaque, unsigned cpu), void *opaque)
 {
     struct gic *g = calloc(1, sizeof(*g));
     if (!g)
         return NULL;
+    g->kick = kick;
+    g->kick_opaque = opaque;
     unsigned spis = (cfg->spi_count + 31) & ~31u;
     if (spis > 988)
         spis = 988;
@@ -175,9 +179,15 @@ static void update_cpu(struct gic *g, unsigned cpu)
         unsigned id = hppi(g, cpu, 0, &prio);
         fiq = id != SPURIOUS && can_signal(gc, prio, 0);
     }
-    cpu_set_irq(gc->cpu, CPU_IRQ, irq);
-    cpu_set_irq(gc->cpu, CPU_FIQ, fiq);
-    gc->line = irq;
+    bool was = gc->line;
+    uint32_t lines = __atomic_load_n(&gc->cpu->irq_lines, __ATOMIC_ACQUIRE);
+    if (irq != !!(lines & CPU_IRQ))
+        cpu_set_irq(gc->cpu, CPU_IRQ, irq);
+    if (fiq != !!(lines & CPU_FIQ))
+        cpu_set_irq(gc->cpu, CPU_FIQ, fiq);
+    gc->line = irq || fiq;
+    if (gc->line && !was && g->kick)
+        g->kick(g->kick_opaque, cpu);
 }
 
 static void update_all(struct gic *g)

@@ -14,7 +14,9 @@ struct gic;
 
 #define GIC_MAX_CPUS 8
 
-struct gic *gic_new(const struct hv_gic_config *cfg);
+/* kick(opaque, cpu) is called (with the GIC lock held) when a CPU's IRQ or FIQ
+ * line is asserted, to wake it from WFI. */
+struct gic *gic_new(const struct hv_gic_config *cfg, void (*kick)(void *opaque, unsigned cpu), void *opaque);
 void gic_free(struct gic *g);
 /* Attach vCPU idx (its CPU's interrupt lines are driven from now on). */
 void gic_attach_cpu(struct gic *g, unsigned idx, struct cpu *c, uint64_t mpidr);
