@@ -17,7 +17,8 @@ enum {
     C_SIMDFP = 1 << 5,  /* AdvSIMD FP */
     C_CRYPTO = 1 << 6,  /* AES, SHA1/2/512, SHA3, PMULL */
     C_FLAGS = 1 << 7,   /* NZCV producers and consumers */
-    NUM_CLASSES = 8,
+    C_RESERVED = 1 << 8,/* reserved encodings of the non-memory forms (derived, not listed) */
+    NUM_CLASSES = 9,
 };
 
 /* How a memory form addresses the data region (the driver's generator fills
