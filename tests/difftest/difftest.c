@@ -1337,6 +1337,7 @@ int main(int argc, char **argv)
     signal(SIGBUS, crash);
     signal(SIGFPE, crash);
     signal(SIGABRT, crash);
+    signal(SIGALRM, crash);
 
     uint64_t total_bad = 0, total_undef = 0;
     for (int c = 0; c < NUM_CLASSES; c++) {
@@ -1353,8 +1354,10 @@ int main(int argc, char **argv)
             first = (uint64_t)only_block, nblocks = first + 1;
         for (uint64_t bn = first; bn < nblocks; bn++) {
             cur_block = bn;
+            alarm(120);   /* watchdog: a block that never ends is reported like a crash */
             test_block(c, seed, bn, k, &cs_);
         }
+        alarm(0);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         printf("class %-7s insns %8" PRIu64 " blocks %6" PRIu64 " mismatches %5" PRIu64 " undef-on-ours %6" PRIu64
