@@ -148,11 +148,11 @@ static uint64_t rnd_fp(int size)
 
 static void rnd_vreg(uint64_t v[2])
 {
-    switch (rndn(5)) {
+    switch (rndn(8)) {
     case 0: v[0] = rnd(), v[1] = rnd(); break;
     case 1: v[0] = rnd_int64(), v[1] = rnd_int64(); break;
-    case 2: for (int i = 0; i < 2; i++) v[i] = rnd_fp(8); break;
-    case 3: for (int i = 0; i < 2; i++) v[i] = rnd_fp(4) | rnd_fp(4) << 32; break;
+    case 2: case 3: for (int i = 0; i < 2; i++) v[i] = rnd_fp(8); break;
+    case 4: case 5: for (int i = 0; i < 2; i++) v[i] = rnd_fp(4) | rnd_fp(4) << 32; break;
     default:
         for (int i = 0; i < 2; i++)
             v[i] = rnd_fp(2) | rnd_fp(2) << 16 | rnd_fp(2) << 32 | rnd_fp(2) << 48;
@@ -594,7 +594,16 @@ static void gen_block(struct gen *g, int k)
     }
     if (c == 2)  /* open exclusive monitors must not leak between blocks */
         emit_insn(g, INSN_CLREX, form_by_name("CLREX"));
+    bool fpsr_probe = c == 3 || c == 4 || c == 5;
     while (b->n < k) {
+        if (fpsr_probe && rndn(c == 4 ? 4 : 2) == 0) {
+            /* FPSR flags are cumulative: one inexact result early in a block
+             * would hide a missing IXC later.  Capture FPSR into a random
+             * register and clear it, so flags are checked per short run. */
+            int mrs = form_by_name("MRS_FPSR"), msr = form_by_name("MSR_FPSR");
+            emit_insn(g, forms[mrs].fixval | rndn(31), mrs);
+            emit_insn(g, forms[msr].fixval | 31, msr);
+        }
         int fi = class_forms[c][rndn((uint32_t)class_nforms[c])];
         const struct form *f = &forms[fi];
         uint32_t insn = 0;
@@ -1269,7 +1278,7 @@ int main(int argc, char **argv)
     uint64_t count = 10000, seed = 1;
     int64_t only_block = -1;
     int k = 32;
-    bool list_forms = false, no_qemu = false;
+    bool list_forms = false, no_qemu = false, k_set = false;
     const char *qemu_arg = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -1277,7 +1286,7 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--class") && v) cls_arg = v, i++;
         else if (!strcmp(a, "--count") && v) count = strtoull(v, NULL, 0), i++;
         else if (!strcmp(a, "--seed") && v) seed = strtoull(v, NULL, 0), i++;
-        else if (!strcmp(a, "--block-len") && v) k = atoi(v), i++;
+        else if (!strcmp(a, "--block-len") && v) k = atoi(v), k_set = true, i++;
         else if (!strcmp(a, "--block") && v) only_block = strtoll(v, NULL, 0), i++;
         else if (!strcmp(a, "--max-report") && v) opt.max_report = atoi(v), i++;
         else if (!strcmp(a, "--verbose")) opt.verbose = true;
@@ -1348,14 +1357,16 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t0);
         cur_class = c;
         cur_seed = seed;
-        uint64_t nblocks = c == CLS_RESERVED ? count : (count + (uint64_t)k - 1) / (uint64_t)k;
+        /* FP classes use shorter blocks: more fresh special operands */
+        int kc = k_set ? k : (c == 3 || c == 5) ? 16 : k;
+        uint64_t nblocks = c == CLS_RESERVED ? count : (count + (uint64_t)kc - 1) / (uint64_t)kc;
         uint64_t first = 0;
         if (only_block >= 0)
             first = (uint64_t)only_block, nblocks = first + 1;
         for (uint64_t bn = first; bn < nblocks; bn++) {
             cur_block = bn;
             alarm(120);   /* watchdog: a block that never ends is reported like a crash */
-            test_block(c, seed, bn, k, &cs_);
+            test_block(c, seed, bn, kc, &cs_);
         }
         alarm(0);
         clock_gettime(CLOCK_MONOTONIC, &t1);
