@@ -312,6 +312,10 @@ struct block {
 struct gen {
     int cls;               /* class index */
     bool mem;              /* class uses base/index registers */
+    bool mon_open;         /* exclusives class: the local monitor is known to be Open */
+    int last_rn;           /* shape of the last store-exclusive (-1: none) */
+    bool last_pair;
+    unsigned last_size;
     uint64_t base[32];     /* simulated base register values (31 = SP) */
     uint64_t idx[32];
     struct block *b;
@@ -492,6 +496,24 @@ static int pick_data_not(const int *avoid, int navoid, bool no_zr)
     }
 }
 
+/* A store-exclusive of the given shape to [Xn]; leaves the monitor open. */
+static void emit_stx(struct gen *g, bool pair, unsigned size, int rn)
+{
+    int sfi = form_by_name(pair ? "STXP" : "STXR");
+    uint32_t s = forms[sfi].fixval;
+    s = put(s, 30, pair ? 1 : 2, size);
+    s = put(s, 15, 1, rndn(2));
+    int rt = pick(data_regs, NELEM(data_regs)), rt2 = pick(data_regs, NELEM(data_regs));
+    int avoid[3] = { rt, pair ? rt2 : rt, rn };
+    int rs = pick_data_not(avoid, 3, true);
+    s = put(put(put(s, 0, 5, (uint32_t)rt), 5, 5, (uint32_t)rn), 16, 5, (uint32_t)rs);
+    if (pair)
+        s = put(s, 10, 5, (uint32_t)rt2);
+    emit_insn(g, s, sfi);
+    g->mon_open = true;
+    g->last_rn = rn, g->last_pair = pair, g->last_size = size;
+}
+
 /* Exclusives/atomics: [Xn] addressing with naturally aligned bases, plus the
  * sequences that make them meaningful (LDXR+STXR, preloaded CAS/CASP). */
 static bool gen_excl(struct gen *g, int fi, uint32_t insn)
@@ -508,6 +530,7 @@ static bool gen_excl(struct gen *g, int fi, uint32_t insn)
             l = put(l, 30, 1, bits(insn, 30, 30));
             l = put(put(put(l, 0, 5, (uint32_t)rs), 10, 5, (uint32_t)rs + 1), 5, 5, (uint32_t)rn);
             emit_insn(g, l, form_by_name("LDXP"));
+            g->mon_open = false;
         }
         emit_insn(g, insn, fi);
         return true;
@@ -522,19 +545,15 @@ static bool gen_excl(struct gen *g, int fi, uint32_t insn)
         insn = put(insn, 10, 5, (uint32_t)pick_data_not(a, 1, false));
     }
     emit_insn(g, insn, fi);
-    if (f->flags & FL_LDX && rndn(4)) {
+    if (f->flags & FL_LDX) {
+        g->mon_open = false;
+        unsigned r = rndn(8);
         bool pair = f->flags & FL_PAIRREG;
-        int sfi = form_by_name(pair ? "STXP" : "STXR");
-        uint32_t s = forms[sfi].fixval;
-        s = put(s, 30, pair ? 1 : 2, pair ? bits(insn, 30, 30) : bits(insn, 31, 30));
-        s = put(s, 15, 1, rndn(2));
-        int rt = pick(data_regs, NELEM(data_regs)), rt2 = pick(data_regs, NELEM(data_regs));
-        int avoid[3] = { rt, pair ? rt2 : rt, rn };
-        int rs = pick_data_not(avoid, 3, true);
-        s = put(put(put(s, 0, 5, (uint32_t)rt), 5, 5, (uint32_t)rn), 16, 5, (uint32_t)rs);
-        if (pair)
-            s = put(s, 10, 5, (uint32_t)rt2);
-        emit_insn(g, s, sfi);
+        unsigned size = pair ? bits(insn, 30, 30) : bits(insn, 31, 30);
+        if (r == 5)   /* CLREX in between: the store-exclusive must fail */
+            emit_insn(g, INSN_CLREX, form_by_name("CLREX"));
+        if (r <= 5)
+            emit_stx(g, pair, size, rn);
     }
     return true;
 }
@@ -592,8 +611,10 @@ static void gen_block(struct gen *g, int k)
             }
         }
     }
-    if (c == 2)  /* open exclusive monitors must not leak between blocks */
+    if (c == 2) { /* open exclusive monitors must not leak between blocks */
         emit_insn(g, INSN_CLREX, form_by_name("CLREX"));
+        g->mon_open = true;
+    }
     bool fpsr_probe = c == 3 || c == 4 || c == 5;
     while (b->n < k) {
         if (fpsr_probe && rndn(c == 4 ? 4 : 2) == 0) {
@@ -603,6 +624,18 @@ static void gen_block(struct gen *g, int k)
             int mrs = form_by_name("MRS_FPSR"), msr = form_by_name("MSR_FPSR");
             emit_insn(g, forms[mrs].fixval | rndn(31), mrs);
             emit_insn(g, forms[msr].fixval | 31, msr);
+        }
+        if (c == 2 && g->mon_open && rndn(10) == 0) {
+            /* A store-exclusive with the monitor Open must fail (status 1,
+             * no write); with it Exclusive for another address the result
+             * would be IMPLEMENTATION DEFINED, so only Open is generated. */
+            if (g->last_rn >= 0 && rndn(2)) {   /* same shape as the last exclusive pair */
+                emit_stx(g, g->last_pair, g->last_size, g->last_rn);
+            } else {
+                bool pair = rndn(2);
+                emit_stx(g, pair, pair ? rndn(2) : rndn(4), pick(base_regs, NELEM(base_regs)));
+            }
+            continue;
         }
         int fi = class_forms[c][rndn((uint32_t)class_nforms[c])];
         const struct form *f = &forms[fi];
@@ -621,6 +654,8 @@ static void gen_block(struct gen *g, int k)
         if (f->mem != M_NONE && !fix_mem(g, f, &insn))
             continue;
         emit_insn(g, insn, fi);
+        if (!strcmp(f->name, "CLREX"))
+            g->mon_open = true;
     }
 }
 
@@ -1114,7 +1149,7 @@ static int test_block(int cls, uint64_t seed, uint64_t blkno, int k, struct csta
     static struct block b;
     static struct state st, so, sr;
     static uint8_t data[DATA_SIZE], d_o[DATA_SIZE], d_r[DATA_SIZE];
-    struct gen g = { .cls = cls, .mem = cls == 1 || cls == 2, .b = &b };
+    struct gen g = { .cls = cls, .mem = cls == 1 || cls == 2, .b = &b, .last_rn = -1 };
     rng_state = mix(mix(seed, (uint64_t)cls), blkno);
     init_state(&g, &st, data);
     gen_block(&g, k);
