@@ -1,12 +1,33 @@
 /* Instruction-level differential tester: random but valid A64 instruction
- * blocks per instruction class, run on our CPU and on Unicorn from the same
- * random state, compared register by register and over the data region.
+ * blocks per instruction class, run on our CPU and on Unicorn 2
+ * (UC_CPU_ARM64_MAX) from the same random state, compared register by
+ * register (X0-X30, SP, NZCV, FPCR, FPSR, V0-V31) and over the data region.
  *
- *   difftest --class CLASS|all --count N --seed S [--block-len K] [--verbose]
- *            [--list-undef] [--block B] [--max-report N] [--allow-undef]
+ *   difftest --class CLASS|all --count N [--seed S] [--block-len K] [--block B]
+ *            [--verbose] [--list-undef] [--max-report N] [--allow-undef]
+ *            [--qemu-runner PATH | --no-qemu] [--ref-vs-qemu] [--dump] [--list-forms]
+ *
+ * Classes: dp, ldst, excl, fp, simd, simdfp, crypto, flags (instruction
+ * forms in forms.c) and reserved (encodings the tables call reserved, which
+ * must stay UNDEFINED).  Block b of class c with seed s is a pure function of
+ * (s, c, b): --block b --verbose reproduces any report.
+ *
+ * Layout: code page at CODE_BASE (block, then BRK #0), data region of
+ * DATA_SIZE at DATA_BASE.  Memory classes keep x24-x28 and SP as base
+ * registers (tracked through writeback), x20/x21 as small index registers;
+ * generated instructions write only the other registers.
+ *
+ * On a mismatch: the seed, the block (disassembled with capstone when
+ * available), and the first diverging instruction found by re-running
+ * prefixes, with its operands and the differing state; if qemu-aarch64 and
+ * the static helper difftest-qemu-runner (qemu_runner.c) are available, the
+ * prefix is also run there and the verdict says which side qemu agrees with.
+ * An encoding our CPU treats as UNDEFINED while Unicorn executes it counts
+ * as a mismatch, reported once per form (--list-undef: per-form coverage).
  *
  * Exit status: 0 = no mismatch, 1 = mismatches (wrong results, or encodings
- * our CPU treats as UNDEFINED while Unicorn executes them), 2 = usage/setup.
+ * our CPU treats as UNDEFINED while Unicorn executes them, unless
+ * --allow-undef), 2 = usage/setup.
  */
 #include <inttypes.h>
 #include <signal.h>
