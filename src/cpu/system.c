@@ -1,6 +1,9 @@
 /* Exception levels: exception entry and return, routing, interrupts and the
  * translation context.  Pseudocode references are to the Arm ARM's
  * AArch64.TakeException / AArch64.ExceptionReturn. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "system.h"
 
 #define HCR_VM (1ull << 0)
@@ -201,8 +204,18 @@ void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc)
     exc->iss = iss;
 }
 
+/* NESTVM_DEBUG=exc prints every synchronous exception (a debugging aid). */
+static int debug_exc = -1;
+
 void sys_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc)
 {
+    if (debug_exc < 0) {
+        const char *d = getenv("NESTVM_DEBUG");
+        debug_exc = d && strstr(d, "exc");
+    }
+    if (debug_exc)
+        fprintf(stderr, "[exc] EL%u pc=%#llx ec=%#x iss=%#x far=%#llx\n", c->el, (unsigned long long)pc, exc->ec,
+                exc->iss, (unsigned long long)exc->far);
     unsigned target = exc->target_el ? exc->target_el : sync_target(c);
     if (exc->ec == EC_HVC64)
         target = 2;

@@ -433,10 +433,10 @@ static void wait_for_interrupt(struct hv_vcpu *v)
 {
     pthread_mutex_lock(&v->lock);
     for (;;) {
-        if (v->canceled || sys_wfi_wakeup_public(v->cpu))
+        if (v->canceled || cpu_wfi_should_wake(v->cpu))
             break;
         uint64_t next = update_timers(v);
-        if (sys_wfi_wakeup_public(v->cpu))
+        if (cpu_wfi_should_wake(v->cpu))
             break;
         if (next == ~0ull) {
             pthread_cond_wait(&v->wake, &v->lock);
@@ -535,5 +535,5 @@ hv_return_t hv_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
 
 hv_return_t hv_vcpu_get_sys_reg(hv_vcpu_t *v, uint32_t key, uint64_t *value)
 {
-    return cpu_read_sysreg(v->cpu, key, value) ? HV_SUCCESS : HV_BAD_ARGUMENT;
+    return cpu_sysreg_get(v->cpu, key, value) ? HV_SUCCESS : HV_BAD_ARGUMENT;
 }
