@@ -152,7 +152,7 @@ static bool run_both(const char *what, const uint32_t *code, unsigned n, const s
     test_checks++;
     if (!ok) {
         test_failures++;
-        if (++mismatches <= 400) {
+        if (++mismatches <= 30) {
             fprintf(stderr, "%s: %s; code:", what, msg);
             print_code(code, n);
         }
@@ -305,7 +305,7 @@ static void test_single(void)
             if (mode == 4 && F->v)
                 continue;
             snprintf(what, sizeof(what), "single size%u v%u opc%u mode%d", F->size, F->v, F->opc, mode);
-            for (int k = 0; k < 40; k++) {
+            for (int k = 0; k < 150; k++) {
                 struct state s;
                 random_state(&s);
                 unsigned rn = (unsigned)rndn(32);
@@ -362,7 +362,7 @@ static void test_literal(void)
     /* opc:v combinations: LDR W/X, LDRSW, PRFM, LDR S/D/Q. */
     static const unsigned forms[7][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 3, 0 }, { 0, 1 }, { 1, 1 }, { 2, 1 } };
     for (int i = 0; i < 7; i++)
-        for (int k = 0; k < 30; k++) {
+        for (int k = 0; k < 100; k++) {
             struct state s;
             random_state(&s);
             /* the literal lies in the data region (pc = CODE_ADDR) */
@@ -393,7 +393,7 @@ static void test_pair(void)
             if (idx == 0 && opc == 1 && !v)
                 continue; /* no LDNPSW */
             snprintf(what, sizeof(what), "pair opc%u v%u l%u idx%u", opc, v, l, idx);
-            for (int k = 0; k < 60; k++) {
+            for (int k = 0; k < 250; k++) {
                 struct state s;
                 random_state(&s);
                 unsigned rn = (unsigned)rndn(32);
@@ -427,7 +427,7 @@ static void test_exclusive(void)
         for (unsigned o0 = 0; o0 < 2; o0++)
             for (int scenario = 0; scenario < 3; scenario++) {
                 snprintf(what, sizeof(what), "excl size%u o0 %u scen%d", size, o0, scenario);
-                for (int k = 0; k < 30; k++) {
+                for (int k = 0; k < 100; k++) {
                     struct state s;
                     random_state(&s);
                     unsigned rn = (unsigned)rndn(32);
@@ -461,7 +461,7 @@ static void test_exclusive(void)
         for (unsigned o0 = 0; o0 < 2; o0++)
             for (int scenario = 0; scenario < 3; scenario++) {
                 snprintf(what, sizeof(what), "exclpair sz%u o0 %u scen%d", sz, o0, scenario);
-                for (int k = 0; k < 30; k++) {
+                for (int k = 0; k < 100; k++) {
                     struct state s;
                     random_state(&s);
                     unsigned rn = (unsigned)rndn(32);
@@ -493,7 +493,7 @@ static void test_exclusive(void)
     for (unsigned size = 0; size < 4; size++)
         for (int kind = 0; kind < 3; kind++) {
             snprintf(what, sizeof(what), "ordered size%u kind%d", size, kind);
-            for (int k = 0; k < 30; k++) {
+            for (int k = 0; k < 100; k++) {
                 struct state s;
                 random_state(&s);
                 unsigned rn = (unsigned)rndn(32);
@@ -553,7 +553,7 @@ static void test_atomics(void)
         for (unsigned op = 0; op < 9; op++)
             for (unsigned ar = 0; ar < 4; ar++) {
                 snprintf(what, sizeof(what), "atomic size%u op%u ar%u", size, op, ar);
-                for (int k = 0; k < 12; k++) {
+                for (int k = 0; k < 40; k++) {
                     struct state s;
                     random_state(&s);
                     unsigned rn = (unsigned)rndn(32);
@@ -574,7 +574,7 @@ static void test_atomics(void)
     for (unsigned size = 0; size < 4; size++)
         for (unsigned lo = 0; lo < 4; lo++) {
             snprintf(what, sizeof(what), "cas size%u l%u o0 %u", size, lo >> 1, lo & 1);
-            for (int k = 0; k < 30; k++) {
+            for (int k = 0; k < 100; k++) {
                 struct state s;
                 random_state(&s);
                 unsigned rn = (unsigned)rndn(32);
@@ -594,7 +594,7 @@ static void test_atomics(void)
     for (unsigned sz = 0; sz < 2; sz++)
         for (unsigned lo = 0; lo < 4; lo++) {
             snprintf(what, sizeof(what), "casp sz%u l%u o0 %u", sz, lo >> 1, lo & 1);
-            for (int k = 0; k < 40; k++) {
+            for (int k = 0; k < 150; k++) {
                 struct state s;
                 random_state(&s);
                 unsigned rn = (unsigned)rndn(32);
@@ -647,7 +647,7 @@ static void test_vstruct(void)
                         if (size == 3 && !q && !single)
                             continue;
                         snprintf(what, sizeof(what), "vmult op%u size%u q%u l%u post%d", opcode, size, q, l, post);
-                        for (int k = 0; k < 6; k++) {
+                        for (int k = 0; k < 25; k++) {
                             struct state s;
                             random_state(&s);
                             unsigned rn = (unsigned)rndn(32), rm;
@@ -674,7 +674,7 @@ static void test_vstruct(void)
                             int post = (int)rndn(3);
                             snprintf(what, sizeof(what), "vsingle op%u r%u s%u size%u q%u l%u post%d", opcode, r,
                                      sbit, size, q, l, post);
-                            for (int k = 0; k < 4; k++) {
+                            for (int k = 0; k < 16; k++) {
                                 struct state s;
                                 random_state(&s);
                                 unsigned rn = (unsigned)rndn(32), rm;
