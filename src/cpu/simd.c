@@ -76,10 +76,54 @@ static const uop_fn (*const tlogic[2][4])[3] = {
     { simd_eor, simd_bsl, simd_bit, simd_bif },
 };
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* SQADD/UQADD/SQSUB/UQSUB on 8/16-bit lanes are single SSE2 instructions;
+ * QC is set when the saturating and the wrapping results differ. */
+#define SAT_FN(NAME, SAT, WRAP, Q)                                                              \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        __m128i m = _mm_load_si128((const __m128i *)&c->v[u->c]);                               \
+        __m128i s = SAT(n, m), w = WRAP(n, m);                                                  \
+        if (!(Q)) {                                                                             \
+            s = _mm_move_epi64(s);                                                              \
+            w = _mm_move_epi64(w);                                                              \
+        }                                                                                       \
+        _mm_store_si128((__m128i *)&c->v[u->a], s);                                             \
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(s, w)) != 0xffff)                                  \
+            c->fpsr |= FPSR_QC;                                                                 \
+        return u + 1;                                                                           \
+    }
+#define SAT_FNS(OP, SAT, WRAP)                                                                  \
+    SAT_FN(op_##OP##_d, SAT, WRAP, 0)                                                           \
+    SAT_FN(op_##OP##_q, SAT, WRAP, 1)
+SAT_FNS(sqadd8, _mm_adds_epi8, _mm_add_epi8)
+SAT_FNS(sqadd16, _mm_adds_epi16, _mm_add_epi16)
+SAT_FNS(uqadd8, _mm_adds_epu8, _mm_add_epi8)
+SAT_FNS(uqadd16, _mm_adds_epu16, _mm_add_epi16)
+SAT_FNS(sqsub8, _mm_subs_epi8, _mm_sub_epi8)
+SAT_FNS(sqsub16, _mm_subs_epi16, _mm_sub_epi16)
+SAT_FNS(uqsub8, _mm_subs_epu8, _mm_sub_epi8)
+SAT_FNS(uqsub16, _mm_subs_epu16, _mm_sub_epi16)
+static const uop_fn tsat_sse[2][2][2][2] = { /* [sub][u][size][q] */
+    { { { op_sqadd8_d, op_sqadd8_q }, { op_sqadd16_d, op_sqadd16_q } },
+      { { op_uqadd8_d, op_uqadd8_q }, { op_uqadd16_d, op_uqadd16_q } } },
+    { { { op_sqsub8_d, op_sqsub8_q }, { op_sqsub16_d, op_sqsub16_q } },
+      { { op_uqsub8_d, op_uqsub8_q }, { op_uqsub16_d, op_uqsub16_q } } },
+};
+#endif
+
 bool trans_SIMD_3same(struct xlat *x, const arg_SIMD_3same *a)
 {
     if (a->op >= 0x18)
         return false; /* FP */
+#if defined(__SSE2__)
+    if ((a->op == 1 || a->op == 5) && a->size < 2) {
+        vop(x, tsat_sse[a->op == 5][a->u][a->size][a->q], a->rd, a->rn, a->rm);
+        return true;
+    }
+#endif
     if (a->op == 3) {
         vop(x, tlogic[a->u][a->size][3][a->q], a->rd, a->rn, a->rm);
         return true;
