@@ -159,7 +159,14 @@ static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
 #define X_USQADD SATU((sw)d + (sw)(st)a)
 #define X_CLS ((ut)simd_clzn((ut)((ut)(a ^ (a << 1)) | 1), E_))
 #define X_CLZ ((ut)simd_clzn(a, E_))
-#define X_CNT ((ut)__builtin_popcountll(a))
+/* SWAR population count (vectorises; no popcnt call per lane) */
+#define X_CNT                                                                    \
+    ({                                                                           \
+        ut v_ = (ut)(a - ((a >> 1) & (UMAX_ / 3)));                              \
+        v_ = (ut)((v_ & (UMAX_ / 5)) + ((v_ >> 2) & (UMAX_ / 5)));               \
+        v_ = (ut)((v_ + (v_ >> 4)) & (UMAX_ / 17));                              \
+        (ut)((um)v_ * (UMAX_ / 255) >> (E_ - 8));                                \
+    })
 #define X_NOT ((ut)~a)
 #define X_RBIT                                                                   \
     ({                                                                           \

@@ -464,9 +464,36 @@ bool trans_SIMD_s2misc(struct xlat *x, const arg_SIMD_s2misc *a)
 
 /* ---- across lanes, scalar pairwise ---------------------------------------- */
 
+#if defined(__SSE2__)
+/* ADDV/UADDLV over bytes: PSADBW against zero sums each 8-byte half. */
+#define SAD_FN(NAME, Q, MASK)                                                                   \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        if (!(Q))                                                                               \
+            n = _mm_move_epi64(n);                                                              \
+        __m128i s = _mm_sad_epu8(n, _mm_setzero_si128());                                       \
+        s = _mm_add_epi64(s, _mm_srli_si128(s, 8));                                             \
+        s = _mm_and_si128(s, _mm_cvtsi32_si128(MASK));                                          \
+        _mm_store_si128((__m128i *)&c->v[u->a], s);                                             \
+        return u + 1;                                                                           \
+    }
+SAD_FN(op_addv8_d, 0, 0xff)
+SAD_FN(op_addv8_q, 1, 0xff)
+SAD_FN(op_uaddlv8_d, 0, 0xffff)
+SAD_FN(op_uaddlv8_q, 1, 0xffff)
+#endif
+
 bool trans_SIMD_across(struct xlat *x, const arg_SIMD_across *a)
 {
     const uop_fn (*f)[2];
+#if defined(__SSE2__)
+    if (a->size == 0 && ((a->op == 27 && !a->u) || (a->op == 3 && a->u))) {
+        vop(x, a->op == 27 ? (a->q ? op_addv8_q : op_addv8_d) : (a->q ? op_uaddlv8_q : op_uaddlv8_d),
+            a->rd, a->rn, a->rn);
+        return true;
+    }
+#endif
     switch (a->op) {
     case 3: f = a->u ? simd_uaddlv : simd_saddlv; break;
     case 10: f = a->u ? simd_umaxv : simd_smaxv; break;

@@ -8,7 +8,7 @@
 
 #define CODE_BASE 0x100000ull
 #define CODE_SIZE (8u << 20)
-#define ITERS 40
+#define ITERS 24
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
@@ -157,8 +157,10 @@ static void check(uint32_t insn)
             bad = memcmp(a.v, b.v, sizeof(a.v)) || memcmp(a.x, b.x, sizeof(a.x)) ||
                   (a.fpsr & (1u << 27)) != (b.fpsr & (1u << 27));
         }
-        if (!ok_ref && !ok_our)
-            undefs++;
+        if (!ok_ref && !ok_our) {
+            undefs++; /* allocation does not depend on the data */
+            return;
+        }
         if (bad) {
             test_failures++;
             if (fail_prints++ < 40) {
@@ -288,8 +290,7 @@ static void t_shimm(void)
         for (unsigned u = 0; u < 2; u++)
             for (unsigned immh = 1; immh < 16; immh++)
                 for (unsigned op = 0; op < 21; op++) {
-                    for (int k = 0; k < 2; k++) {
-                        unsigned immb = (unsigned)rnd() & 7;
+                    for (unsigned immb = 0; immb < 8; immb++) {
                         check(q << 30 | u << 29 | 0x0f000400u | immh << 19 | immb << 16 | op << 11 | r5() << 5 | r5());
                         if (!q)
                             check(0x5f000400u | u << 29 | immh << 19 | immb << 16 | op << 11 | r5() << 5 | r5());
@@ -372,7 +373,7 @@ int main(void)
     t_shimm();
     t_elem();
     t_perm();
-    printf("simd: %d forms, %d runs (%d both undefined)\n", forms, runs, undefs);
+    printf("simd: %d forms, %d runs (%d forms undefined on both)\n", forms, runs, undefs);
     harness_free(&h);
     uc_close(uc);
     return test_report("simd");
