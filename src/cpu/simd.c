@@ -327,8 +327,77 @@ ZIP_FN(op_zip2_8, _mm_unpackhi_epi8)
 ZIP_FN(op_zip2_16, _mm_unpackhi_epi16)
 ZIP_FN(op_zip2_32, _mm_unpackhi_epi32)
 ZIP_FN(op_zip2_64, _mm_unpackhi_epi64)
-static const uop_fn tzip_q[2][4] = {
+static inline __m128i uzp1_8(__m128i n, __m128i m)
+{
+    __m128i k = _mm_set1_epi16(0xff);
+    return _mm_packus_epi16(_mm_and_si128(n, k), _mm_and_si128(m, k));
+}
+static inline __m128i uzp2_8(__m128i n, __m128i m)
+{
+    return _mm_packus_epi16(_mm_srli_epi16(n, 8), _mm_srli_epi16(m, 8));
+}
+static inline __m128i uzp1_16(__m128i n, __m128i m)
+{
+    return _mm_packs_epi32(_mm_srai_epi32(_mm_slli_epi32(n, 16), 16), _mm_srai_epi32(_mm_slli_epi32(m, 16), 16));
+}
+static inline __m128i uzp2_16(__m128i n, __m128i m)
+{
+    return _mm_packs_epi32(_mm_srai_epi32(n, 16), _mm_srai_epi32(m, 16));
+}
+static inline __m128i uzp1_32(__m128i n, __m128i m)
+{
+    return _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(n), _mm_castsi128_ps(m), 0x88));
+}
+static inline __m128i uzp2_32(__m128i n, __m128i m)
+{
+    return _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(n), _mm_castsi128_ps(m), 0xdd));
+}
+static inline __m128i trn1_8(__m128i n, __m128i m)
+{
+    return _mm_or_si128(_mm_and_si128(n, _mm_set1_epi16(0xff)), _mm_slli_epi16(m, 8));
+}
+static inline __m128i trn2_8(__m128i n, __m128i m)
+{
+    return _mm_or_si128(_mm_srli_epi16(n, 8), _mm_andnot_si128(_mm_set1_epi16(0xff), m));
+}
+static inline __m128i trn1_16(__m128i n, __m128i m)
+{
+    return _mm_or_si128(_mm_and_si128(n, _mm_set1_epi32(0xffff)), _mm_slli_epi32(m, 16));
+}
+static inline __m128i trn2_16(__m128i n, __m128i m)
+{
+    return _mm_or_si128(_mm_srli_epi32(n, 16), _mm_andnot_si128(_mm_set1_epi32(0xffff), m));
+}
+static inline __m128i trn1_32(__m128i n, __m128i m)
+{
+    __m128i k = _mm_set1_epi64x(0xffffffff);
+    return _mm_or_si128(_mm_and_si128(n, k), _mm_slli_epi64(m, 32));
+}
+static inline __m128i trn2_32(__m128i n, __m128i m)
+{
+    __m128i k = _mm_set1_epi64x(0xffffffff);
+    return _mm_or_si128(_mm_srli_epi64(n, 32), _mm_andnot_si128(k, m));
+}
+ZIP_FN(op_uzp1_8, uzp1_8)
+ZIP_FN(op_uzp1_16, uzp1_16)
+ZIP_FN(op_uzp1_32, uzp1_32)
+ZIP_FN(op_uzp2_8, uzp2_8)
+ZIP_FN(op_uzp2_16, uzp2_16)
+ZIP_FN(op_uzp2_32, uzp2_32)
+ZIP_FN(op_trn1_8, trn1_8)
+ZIP_FN(op_trn1_16, trn1_16)
+ZIP_FN(op_trn1_32, trn1_32)
+ZIP_FN(op_trn2_8, trn2_8)
+ZIP_FN(op_trn2_16, trn2_16)
+ZIP_FN(op_trn2_32, trn2_32)
+/* [perm kind: UZP1 TRN1 ZIP1 UZP2 TRN2 ZIP2][size], Q=1; UZP/TRN of 64-bit
+ * elements are ZIP. */
+static const uop_fn tperm_q[6][4] = {
+    { op_uzp1_8, op_uzp1_16, op_uzp1_32, op_zip1_64 },
+    { op_trn1_8, op_trn1_16, op_trn1_32, op_zip1_64 },
     { op_zip1_8, op_zip1_16, op_zip1_32, op_zip1_64 },
+    { op_uzp2_8, op_uzp2_16, op_uzp2_32, op_zip2_64 },
+    { op_trn2_8, op_trn2_16, op_trn2_32, op_zip2_64 },
     { op_zip2_8, op_zip2_16, op_zip2_32, op_zip2_64 },
 };
 #endif
@@ -339,8 +408,8 @@ bool trans_SIMD_perm(struct xlat *x, const arg_SIMD_perm *a)
         return false;
     unsigned k = (a->op & 3) - 1 + (a->op >> 2) * 3;
 #if defined(__SSE2__)
-    if (a->q && (k == 2 || k == 5)) {
-        vop(x, tzip_q[k == 5][a->size], a->rd, a->rn, a->rm);
+    if (a->q) {
+        vop(x, tperm_q[k][a->size], a->rd, a->rn, a->rm);
         return true;
     }
 #endif
