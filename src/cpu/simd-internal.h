@@ -20,7 +20,7 @@
  *               the destination's old element
  *   sh          the immediate (shift amount) from u->imm
  * uop operands: a = Vd, b = Vn, c = Vm, e = element index (by-element forms),
- * f = element offset of the narrow half ("2" forms), imm = shift.
+ * imm = shift.
  */
 #ifndef NESTVM_SIMD_INTERNAL_H
 #define NESTVM_SIMD_INTERNAL_H
@@ -310,19 +310,20 @@ static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
         { NULL, NULL, NULL },                                                                  \
     };
 
-/* Long: NN wide results from narrow elements at offset u->f (ASEL/MSEL). */
-#define SIMD_LONG_FN(FN, NN, ASEL, MSEL, EXPR, ...)                                            \
+/* Long: NN wide results from narrow elements at element offset OFF (0, or
+ * the upper half for the "2" forms; a constant so that loads stay aligned). */
+#define SIMD_LONG_FN(FN, NN, OFF, ASEL, MSEL, EXPR, ...)                                            \
     static const struct uop *FN(struct cpu *c, const struct uop *u)                            \
     {                                                                                          \
         SIMD_TYPEDEFS(__VA_ARGS__)                                                             \
         vreg r = { .q = 0 };                                                                   \
-        const ut *pn = (const ut *)&c->v[u->b] + u->f;                                         \
+        const ut *pn = (const ut *)&c->v[u->b] + (OFF);                                        \
         const uw *pnw = (const uw *)&c->v[u->b];                                               \
         const ut *pm = (const ut *)&c->v[u->c];                                                \
         const uw *pd = (const uw *)&c->v[u->a];                                                \
         uw *pr = (uw *)&r;                                                                     \
         const int sh = (int)u->imm;                                                            \
-        const unsigned o = u->f;                                                               \
+        const unsigned o = (OFF);                                                              \
         uint32_t qc = 0;                                                                       \
         (void)pn, (void)pnw, (void)pm, (void)o;                                                \
         for (unsigned i = 0; i < (NN); i++) {                                                  \
@@ -338,41 +339,43 @@ static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
     }
 
 #define SIMD_LONG_SIZE(NAME, ASEL, MSEL, EXPR, E, ...)                                         \
-    SIMD_LONG_FN(NAME##_##E##_v, 64 / E, ASEL, MSEL, EXPR, E, __VA_ARGS__)                     \
-    SIMD_LONG_FN(NAME##_##E##_s, 1, ASEL, MSEL, EXPR, E, __VA_ARGS__)
+    SIMD_LONG_FN(NAME##_##E##_v, 64 / E, 0, ASEL, MSEL, EXPR, E, __VA_ARGS__)                  \
+    SIMD_LONG_FN(NAME##_##E##_v2, 64 / E, 64 / E, ASEL, MSEL, EXPR, E, __VA_ARGS__)            \
+    SIMD_LONG_FN(NAME##_##E##_s, 1, 0, ASEL, MSEL, EXPR, E, __VA_ARGS__)
 
-#define SIMD_TAB32(NAME)                                                                       \
-    const uop_fn NAME[3][2] = {                                                                \
-        { NAME##_8_v, NAME##_8_s },                                                            \
-        { NAME##_16_v, NAME##_16_s },                                                          \
-        { NAME##_32_v, NAME##_32_s },                                                          \
+/* [narrow size][0 = vector, 1 = vector "2" (upper half), 2 = scalar] */
+#define SIMD_TAB33(NAME)                                                                       \
+    const uop_fn NAME[3][3] = {                                                                \
+        { NAME##_8_v, NAME##_8_v2, NAME##_8_s },                                               \
+        { NAME##_16_v, NAME##_16_v2, NAME##_16_s },                                            \
+        { NAME##_32_v, NAME##_32_v2, NAME##_32_s },                                            \
     };
 
 #define SIMD_LONG_GEN(NAME, ASEL, MSEL, EXPR)                                                  \
     SIMD_EXPAND(SIMD_LONG_SIZE, NAME, ASEL, MSEL, EXPR, SIMD_T8)                               \
     SIMD_EXPAND(SIMD_LONG_SIZE, NAME, ASEL, MSEL, EXPR, SIMD_T16)                              \
     SIMD_EXPAND(SIMD_LONG_SIZE, NAME, ASEL, MSEL, EXPR, SIMD_T32)                              \
-    SIMD_TAB32(NAME)
+    SIMD_TAB33(NAME)
 
 /* simd_NAME[narrow size][0=vector, 1=scalar] */
 #define GEN_LONG(NAME, EXPR) SIMD_LONG_GEN(simd_##NAME, pn[i], pm[o + i], EXPR)
 #define GEN_WIDE(NAME, EXPR) SIMD_LONG_GEN(simd_##NAME, pnw[i], pm[o + i], EXPR)
 #define GEN_LONGX(NAME, EXPR) SIMD_LONG_GEN(simd_##NAME, pn[i], pm[u->e], EXPR)
 
-/* Narrow: NN narrow results written at element offset u->f; with f == 0 the
+/* Narrow: NN narrow results written at element offset OFF; with OFF == 0 the
  * rest of Vd is zeroed, otherwise its lower half is kept ("2" forms). */
-#define SIMD_NARROW_FN(FN, NN, EXPR, ...)                                                      \
+#define SIMD_NARROW_FN(FN, NN, OFF, EXPR, ...)                                                      \
     static const struct uop *FN(struct cpu *c, const struct uop *u)                            \
     {                                                                                          \
         SIMD_TYPEDEFS(__VA_ARGS__)                                                             \
         vreg r;                                                                                \
-        if (u->f)                                                                              \
+        if (OFF)                                                                               \
             r = c->v[u->a];                                                                    \
         else                                                                                   \
             r.q = 0;                                                                           \
         const uw *pn = (const uw *)&c->v[u->b];                                                \
         const uw *pm = (const uw *)&c->v[u->c];                                                \
-        ut *pr = (ut *)&r + u->f;                                                              \
+        ut *pr = (ut *)&r + (OFF);                                                             \
         const int sh = (int)u->imm;                                                            \
         uint32_t qc = 0;                                                                       \
         for (unsigned i = 0; i < (NN); i++) {                                                  \
@@ -387,14 +390,15 @@ static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
     }
 
 #define SIMD_NARROW_SIZE(NAME, EXPR, E, ...)                                                   \
-    SIMD_NARROW_FN(NAME##_##E##_v, 64 / E, EXPR, E, __VA_ARGS__)                               \
-    SIMD_NARROW_FN(NAME##_##E##_s, 1, EXPR, E, __VA_ARGS__)
+    SIMD_NARROW_FN(NAME##_##E##_v, 64 / E, 0, EXPR, E, __VA_ARGS__)                            \
+    SIMD_NARROW_FN(NAME##_##E##_v2, 64 / E, 64 / E, EXPR, E, __VA_ARGS__)                      \
+    SIMD_NARROW_FN(NAME##_##E##_s, 1, 0, EXPR, E, __VA_ARGS__)
 
 #define GEN_NARROW(NAME, EXPR)                                                                 \
     SIMD_EXPAND(SIMD_NARROW_SIZE, simd_##NAME, EXPR, SIMD_T8)                                  \
     SIMD_EXPAND(SIMD_NARROW_SIZE, simd_##NAME, EXPR, SIMD_T16)                                 \
     SIMD_EXPAND(SIMD_NARROW_SIZE, simd_##NAME, EXPR, SIMD_T32)                                 \
-    SIMD_TAB32(simd_##NAME)
+    SIMD_TAB33(simd_##NAME)
 
 /* Pairwise (ADDP, SMAXP ...): pairs of Vn:Vm (64 or 128 bits each). */
 #define SIMD_PAIR_FN(FN, NN, EXPR, ...)                                                        \
@@ -552,15 +556,16 @@ static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
 #define SIMD_PAIRL_LIST(X) X(saddlp, X_SADDLP) X(uaddlp, X_UADDLP) X(sadalp, X_SADALP) X(uadalp, X_UADALP)
 
 #define SIMD_DECL43(NAME, EXPR) extern const uop_fn simd_##NAME[4][3];
+#define SIMD_DECL33(NAME, EXPR) extern const uop_fn simd_##NAME[3][3];
 #define SIMD_DECL32(NAME, EXPR) extern const uop_fn simd_##NAME[3][2];
 SIMD_EW_LIST_A(SIMD_DECL43)
 SIMD_EW_LIST_B(SIMD_DECL43)
 SIMD_EWX_LIST(SIMD_DECL43)
 SIMD_PAIR_LIST(SIMD_DECL43)
-SIMD_LONG_LIST(SIMD_DECL32)
-SIMD_WIDE_LIST(SIMD_DECL32)
-SIMD_LONGX_LIST(SIMD_DECL32)
-SIMD_NARROW_LIST(SIMD_DECL32)
+SIMD_LONG_LIST(SIMD_DECL33)
+SIMD_WIDE_LIST(SIMD_DECL33)
+SIMD_LONGX_LIST(SIMD_DECL33)
+SIMD_NARROW_LIST(SIMD_DECL33)
 SIMD_PAIRL_LIST(SIMD_DECL32)
 extern const uop_fn simd_addv[3][2], simd_saddlv[3][2], simd_uaddlv[3][2], simd_smaxv[3][2],
     simd_umaxv[3][2], simd_sminv[3][2], simd_uminv[3][2];

@@ -195,9 +195,10 @@ bool trans_SIMD_s3extra(struct xlat *x, const arg_SIMD_s3extra *a)
 
 /* ---- three different ----------------------------------------------------- */
 
-/* kind: 0 none, 1 long/wide (simd_X[size][v]), 2 narrow high half. */
+/* Widening/narrowing families: simd_X[size][0 lower half, 1 upper half
+ * ("2" forms), 2 scalar]; sizes: the narrow element sizes allowed. */
 struct dfam {
-    const uop_fn (*f)[2];
+    const uop_fn (*f)[3];
     uint8_t sizes;
 };
 #define D(n, s) { simd_##n, s }
@@ -214,13 +215,80 @@ static const struct dfam t3diff[2][16] = {
     },
 };
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* 16x16->32 widening multiplies: the host compiler does not vectorise these
+ * at 64-bit width, so they get PMULLW/PMULHW directly. */
+#define MULL16_FN(NAME, SGN, ACC, HI, BYELEM)                                                   \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        __m128i m = (BYELEM) ? _mm_set1_epi16((short)c->v[u->c].h[u->e])                       \
+                             : _mm_load_si128((const __m128i *)&c->v[u->c]);                    \
+        if (HI) {                                                                               \
+            n = _mm_srli_si128(n, 8);                                                           \
+            if (!(BYELEM))                                                                      \
+                m = _mm_srli_si128(m, 8);                                                       \
+        }                                                                                       \
+        __m128i lo = _mm_mullo_epi16(n, m);                                                     \
+        __m128i hi = (SGN) ? _mm_mulhi_epi16(n, m) : _mm_mulhi_epu16(n, m);                     \
+        __m128i p = _mm_unpacklo_epi16(lo, hi);                                                 \
+        __m128i d = _mm_load_si128((const __m128i *)&c->v[u->a]);                               \
+        if ((ACC) > 0)                                                                          \
+            p = _mm_add_epi32(d, p);                                                            \
+        else if ((ACC) < 0)                                                                     \
+            p = _mm_sub_epi32(d, p);                                                            \
+        _mm_store_si128((__m128i *)&c->v[u->a], p);                                             \
+        return u + 1;                                                                           \
+    }
+#define MULL16_ALL(OP, SGN, ACC)                                                                \
+    MULL16_FN(op_##OP##16_v, SGN, ACC, 0, 0)                                                    \
+    MULL16_FN(op_##OP##16_v2, SGN, ACC, 1, 0)                                                   \
+    MULL16_FN(op_##OP##16x_v, SGN, ACC, 0, 1)                                                   \
+    MULL16_FN(op_##OP##16x_v2, SGN, ACC, 1, 1)
+MULL16_ALL(smull, 1, 0)
+MULL16_ALL(umull, 0, 0)
+MULL16_ALL(smlal, 1, 1)
+MULL16_ALL(umlal, 0, 1)
+MULL16_ALL(smlsl, 1, -1)
+MULL16_ALL(umlsl, 0, -1)
+
+static uop_fn sse_long16(const uop_fn (*f)[3], unsigned q)
+{
+#define M(n) { simd_##n, { op_##n##16_v, op_##n##16_v2 } }, { simd_##n##_x, { op_##n##16x_v, op_##n##16x_v2 } }
+    static const struct {
+        const uop_fn (*f)[3];
+        uop_fn h[2];
+    } map[] = { M(smull), M(umull), M(smlal), M(umlal), M(smlsl), M(umlsl) };
+#undef M
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (map[i].f == f)
+            return map[i].h[q];
+    return NULL;
+}
+#endif
+
+/* Emit a widening/narrowing family member (translate time only). */
+static struct uop *emit_dfn(struct xlat *x, const uop_fn (*f)[3], unsigned size, unsigned q, bool scalar,
+                            unsigned rd, unsigned rn, unsigned rm)
+{
+    uop_fn fn = f[size][scalar ? 2 : q];
+#if defined(__SSE2__)
+    if (size == 1 && !scalar) {
+        uop_fn s = sse_long16(f, q);
+        if (s)
+            fn = s;
+    }
+#endif
+    return vop(x, fn, rd, rn, rm);
+}
+
 static bool emit_dfam(struct xlat *x, const struct dfam *f, unsigned size, unsigned q, bool scalar,
                       unsigned rd, unsigned rn, unsigned rm, uint64_t imm, unsigned e)
 {
     if (!f->f || size > 2 || !(f->sizes >> size & 1))
         return false;
-    struct uop *u = vop(x, f->f[size][scalar], rd, rn, rm);
-    u->f = (uint8_t)(q ? 8 >> size : 0); /* the "2" forms use the upper half */
+    struct uop *u = emit_dfn(x, f->f, size, q, scalar, rd, rn, rm);
     u->e = (uint8_t)e;
     u->imm = imm;
     return true;
@@ -427,25 +495,34 @@ bool trans_SIMD_ext(struct xlat *x, const arg_SIMD_ext *a)
 
 /* ---- TBL / TBX ------------------------------------------------------------ */
 
+/* Branch-free: indices are data, often random; out-of-range ones read the
+ * zero byte at tab[64] (TBL) or select the old Vd byte (TBX). */
 #define TBL_FN(NAME, NB, TBX)                                                                   \
     static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
     {                                                                                           \
-        uint8_t tab[64];                                                                        \
+        uint8_t tab[80];                                                                        \
         unsigned nreg = u->e, lim = 16 * nreg;                                                  \
         for (unsigned k = 0; k < nreg; k++)                                                     \
             memcpy(tab + 16 * k, &c->v[(u->b + k) & 31], 16);                                   \
-        const vreg m = c->v[u->c];                                                              \
-        vreg r = { .q = 0 };                                                                    \
-        if (TBX)                                                                                \
-            memcpy(&r, &c->v[u->a], NB);                                                        \
-        for (unsigned i = 0; i < (NB); i++) {                                                   \
-            unsigned idx = m.b[i];                                                              \
-            if (idx < lim)                                                                      \
-                r.b[i] = tab[idx];                                                              \
-            else if (!(TBX))                                                                    \
-                r.b[i] = 0;                                                                     \
+        tab[64] = 0;                                                                            \
+        /* indices and results stay in general registers: byte stores  */                     \
+        /* followed by a 16-byte load would stall store forwarding */                          \
+        uint64_t res[2] = { 0, 0 };                                                             \
+        for (unsigned h = 0; h < (NB) / 8; h++) {                                               \
+            uint64_t mi = c->v[u->c].d[h], di = c->v[u->a].d[h], acc = 0;                       \
+            _Pragma("GCC unroll 8")                                                             \
+            for (unsigned i = 0; i < 8; i++) {                                                  \
+                unsigned idx = (unsigned)(mi >> (8 * i)) & 0xff;                                \
+                bool in = idx < lim;                                                            \
+                uint64_t v = tab[in ? idx : 64];                                                \
+                if (TBX)                                                                        \
+                    v = in ? v : (di >> (8 * i) & 0xff);                                        \
+                acc |= v << (8 * i);                                                            \
+            }                                                                                   \
+            res[h] = acc;                                                                       \
         }                                                                                       \
-        c->v[u->a] = r;                                                                         \
+        c->v[u->a].d[0] = res[0];                                                               \
+        c->v[u->a].d[1] = res[1];                                                               \
         return u + 1;                                                                           \
     }
 TBL_FN(op_tbl_d, 8, 0)
@@ -882,7 +959,7 @@ static bool elem(struct xlat *x, unsigned q, unsigned u, unsigned size, unsigned
     unsigned idx = size == 1 ? h << 2 | l << 1 | m : h << 1 | l;
     unsigned rm = size == 1 ? rm4 : m << 4 | rm4;
     const uop_fn (*f)[3] = NULL;
-    const uop_fn (*lf)[2] = NULL;
+    const uop_fn (*lf)[3] = NULL;
     switch (u << 4 | op) {
     case 0x10: f = simd_mla_x; break;
     case 0x14: f = simd_mls_x; break;
@@ -917,8 +994,7 @@ static bool elem(struct xlat *x, unsigned q, unsigned u, unsigned size, unsigned
     } else {
         if (scalar && op != 3 && op != 7 && op != 11)
             return false;
-        uo = vop(x, lf[size][scalar], rd, rn, rm);
-        uo->f = (uint8_t)(q ? 8 >> size : 0);
+        uo = emit_dfn(x, lf, size, q, scalar, rd, rn, rm);
     }
     uo->e = (uint8_t)idx;
     return true;
