@@ -269,6 +269,27 @@ static const struct form forms[] = {
     { 0x6ea2cc20, 16, "fmlsl2 v0.4s, v1.4h, v2.4h" },
     { 0x4f920820, 16, "fmlal v0.4s, v1.4h, v2.h[5]" },
     { 0x2fb2c820, 16, "fmlsl2 v0.2s, v1.2h, v2.h[7]" },
+    /* register 31 and operand aliasing */
+    { 0x9e6703e0, 64, "fmov d0, xzr" },
+    { 0x1e2703e0, 32, "fmov s0, wzr" },
+    { 0x9e6203e0, 64, "scvtf d0, xzr" },
+    { 0x9e78003f, 64, "fcvtzs xzr, d1" },
+    { 0x9e66003f, 64, "fmov xzr, d1" },
+    { 0x1e612821, 64, "fadd d1, d1, d1" },
+    { 0x4e21cc21, 32, "fmla v1.4s, v1.4s, v1.4s" },
+    { 0x4fc21822, 64, "fmla v2.2d, v1.2d, v2.d[1]" },
+    { 0x6e21d421, 32, "faddp v1.4s, v1.4s, v1.4s" },
+    { 0x4e616821, 64, "fcvtn2 v1.4s, v1.2d" },
+    { 0x4e617821, 32, "fcvtl2 v1.2d, v1.4s" },
+    { 0x0e217821, 16, "fcvtl v1.4s, v1.4h" },
+    { 0x6e81cc21, 32, "fcmla v1.4s, v1.4s, v1.4s, #90" },
+    { 0x6e82f422, 32, "fcadd v2.4s, v1.4s, v2.4s, #270" },
+    { 0x6e21cc21, 16, "fmlal2 v1.4s, v1.4h, v1.4h" },
+    { 0x4f924022, 16, "fmlsl v2.4s, v1.4h, v2.h[1]" },
+    { 0x6e30c821, 32, "fmaxnmv s1, v1.4s" },
+    { 0x1f420822, 64, "fmadd d2, d1, d2, d2" },
+    { 0x1f220c63, 32, "fnmadd s3, s3, s2, s3" },
+    { 0x4f7ffc21, 64, "fcvtzs v1.2d, v1.2d, #1" },
 };
 #define NFORMS (sizeof(forms) / sizeof(forms[0]))
 
@@ -503,6 +524,68 @@ static void check_form(unsigned k, int iters)
     }
 }
 
+/* Encodings that must be UNDEFINED: half-precision arithmetic (FEAT_FP16 is
+ * not advertised; only FCVT to/from half exists) and reserved size/type/Q
+ * combinations.  Unicorn's MAX CPU has FP16, so these are checked alone. */
+static const uint32_t undef_insns[] = {
+    0x1ee22820, /* fadd h0, h1, h2 */
+    0x1ee70020, /* fmov h0, w1 */
+    0x1ee60020, /* fmov w0, h1 */
+    0x1ef80020, /* fcvtzs w0, h1 */
+    0x1ee20020, /* scvtf h0, w1 */
+    0x1fc20c20, /* fmadd h0, h1, h2, h3 */
+    0x1ee22020, /* fcmp h1, h2 */
+    0x1ee1c020, /* fsqrt h0, h1 */
+    0x1ee44020, /* frintn h0, h1 */
+    0x1eee1000, /* fmov h0, #1.000000000000000000e+00 */
+    0x1ee20c20, /* fcsel h0, h1, h2, eq */
+    0x4e421420, /* fadd v0.8h, v1.8h, v2.8h */
+    0x6e42cc20, /* fcmla v0.8h, v1.8h, v2.8h, #90 */
+    0x2e42e420, /* fcadd v0.4h, v1.4h, v2.4h, #90 */
+    0x4f121020, /* fmla v0.8h, v1.8h, v2.h[1] */
+    0x4ef9b820, /* fcvtzs v0.8h, v1.8h */
+    0x0f1de420, /* scvtf v0.4h, v1.4h, #3 */
+    0x4e30f820, /* fmaxv h0, v1.8h */
+    0x5e30d820, /* faddp h0, v1.2h */
+    0x4f03fe00, /* fmov v0.8h, #1.000000000000000000e+00 */
+    0x5ef9d820, /* frecpe h0, h1 */
+    0x5e421c20, /* fmulx h0, h1, h2 */
+    0x1e634020, /* bfcvt h0, s1 */
+    0x1ea22820, /* fadd with ftype=10 (reserved) */
+    0x2e62dc20, /* fmul .1d: sz=1 Q=0 (reserved) */
+    0x7e216820, /* fcvtxn with sz=0 (reserved) */
+    0x1e224020, /* fcvt s0, s1 (same precision) */
+    0x1e26c020, /* frint opcode 001101 (unallocated) */
+    0x2f02f400, /* fmov vector op=1 Q=0 (reserved) */
+    0x1e587c20, /* fcvtzs w0, d1 fixed with scale<5>=0 */
+    0x6e70f820, /* fmaxv with sz=1 (reserved) */
+    0x2e30f820, /* fmaxv with Q=0 (reserved) */
+    0x4fff5820, /* fmls by element, sz=1 L=1 (reserved) */
+    0x2ec2f420, /* fcadd size=11 Q=0 (reserved) */
+    0x2f825820, /* fcmla by element Q=0 (reserved) */
+    0x9e7e0020, /* fjcvtzs with sf=1 (unallocated) */
+    0x1e2b0020, /* ucvtf with rmode=01 (unallocated) */
+    0x4ee1c820, /* urecpe with sz=1 (reserved) */
+    0x5e61f820, /* frecpx with a=0 is unallocated (scalar 11111 a=0) */
+};
+
+static void undef_checks(void)
+{
+    struct cpu *c = h.cpu;
+    for (unsigned i = 0; i < sizeof(undef_insns) / sizeof(undef_insns[0]); i++) {
+        uint32_t code[2] = { undef_insns[i], 0xd4000001 };
+        memcpy(h.mem + 0x80000, code, 8);
+        cpu_code_invalidate_all(c);
+        c->pc = HARNESS_BASE + 0x80000;
+        enum cpu_exit r = cpu_run(c);
+        test_checks++;
+        if (r != CPU_EXIT_UNDEF) {
+            test_failures++;
+            fprintf(stderr, "%08x should be UNDEFINED (exit %d)\n", undef_insns[i], (int)r);
+        }
+    }
+}
+
 /* Hand-checked cases on the library itself. */
 static void hand_checks(void)
 {
@@ -579,6 +662,7 @@ int main(int argc, char **argv)
     free(code);
     uc_setup();
     hand_checks();
+    undef_checks();
     for (unsigned k = 0; k < NFORMS; k++)
         check_form(k, iters);
     int bad = 0;
