@@ -238,6 +238,88 @@ LOOPS(s, s)
 LOOPS(d, d)
 #undef LOOPS
 
+/* Specialised loops for the hot vector forms: the element operation is the
+ * inline host fast path of fpu.h, no indirect call per element. */
+#define VHOT2(name, SFX, F, fn)                                                             \
+    static const struct uop *op_v##name##_##SFX(struct cpu *c, const struct uop *u)        \
+    {                                                                                       \
+        vreg n = c->v[u->b], m = c->v[u->c], r;                                             \
+        r.q = 0;                                                                            \
+        for (unsigned i = 0; i < u->e; i++)                                                 \
+            r.F[i] = fn(c, n.F[i], m.F[i]);                                                 \
+        c->v[u->a] = r;                                                                     \
+        return u + 1;                                                                       \
+    }                                                                                       \
+    static const struct uop *op_v##name##idx_##SFX(struct cpu *c, const struct uop *u)     \
+    {                                                                                       \
+        vreg n = c->v[u->b], r;                                                             \
+        __typeof__(r.F[0]) m = c->v[u->c].F[u->d];                                          \
+        r.q = 0;                                                                            \
+        for (unsigned i = 0; i < u->e; i++)                                                 \
+            r.F[i] = fn(c, n.F[i], m);                                                      \
+        c->v[u->a] = r;                                                                     \
+        return u + 1;                                                                       \
+    }
+VHOT2(add, s, s, fp32_add_fast)
+VHOT2(add, d, d, fp64_add_fast)
+VHOT2(sub, s, s, fp32_sub_fast)
+VHOT2(sub, d, d, fp64_sub_fast)
+VHOT2(mul, s, s, fp32_mul_fast)
+VHOT2(mul, d, d, fp64_mul_fast)
+VHOT2(div, s, s, fp32_div_fast)
+VHOT2(div, d, d, fp64_div_fast)
+#undef VHOT2
+
+#define VHOT3(name, SFX, F, T, SIGN, neg)                                                   \
+    static const struct uop *op_v##name##_##SFX(struct cpu *c, const struct uop *u)        \
+    {                                                                                       \
+        vreg n = c->v[u->b], m = c->v[u->c], d = c->v[u->a], r;                             \
+        r.q = 0;                                                                            \
+        for (unsigned i = 0; i < u->e; i++)                                                 \
+            r.F[i] = fp##SFX##_muladd_fast(c, d.F[i], n.F[i] ^ (neg ? SIGN : 0), m.F[i]);   \
+        c->v[u->a] = r;                                                                     \
+        return u + 1;                                                                       \
+    }                                                                                       \
+    static const struct uop *op_v##name##idx_##SFX(struct cpu *c, const struct uop *u)     \
+    {                                                                                       \
+        vreg n = c->v[u->b], d = c->v[u->a], r;                                             \
+        T m = c->v[u->c].F[u->d];                                                           \
+        r.q = 0;                                                                            \
+        for (unsigned i = 0; i < u->e; i++)                                                 \
+            r.F[i] = fp##SFX##_muladd_fast(c, d.F[i], n.F[i] ^ (neg ? SIGN : 0), m);        \
+        c->v[u->a] = r;                                                                     \
+        return u + 1;                                                                       \
+    }
+#define fps_muladd_fast fp32_muladd_fast
+#define fpd_muladd_fast fp64_muladd_fast
+VHOT3(fmla, s, s, uint32_t, S_SIGN, 0)
+VHOT3(fmla, d, d, uint64_t, D_SIGN, 0)
+VHOT3(fmls, s, s, uint32_t, S_SIGN, 1)
+VHOT3(fmls, d, d, uint64_t, D_SIGN, 1)
+#undef fps_muladd_fast
+#undef fpd_muladd_fast
+#undef VHOT3
+
+/* The specialised handler for an element function, if there is one. */
+static uop_fn hot_handler(uint64_t fn, bool idx)
+{
+    static const struct {
+        uint64_t fn;
+        uop_fn h, hidx;
+    } tab[] = {
+        { FN(s_add), op_vadd_s, op_vaddidx_s },     { FN(d_add), op_vadd_d, op_vaddidx_d },
+        { FN(s_sub), op_vsub_s, op_vsubidx_s },     { FN(d_sub), op_vsub_d, op_vsubidx_d },
+        { FN(s_mul), op_vmul_s, op_vmulidx_s },     { FN(d_mul), op_vmul_d, op_vmulidx_d },
+        { FN(s_div), op_vdiv_s, op_vdividx_s },     { FN(d_div), op_vdiv_d, op_vdividx_d },
+        { FN(s_fmla), op_vfmla_s, op_vfmlaidx_s },  { FN(d_fmla), op_vfmla_d, op_vfmlaidx_d },
+        { FN(s_fmls), op_vfmls_s, op_vfmlsidx_s },  { FN(d_fmls), op_vfmls_d, op_vfmlsidx_d },
+    };
+    for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+        if (tab[i].fn == fn)
+            return idx ? tab[i].hidx : tab[i].h;
+    return NULL;
+}
+
 /* across lanes, 4 singles: op(op(e0,e1), op(e2,e3)) */
 static const struct uop *op_across_s(struct cpu *c, const struct uop *u)
 {
@@ -263,8 +345,10 @@ static void set_fn(struct uop *u, uint64_t fn, unsigned rd, unsigned rn, unsigne
 static void emit_bin(struct xlat *x, bool dbl, ebin_fn sf, ebin_fn df, unsigned rd, unsigned rn, unsigned rm,
                      unsigned nelem)
 {
-    struct uop *u = emit(x, dbl ? op_vbin_d : op_vbin_s);
-    set_fn(u, dbl ? FN(df) : FN(sf), rd, rn, rm, nelem);
+    uint64_t fn = dbl ? FN(df) : FN(sf);
+    uop_fn h = hot_handler(fn, false);
+    struct uop *u = emit(x, h ? h : dbl ? op_vbin_d : op_vbin_s);
+    set_fn(u, fn, rd, rn, rm, nelem);
 }
 
 static struct uop *emit_un(struct xlat *x, bool dbl, eun_fn sf, eun_fn df, unsigned rd, unsigned rn, unsigned nelem)
@@ -909,9 +993,11 @@ bool trans_V3SAME_FP(struct xlat *x, const arg_V3SAME_FP *a)
     unsigned n = (a->q ? 128 : 64) / (dbl ? 64 : 32);
     struct uop *u;
     switch (kind) {
-    case K_TER:
-        u = emit(x, dbl ? op_vter_d : op_vter_s);
+    case K_TER: {
+        uop_fn h = hot_handler(dbl ? FN(dt) : FN(st), false);
+        u = emit(x, h ? h : dbl ? op_vter_d : op_vter_s);
         set_fn(u, dbl ? FN(dt) : FN(st), a->rd, a->rn, a->rm, n);
+        }
         break;
     case K_PAIR:
         u = emit(x, dbl ? op_vpair_d : op_vpair_s);
@@ -1176,7 +1262,8 @@ static bool emit_idx(struct xlat *x, unsigned q, unsigned sz, unsigned l, unsign
     if (!scalar && sz && !q)
         return false;
     bool dbl = sz;
-    struct uop *u = emit(x, ter ? (dbl ? op_vteridx_d : op_vteridx_s) : (dbl ? op_vbinidx_d : op_vbinidx_s));
+    uop_fn hot = hot_handler(dbl ? dfn : sfn, true);
+    struct uop *u = emit(x, hot ? hot : ter ? (dbl ? op_vteridx_d : op_vteridx_s) : (dbl ? op_vbinidx_d : op_vbinidx_s));
     set_fn(u, dbl ? dfn : sfn, rd, rn, reg, scalar ? 1 : (q ? 128 : 64) / (dbl ? 64 : 32));
     u->d = (uint8_t)index;
     return true;
