@@ -1341,22 +1341,20 @@ static bool shift_cvt(struct xlat *x, unsigned q, unsigned u, unsigned immh, uns
     return true;
 }
 
-bool trans_VSHIFT_CVTF(struct xlat *x, const arg_VSHIFT_CVTF *a)
-{
-    return shift_cvt(x, a->q, a->u, a->immh, a->immb, a->rn, a->rd, true, false);
-}
-bool trans_VSHIFT_FCVTZ(struct xlat *x, const arg_VSHIFT_FCVTZ *a)
-{
-    return shift_cvt(x, a->q, a->u, a->immh, a->immb, a->rn, a->rd, false, false);
-}
-bool trans_SSHIFT_CVTF(struct xlat *x, const arg_SSHIFT_CVTF *a)
-{
-    return shift_cvt(x, 1, a->u, a->immh, a->immb, a->rn, a->rd, true, true);
-}
-bool trans_SSHIFT_FCVTZ(struct xlat *x, const arg_SSHIFT_FCVTZ *a)
-{
-    return shift_cvt(x, 1, a->u, a->immh, a->immb, a->rn, a->rd, false, true);
-}
+#define SHIFT_TRANS(NAME, Q, PREFIX, TO_FP, SCALAR)                                       \
+    bool trans_##NAME(struct xlat *x, const arg_##NAME *a)                                  \
+    {                                                                                       \
+        return shift_cvt(x, Q, a->u, PREFIX | a->immh, a->immb, a->rn, a->rd, TO_FP, SCALAR); \
+    }
+SHIFT_TRANS(VSHIFT_CVTF_D, a->q, 8, true, false)
+SHIFT_TRANS(VSHIFT_CVTF_S, a->q, 4, true, false)
+SHIFT_TRANS(VSHIFT_FCVTZ_D, a->q, 8, false, false)
+SHIFT_TRANS(VSHIFT_FCVTZ_S, a->q, 4, false, false)
+SHIFT_TRANS(SSHIFT_CVTF_D, 1, 8, true, true)
+SHIFT_TRANS(SSHIFT_CVTF_S, 1, 4, true, true)
+SHIFT_TRANS(SSHIFT_FCVTZ_D, 1, 8, false, true)
+SHIFT_TRANS(SSHIFT_FCVTZ_S, 1, 4, false, true)
+#undef SHIFT_TRANS
 
 /* ---- FMOV (vector, immediate) ----------------------------------------------- */
 
