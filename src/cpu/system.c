@@ -96,6 +96,28 @@ static unsigned sp_index(const struct cpu *c, uint32_t pstate)
     return (pstate & PSTATE_SP) ? (pstate >> PSTATE_EL_SHIFT & 3) : 0;
 }
 
+bool unpriv_applies(uint32_t ctx)
+{
+    if (ctx & CTX_USER)
+        return false;
+    unsigned el = ctx & CTX_EL_MASK;
+    return el == 1 || (el == 2 && (ctx & CTX_E2H) && (ctx & CTX_TGE));
+}
+
+const struct uop *op_unpriv_begin(struct cpu *c, const struct uop *u)
+{
+    c->mmu_idx = c->el == 1 ? MMU_EL10_0 : MMU_EL20_0;
+    c->tlb = c->tlbs[c->mmu_idx];
+    return u + 1;
+}
+
+const struct uop *op_unpriv_end(struct cpu *c, const struct uop *u)
+{
+    c->mmu_idx = compute_mmu_idx(c);
+    c->tlb = c->tlbs[c->mmu_idx];
+    return u + 1;
+}
+
 void sys_pstate_changed(struct cpu *c, uint32_t old_pstate)
 {
     unsigned old_sp = sp_index(c, old_pstate), new_sp = sp_index(c, c->pstate);
