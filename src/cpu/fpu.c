@@ -819,15 +819,23 @@ static const unsigned host_rc[4] = { 0, 2, 1, 3 };
 #define HOST_BEGIN(c)                                                          \
     unsigned old_csr_ = host_getcsr();                                         \
     host_setcsr((old_csr_ & ~0xe07fu) | 0x1f80u | (host_rc[fp_rmode(c)] << 13))
-/* ok stays true only without host overflow/underflow; adds IXC from PE. */
-#define HOST_END(c, ok)                                                        \
+/* Accept the host result r (of width bits) when it is a normal number above
+ * the smallest normal without host overflow/underflow (IXC from PE), or when
+ * it is finite and exact (no PE/UE/OE): an exact result raises no Arm flag,
+ * unless FZ would flush it (tiny nonzero). */
+#define HOST_END(c, ok, r, bits)                                               \
     do {                                                                       \
         unsigned f_ = host_getcsr();                                           \
         host_setcsr(old_csr_);                                                 \
-        if (f_ & 0x18)                                                         \
-            ok = false;                                                        \
-        if (ok && (f_ & 0x20))                                                 \
-            fp_raise(c, FPSR_IXC);                                             \
+        if (fp##bits##_fast_res(r) && !(f_ & 0x18)) {                          \
+            ok = true;                                                         \
+            if (f_ & 0x20)                                                     \
+                fp_raise(c, FPSR_IXC);                                         \
+        } else {                                                               \
+            uint##bits##_t m_ = (uint##bits##_t)(r << 1);                      \
+            ok = !(f_ & 0x38) && (m_ >> (bits == 64 ? 53 : 24)) != (bits == 64 ? 0x7ffu : 0xffu) && \
+                 (m_ == 0 || !(c->fpcr & FPCR_FZ));                            \
+        }                                                                      \
     } while (0)
 
 static inline bool in64_ok(const struct cpu *c, uint64_t a)
@@ -850,8 +858,8 @@ static inline bool in32_ok(const struct cpu *c, uint32_t a)
             volatile T x = conv(a), y = conv(b);                                 \
             volatile T res_ = (expr);                                            \
             uint##bits##_t r = back(res_);                                       \
-            bool ok = fp##bits##_fast_res(r);                                    \
-            HOST_END(c, ok);                                                     \
+            bool ok;                                                             \
+            HOST_END(c, ok, r, bits);                                            \
             if (ok)                                                              \
                 return r;                                                        \
         }                                                                        \
@@ -874,8 +882,8 @@ uint64_t fp64_muladd(struct cpu *c, uint64_t d, uint64_t a, uint64_t b)
         volatile double x = fp64_d(a), y = fp64_d(b), z = fp64_d(d);
         volatile double res_ = fma(x, y, z);
         uint64_t r = fp64_b(res_);
-        bool ok = fp64_fast_res(r);
-        HOST_END(c, ok);
+        bool ok;
+        HOST_END(c, ok, r, 64);
         if (ok)
             return r;
     }
@@ -889,8 +897,8 @@ uint32_t fp32_muladd(struct cpu *c, uint32_t d, uint32_t a, uint32_t b)
         volatile float x = fp32_f(a), y = fp32_f(b), z = fp32_f(d);
         volatile float res_ = fmaf(x, y, z);
         uint32_t r = fp32_b(res_);
-        bool ok = fp32_fast_res(r);
-        HOST_END(c, ok);
+        bool ok;
+        HOST_END(c, ok, r, 32);
         if (ok)
             return r;
     }
@@ -904,8 +912,8 @@ uint64_t fp64_sqrt(struct cpu *c, uint64_t a)
         volatile double x = fp64_d(a);
         volatile double res_ = sqrt(x);
         uint64_t r = fp64_b(res_);
-        bool ok = fp64_fast_res(r);
-        HOST_END(c, ok);
+        bool ok;
+        HOST_END(c, ok, r, 64);
         if (ok)
             return r;
     }
@@ -919,12 +927,63 @@ uint32_t fp32_sqrt(struct cpu *c, uint32_t a)
         volatile float x = fp32_f(a);
         volatile float res_ = sqrtf(x);
         uint32_t r = fp32_b(res_);
-        bool ok = fp32_fast_res(r);
-        HOST_END(c, ok);
+        bool ok;
+        HOST_END(c, ok, r, 32);
         if (ok)
             return r;
     }
     return g_sqrt(c, &FMT32, a);
+}
+
+/* ---- exact host fast path for rounding to integral ------------------------ */
+
+/* Round x (finite, 0 < |x| < 2^52) to an integral double with rm (0-4).
+ * Exact: t, x - t and t +- 1 are all representable.  Sets *inexact. */
+static inline double rint_host(double x, enum fp_rounding rm, bool *inexact)
+{
+    double t = (double)(int64_t)x; /* toward zero */
+    double f = x - t;              /* exact, same sign as x (or zero) */
+    double one = x < 0 ? -1.0 : 1.0, af = fabs(f);
+    double r = t;
+    switch (rm) {
+    case FPR_TIEEVEN:
+        if (af > 0.5 || (af == 0.5 && ((int64_t)t & 1)))
+            r = t + one;
+        break;
+    case FPR_TIEAWAY:
+        if (af >= 0.5)
+            r = t + one;
+        break;
+    case FPR_POSINF:
+        if (f > 0)
+            r = t + 1.0;
+        break;
+    case FPR_NEGINF:
+        if (f < 0)
+            r = t - 1.0;
+        break;
+    default:
+        break;
+    }
+    *inexact = f != 0;
+    return copysign(r, x);
+}
+
+/* Operand usable by the fast path: normal, |x| < 2^52 (2^23 for single);
+ * denormals only when FZ is off. */
+static inline bool rint64_ok(const struct cpu *c, uint64_t a)
+{
+    uint64_t e = a >> 52 & 0x7ff;
+    if (e == 0)
+        return (a << 1) && !(c->fpcr & FPCR_FZ);
+    return e < 0x3ff + 52;
+}
+static inline bool rint32_ok(const struct cpu *c, uint32_t a)
+{
+    uint32_t e = a >> 23 & 0xff;
+    if (e == 0)
+        return (a << 1) && !(c->fpcr & FPCR_FZ);
+    return e < 0x7f + 23;
 }
 
 /* ---- public wrappers -------------------------------------------------------- */
@@ -1009,33 +1068,96 @@ uint16_t fp64_to_fp16(struct cpu *c, uint64_t a, enum fp_rounding rmode)
     return (uint16_t)g_convert(c, &FMT64, &FMT16, a, rmode);
 }
 
+/* x * 2^fbits rounded with rm, when it is in range of the integer type. */
+static inline bool to_fixed_host(struct cpu *c, double x, int fbits, enum fp_rounding rm, bool uns, int isize,
+                                 uint64_t *res)
+{
+    x *= fp64_d((uint64_t)(1023 + fbits) << 52); /* exact: x is normal, fbits <= 64 keeps it finite */
+    if (!(fabs(x) < 0x1p52))
+        return false;
+    bool inexact;
+    double r = rint_host(x, rm, &inexact);
+    int64_t i = (int64_t)r;
+    if (uns ? (i < 0 || (isize == 32 && i > 0xffffffffll))
+            : (isize == 32 && (i < INT32_MIN || i > INT32_MAX)))
+        return false;
+    if (inexact)
+        fp_raise(c, FPSR_IXC);
+    *res = isize == 32 ? (uint32_t)i : (uint64_t)i;
+    return true;
+}
+
 uint64_t fp32_to_fixed(struct cpu *c, uint32_t a, int fbits, enum fp_rounding rmode, bool uns, int isize)
 {
+    uint64_t r;
+    uint32_t e = a >> 23 & 0xff;
+    if (likely(e != 0 && e != 0xff) && to_fixed_host(c, (double)fp32_f(a), fbits, resolve(c, rmode), uns, isize, &r))
+        return r;
     return g_to_fixed(c, &FMT32, a, fbits, rmode, uns, isize, false);
 }
 uint64_t fp64_to_fixed(struct cpu *c, uint64_t a, int fbits, enum fp_rounding rmode, bool uns, int isize)
 {
+    uint64_t r;
+    uint64_t e = a >> 52 & 0x7ff;
+    if (likely(e != 0 && e < 0x3ff + 52) && to_fixed_host(c, fp64_d(a), fbits, resolve(c, rmode), uns, isize, &r))
+        return r;
     return g_to_fixed(c, &FMT64, a, fbits, rmode, uns, isize, false);
 }
 uint64_t fp16_to_fixed(struct cpu *c, uint16_t a, int fbits, enum fp_rounding rmode, bool uns, int isize)
 {
     return g_to_fixed(c, &FMT16, a, fbits, rmode, uns, isize, false);
 }
+/* Exact conversions (|v| <= 2^24 / 2^53) need no rounding and raise no flag;
+ * the scaling by 2^-fbits (fbits <= 64) stays normal, hence exact too. */
+static inline int64_t fixed_value(uint64_t v, bool uns, int isize, bool *fits, int64_t lim)
+{
+    int64_t i;
+    if (isize == 32)
+        i = uns ? (int64_t)(uint32_t)v : (int64_t)(int32_t)v;
+    else if (uns && (int64_t)v < 0)
+        return *fits = false, 0;
+    else
+        i = (int64_t)v;
+    *fits = i >= -lim && i <= lim;
+    return i;
+}
 uint32_t fixed_to_fp32(struct cpu *c, uint64_t v, int fbits, bool uns, int isize, enum fp_rounding rmode)
 {
+    bool fits;
+    int64_t i = fixed_value(v, uns, isize, &fits, 1 << 24);
+    if (likely(fits))
+        return fp32_b((float)((double)i * fp64_d((uint64_t)(1023 - fbits) << 52)));
     return (uint32_t)g_from_fixed(c, &FMT32, v, fbits, uns, isize, rmode);
 }
 uint64_t fixed_to_fp64(struct cpu *c, uint64_t v, int fbits, bool uns, int isize, enum fp_rounding rmode)
 {
+    bool fits;
+    int64_t i = fixed_value(v, uns, isize, &fits, 1ll << 53);
+    if (likely(fits))
+        return fp64_b((double)i * fp64_d((uint64_t)(1023 - fbits) << 52));
     return g_from_fixed(c, &FMT64, v, fbits, uns, isize, rmode);
 }
 
 uint32_t fp32_round_int(struct cpu *c, uint32_t a, enum fp_rounding rmode, bool exact)
 {
+    if (likely(rint32_ok(c, a))) {
+        bool inexact;
+        double r = rint_host((double)fp32_f(a), resolve(c, rmode), &inexact);
+        if (inexact && exact)
+            fp_raise(c, FPSR_IXC);
+        return fp32_b((float)r);
+    }
     return (uint32_t)g_round_int(c, &FMT32, a, rmode, exact);
 }
 uint64_t fp64_round_int(struct cpu *c, uint64_t a, enum fp_rounding rmode, bool exact)
 {
+    if (likely(rint64_ok(c, a))) {
+        bool inexact;
+        double r = rint_host(fp64_d(a), resolve(c, rmode), &inexact);
+        if (inexact && exact)
+            fp_raise(c, FPSR_IXC);
+        return fp64_b(r);
+    }
     return g_round_int(c, &FMT64, a, rmode, exact);
 }
 uint32_t fp32_round_intn(struct cpu *c, uint32_t a, enum fp_rounding rmode, int intsize)

@@ -186,13 +186,15 @@ static inline bool fp32_fast_res(uint32_t r)
     return ((r & 0x7fffffffu) - 0x00800001u) < 0x7f000000u - 1;
 }
 
-#define FP_FAST2(name, bits, T, conv, back, expr)                                 \
+/* zero_ok: a (+-)0 result is exact (so flag-free) -- for add/sub always,
+ * for mul when an operand is 0, for div when the dividend is 0. */
+#define FP_FAST2(name, bits, T, conv, back, expr, zero_ok)                        \
     static inline uint##bits##_t name##_fast(struct cpu *c, uint##bits##_t a, uint##bits##_t b) \
     {                                                                             \
         if (likely(fp_fast_ok(c))) {                                              \
             T x = conv(a), y = conv(b);                                           \
             uint##bits##_t r = back(expr);                                        \
-            if (likely(fp##bits##_fast_res(r)))                                   \
+            if (likely(fp##bits##_fast_res(r)) || ((uint##bits##_t)(r << 1) == 0 && (zero_ok))) \
                 return r;                                                         \
         }                                                                         \
         return name(c, a, b);                                                     \
@@ -200,21 +202,23 @@ static inline bool fp32_fast_res(uint32_t r)
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
 #endif
-FP_FAST2(fp64_add, 64, double, fp64_d, fp64_b, x + y)
-FP_FAST2(fp64_sub, 64, double, fp64_d, fp64_b, x - y)
-FP_FAST2(fp64_mul, 64, double, fp64_d, fp64_b, x * y)
-FP_FAST2(fp64_div, 64, double, fp64_d, fp64_b, x / y)
-FP_FAST2(fp32_add, 32, float, fp32_f, fp32_b, x + y)
-FP_FAST2(fp32_sub, 32, float, fp32_f, fp32_b, x - y)
-FP_FAST2(fp32_mul, 32, float, fp32_f, fp32_b, x * y)
-FP_FAST2(fp32_div, 32, float, fp32_f, fp32_b, x / y)
+FP_FAST2(fp64_add, 64, double, fp64_d, fp64_b, x + y, 1)
+FP_FAST2(fp64_sub, 64, double, fp64_d, fp64_b, x - y, 1)
+FP_FAST2(fp64_mul, 64, double, fp64_d, fp64_b, x * y, x == 0 || y == 0)
+FP_FAST2(fp64_div, 64, double, fp64_d, fp64_b, x / y, x == 0)
+FP_FAST2(fp32_add, 32, float, fp32_f, fp32_b, x + y, 1)
+FP_FAST2(fp32_sub, 32, float, fp32_f, fp32_b, x - y, 1)
+FP_FAST2(fp32_mul, 32, float, fp32_f, fp32_b, x * y, x == 0 || y == 0)
+FP_FAST2(fp32_div, 32, float, fp32_f, fp32_b, x / y, x == 0)
 #undef FP_FAST2
 
+/* d + a*b: a zero result is exact when the product and the addend are 0. */
 static inline uint64_t fp64_muladd_fast(struct cpu *c, uint64_t d, uint64_t a, uint64_t b)
 {
     if (likely(fp_fast_ok(c))) {
-        uint64_t r = fp64_b(__builtin_fma(fp64_d(a), fp64_d(b), fp64_d(d)));
-        if (likely(fp64_fast_res(r)))
+        double x = fp64_d(a), y = fp64_d(b), z = fp64_d(d);
+        uint64_t r = fp64_b(__builtin_fma(x, y, z));
+        if (likely(fp64_fast_res(r)) || ((r << 1) == 0 && (x == 0 || y == 0) && z == 0))
             return r;
     }
     return fp64_muladd(c, d, a, b);
@@ -222,8 +226,9 @@ static inline uint64_t fp64_muladd_fast(struct cpu *c, uint64_t d, uint64_t a, u
 static inline uint32_t fp32_muladd_fast(struct cpu *c, uint32_t d, uint32_t a, uint32_t b)
 {
     if (likely(fp_fast_ok(c))) {
-        uint32_t r = fp32_b(__builtin_fmaf(fp32_f(a), fp32_f(b), fp32_f(d)));
-        if (likely(fp32_fast_res(r)))
+        float x = fp32_f(a), y = fp32_f(b), z = fp32_f(d);
+        uint32_t r = fp32_b(__builtin_fmaf(x, y, z));
+        if (likely(fp32_fast_res(r)) || ((uint32_t)(r << 1) == 0 && (x == 0 || y == 0) && z == 0))
             return r;
     }
     return fp32_muladd(c, d, a, b);
