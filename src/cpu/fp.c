@@ -429,18 +429,18 @@ FMADD_HANDLERS(HWFMA, _hw)
 
 static const struct uop *op_fcmp_d(struct cpu *c, const struct uop *u)
 {
-    c->nzcv = fp64_compare(c, c->v[u->b].d[0], u->f ? 0 : c->v[u->c].d[0], u->e);
+    c->nzcv = fp64_compare_fast(c, c->v[u->b].d[0], u->f ? 0 : c->v[u->c].d[0], u->e);
     return u + 1;
 }
 static const struct uop *op_fcmp_s(struct cpu *c, const struct uop *u)
 {
-    c->nzcv = fp32_compare(c, c->v[u->b].s[0], u->f ? 0 : c->v[u->c].s[0], u->e);
+    c->nzcv = fp32_compare_fast(c, c->v[u->b].s[0], u->f ? 0 : c->v[u->c].s[0], u->e);
     return u + 1;
 }
 static const struct uop *op_fccmp_d(struct cpu *c, const struct uop *u)
 {
     if (cond_holds(c->nzcv, u->f))
-        c->nzcv = fp64_compare(c, c->v[u->b].d[0], c->v[u->c].d[0], u->e);
+        c->nzcv = fp64_compare_fast(c, c->v[u->b].d[0], c->v[u->c].d[0], u->e);
     else
         c->nzcv = (uint32_t)u->imm;
     return u + 1;
@@ -448,7 +448,7 @@ static const struct uop *op_fccmp_d(struct cpu *c, const struct uop *u)
 static const struct uop *op_fccmp_s(struct cpu *c, const struct uop *u)
 {
     if (cond_holds(c->nzcv, u->f))
-        c->nzcv = fp32_compare(c, c->v[u->b].s[0], c->v[u->c].s[0], u->e);
+        c->nzcv = fp32_compare_fast(c, c->v[u->b].s[0], c->v[u->c].s[0], u->e);
     else
         c->nzcv = (uint32_t)u->imm;
     return u + 1;

@@ -1213,10 +1213,6 @@ uint32_t fp32_muladd_h(struct cpu *c, uint32_t addend, uint16_t h1, uint16_t h2)
     /* FPMulAddH: the half operands are exact in single precision; unpacked
      * with FZ16 (no IDC), NaNs converted with FPConvertNaN. */
     struct unp a = unpack(c, &FMT16, h1, false), b = unpack(c, &FMT16, h2, false);
-    uint32_t op1, op2;
-    uint64_t r;
-    bool save = (c->fpcr & FPCR_DN) != 0;
-    (void)save;
     /* Convert each half to the single with the same value (zero when flushed). */
     uint32_t conv[2];
     const struct unp *u[2] = { &a, &b };
@@ -1236,10 +1232,8 @@ uint32_t fp32_muladd_h(struct cpu *c, uint32_t addend, uint16_t h1, uint16_t h2)
             conv[i] = s | (uint32_t)be << 23 | ((uint32_t)(p->mant << sh) & 0x7fffff);
         }
     }
-    op1 = conv[0];
-    op2 = conv[1];
-    /* Flags from the single-precision unpack of op1/op2 cannot occur (no
-     * single denormals arise from halves), so the generic muladd is exact. */
-    r = g_muladd(c, &FMT32, addend, op1, op2);
-    return (uint32_t)r;
+    /* The single-precision unpack of these cannot flush or flag anything
+     * (halves are normal singles), so the generic fused multiply-add, with
+     * its addend-first NaN order, is FPMulAddH. */
+    return (uint32_t)g_muladd(c, &FMT32, addend, conv[0], conv[1]);
 }

@@ -234,4 +234,33 @@ static inline uint32_t fp32_muladd_fast(struct cpu *c, uint32_t d, uint32_t a, u
     return fp32_muladd(c, d, a, b);
 }
 
+/* FCMP/FCMPE: ordered operands compare on the host (no flags possible) when
+ * FZ is off; NaNs and FZ go out of line. */
+static inline uint32_t fp64_compare_fast(struct cpu *c, uint64_t a, uint64_t b, bool signal)
+{
+    if (likely(!(c->fpcr & FPCR_FZ))) {
+        double x = fp64_d(a), y = fp64_d(b);
+        if (x == y)
+            return 0x60000000u;
+        if (x < y)
+            return 0x80000000u;
+        if (x > y)
+            return 0x20000000u;
+    }
+    return fp64_compare(c, a, b, signal);
+}
+static inline uint32_t fp32_compare_fast(struct cpu *c, uint32_t a, uint32_t b, bool signal)
+{
+    if (likely(!(c->fpcr & FPCR_FZ))) {
+        float x = fp32_f(a), y = fp32_f(b);
+        if (x == y)
+            return 0x60000000u;
+        if (x < y)
+            return 0x80000000u;
+        if (x > y)
+            return 0x20000000u;
+    }
+    return fp32_compare(c, a, b, signal);
+}
+
 #endif
