@@ -297,7 +297,11 @@ VHOT3(fmla, d, d, uint64_t, D_SIGN, 0, , )
 VHOT3(fmls, s, s, uint32_t, S_SIGN, 1, , )
 VHOT3(fmls, d, d, uint64_t, D_SIGN, 1, , )
 /* The same with the host FMA instruction inlined (chosen when the host has it). */
+#if defined(__x86_64__) || defined(__i386__)
 #define HWFMA __attribute__((target("fma")))
+#else
+#define HWFMA
+#endif
 VHOT3(fmla, s, s, uint32_t, S_SIGN, 0, HWFMA, _hw)
 VHOT3(fmla, d, d, uint64_t, D_SIGN, 0, HWFMA, _hw)
 VHOT3(fmls, s, s, uint32_t, S_SIGN, 1, HWFMA, _hw)
@@ -308,12 +312,16 @@ VHOT3(fmls, d, d, uint64_t, D_SIGN, 1, HWFMA, _hw)
 
 static bool host_has_fma(void)
 {
+#if defined(__x86_64__) || defined(__i386__)
     static int has = -1;
     if (has < 0) {
         __builtin_cpu_init();
         has = __builtin_cpu_supports("fma") != 0;
     }
     return has;
+#else
+    return false; /* other hosts: __builtin_fma is already the native instruction or libm */
+#endif
 }
 
 /* The specialised handler for an element function, if there is one. */

@@ -6,7 +6,6 @@
  * A middle path runs the host SSE unit with MXCSR set from FPCR.RMode and reads
  * the flags back, when operands and result are plain normal numbers. */
 #include <math.h>
-#include <xmmintrin.h>
 
 #include "uop.h"
 #include "fpu.h"
@@ -804,6 +803,8 @@ uint32_t fp_ursqrte(uint32_t a)
 /* Run a host operation with MXCSR rounding from FPCR; return true and set the
  * Arm flags when the result is a normal number above the smallest normal and
  * no input needs flushing. */
+#if defined(__x86_64__) || defined(__i386__)
+#define HOST_PATH 1
 static inline unsigned host_getcsr(void)
 {
     unsigned v;
@@ -814,6 +815,11 @@ static inline void host_setcsr(unsigned v)
 {
     __asm__ volatile("ldmxcsr %0" : : "m"(v) : "memory");
 }
+#else /* other hosts: no MXCSR path, the exact path does everything */
+#define HOST_PATH 0
+static inline unsigned host_getcsr(void) { return 0x3f; }
+static inline void host_setcsr(unsigned v) { (void)v; }
+#endif
 static const unsigned host_rc[4] = { 0, 2, 1, 3 };
 /* flags cleared, all exceptions masked, DAZ/FTZ off, rounding from FPCR */
 #define HOST_BEGIN(c)                                                          \
@@ -853,7 +859,7 @@ static inline bool in32_ok(const struct cpu *c, uint32_t a)
 #define HOST2(name, bits, T, conv, back, expr, generic)                          \
     uint##bits##_t name(struct cpu *c, uint##bits##_t a, uint##bits##_t b)       \
     {                                                                            \
-        if (in##bits##_ok(c, a) && in##bits##_ok(c, b)) {                        \
+        if (HOST_PATH && in##bits##_ok(c, a) && in##bits##_ok(c, b)) {                        \
             HOST_BEGIN(c);                                                       \
             volatile T x = conv(a), y = conv(b);                                 \
             volatile T res_ = (expr);                                            \
@@ -877,7 +883,7 @@ HOST2(fp32_div, 32, float, fp32_f, fp32_b, x / y, g_div(c, &FMT32, a, b))
 
 uint64_t fp64_muladd(struct cpu *c, uint64_t d, uint64_t a, uint64_t b)
 {
-    if (in64_ok(c, a) && in64_ok(c, b) && in64_ok(c, d)) {
+    if (HOST_PATH && in64_ok(c, a) && in64_ok(c, b) && in64_ok(c, d)) {
         HOST_BEGIN(c);
         volatile double x = fp64_d(a), y = fp64_d(b), z = fp64_d(d);
         volatile double res_ = fma(x, y, z);
@@ -892,7 +898,7 @@ uint64_t fp64_muladd(struct cpu *c, uint64_t d, uint64_t a, uint64_t b)
 
 uint32_t fp32_muladd(struct cpu *c, uint32_t d, uint32_t a, uint32_t b)
 {
-    if (in32_ok(c, a) && in32_ok(c, b) && in32_ok(c, d)) {
+    if (HOST_PATH && in32_ok(c, a) && in32_ok(c, b) && in32_ok(c, d)) {
         HOST_BEGIN(c);
         volatile float x = fp32_f(a), y = fp32_f(b), z = fp32_f(d);
         volatile float res_ = fmaf(x, y, z);
@@ -907,7 +913,7 @@ uint32_t fp32_muladd(struct cpu *c, uint32_t d, uint32_t a, uint32_t b)
 
 uint64_t fp64_sqrt(struct cpu *c, uint64_t a)
 {
-    if (in64_ok(c, a) && !(a >> 63)) {
+    if (HOST_PATH && in64_ok(c, a) && !(a >> 63)) {
         HOST_BEGIN(c);
         volatile double x = fp64_d(a);
         volatile double res_ = sqrt(x);
@@ -922,7 +928,7 @@ uint64_t fp64_sqrt(struct cpu *c, uint64_t a)
 
 uint32_t fp32_sqrt(struct cpu *c, uint32_t a)
 {
-    if (in32_ok(c, a) && !(a >> 31)) {
+    if (HOST_PATH && in32_ok(c, a) && !(a >> 31)) {
         HOST_BEGIN(c);
         volatile float x = fp32_f(a);
         volatile float res_ = sqrtf(x);
