@@ -305,6 +305,11 @@ void cpu_request_tlb_flush(struct cpu *c, unsigned mmu_idx_mask);
 /* Drive an interrupt line (CPU_IRQ ...); safe from other threads. */
 void cpu_set_irq(struct cpu *c, uint32_t line, bool level);
 
+/* Would a WFI wake now (an interrupt line is up)? */
+bool cpu_wfi_should_wake(struct cpu *c);
+/* Read a system register by key (SYSREG_KEY) as EL2/EL1 software would. */
+bool cpu_sysreg_get(struct cpu *c, uint32_t key, uint64_t *value);
+
 /* System mode: reset to EL2 (el2_enabled) or EL1 at pc, MMU off. */
 void cpu_power_on_reset(struct cpu *c, uint64_t pc);
 

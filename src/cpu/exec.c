@@ -108,6 +108,11 @@ void cpu_power_on_reset(struct cpu *c, uint64_t pc)
     sys_reset(c, c->el2_enabled ? 2 : 1, pc);
 }
 
+bool cpu_wfi_should_wake(struct cpu *c)
+{
+    return sys_wfi_wakeup(c);
+}
+
 void cpu_request_tlb_flush(struct cpu *c, unsigned mmu_idx_mask)
 {
     __atomic_or_fetch(&c->tlb_flush_request, mmu_idx_mask, __ATOMIC_ACQ_REL);

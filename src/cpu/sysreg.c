@@ -587,3 +587,18 @@ bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot)
     }
     return true;
 }
+
+bool cpu_sysreg_get(struct cpu *c, uint32_t key, uint64_t *value)
+{
+    const struct sysreg *r = sysreg_find(key);
+    if (!r)
+        return false;
+    if (r->read) {
+        if (r->read == rd_gic)
+            return false;
+        *value = r->read(c, r);
+    } else {
+        *value = (r->flags & SR_U32) ? *(const uint32_t *)((const char *)c + r->off) : *fld(c, r->off);
+    }
+    return true;
+}

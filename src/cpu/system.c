@@ -1,6 +1,9 @@
 /* Exception levels: exception entry and return, routing, interrupts and the
  * translation context.  Pseudocode references are to the Arm ARM's
  * AArch64.TakeException / AArch64.ExceptionReturn. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "system.h"
 
 #define HCR_VM (1ull << 0)
@@ -91,6 +94,28 @@ static enum mmu_idx compute_mmu_idx(const struct cpu *c)
 static unsigned sp_index(const struct cpu *c, uint32_t pstate)
 {
     return (pstate & PSTATE_SP) ? (pstate >> PSTATE_EL_SHIFT & 3) : 0;
+}
+
+bool unpriv_applies(uint32_t ctx)
+{
+    if (ctx & CTX_USER)
+        return false;
+    unsigned el = ctx & CTX_EL_MASK;
+    return el == 1 || (el == 2 && (ctx & CTX_E2H) && (ctx & CTX_TGE));
+}
+
+const struct uop *op_unpriv_begin(struct cpu *c, const struct uop *u)
+{
+    c->mmu_idx = c->el == 1 ? MMU_EL10_0 : MMU_EL20_0;
+    c->tlb = c->tlbs[c->mmu_idx];
+    return u + 1;
+}
+
+const struct uop *op_unpriv_end(struct cpu *c, const struct uop *u)
+{
+    c->mmu_idx = compute_mmu_idx(c);
+    c->tlb = c->tlbs[c->mmu_idx];
+    return u + 1;
 }
 
 void sys_pstate_changed(struct cpu *c, uint32_t old_pstate)
@@ -201,8 +226,18 @@ void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc)
     exc->iss = iss;
 }
 
+/* NESTVM_DEBUG=exc prints every synchronous exception (a debugging aid). */
+static int debug_exc = -1;
+
 void sys_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc)
 {
+    if (debug_exc < 0) {
+        const char *d = getenv("NESTVM_DEBUG");
+        debug_exc = d && strstr(d, "exc");
+    }
+    if (debug_exc)
+        fprintf(stderr, "[exc] EL%u pc=%#llx ec=%#x iss=%#x far=%#llx\n", c->el, (unsigned long long)pc, exc->ec,
+                exc->iss, (unsigned long long)exc->far);
     unsigned target = exc->target_el ? exc->target_el : sync_target(c);
     if (exc->ec == EC_HVC64)
         target = 2;

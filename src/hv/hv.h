@@ -90,7 +90,9 @@ enum hv_system_event { HV_SYSTEM_OFF, HV_SYSTEM_RESET };
 struct hv_vcpu_exit {
     enum hv_exit_reason reason;
     union {
-        struct { uint64_t addr; uint64_t data; unsigned size; bool write; } mmio;
+        /* mmio: set abort (instead of data) when nothing is at addr: the guest
+         * then takes a synchronous external abort. */
+        struct { uint64_t addr; uint64_t data; unsigned size; bool write; bool abort; } mmio;
         struct { uint32_t imm; bool smc; } hvc;
         struct { enum hv_system_event type; } system_event;
     };

@@ -431,22 +431,25 @@ void hv_vcpus_exit(hv_vcpu_t *const *vcpus, unsigned count)
  * deadline passes, or a cancel. */
 static void wait_for_interrupt(struct hv_vcpu *v)
 {
-    pthread_mutex_lock(&v->lock);
     for (;;) {
-        if (v->canceled || sys_wfi_wakeup_public(v->cpu))
-            break;
+        /* Timers first, without v->lock: raising a PPI kicks this vCPU. */
         uint64_t next = update_timers(v);
-        if (sys_wfi_wakeup_public(v->cpu))
-            break;
-        if (next == ~0ull) {
-            pthread_cond_wait(&v->wake, &v->lock);
-        } else {
-            struct timespec ts = counter_to_abstime(next);
-            if (pthread_cond_timedwait(&v->wake, &v->lock, &ts) == ETIMEDOUT)
-                (void)update_timers(v);
+        pthread_mutex_lock(&v->lock);
+        /* Re-checked under the lock: a kick sets the line before signalling. */
+        bool done = v->canceled || cpu_wfi_should_wake(v->cpu);
+        if (!done) {
+            if (next == ~0ull) {
+                pthread_cond_wait(&v->wake, &v->lock);
+            } else {
+                struct timespec ts = counter_to_abstime(next);
+                pthread_cond_timedwait(&v->wake, &v->lock, &ts);
+            }
+            done = v->canceled || cpu_wfi_should_wake(v->cpu);
         }
+        pthread_mutex_unlock(&v->lock);
+        if (done)
+            return;
     }
-    pthread_mutex_unlock(&v->lock);
 }
 
 hv_return_t hv_vcpu_run(hv_vcpu_t *v)
@@ -535,5 +538,5 @@ hv_return_t hv_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
 
 hv_return_t hv_vcpu_get_sys_reg(hv_vcpu_t *v, uint32_t key, uint64_t *value)
 {
-    return cpu_read_sysreg(v->cpu, key, value) ? HV_SUCCESS : HV_BAD_ARGUMENT;
+    return cpu_sysreg_get(v->cpu, key, value) ? HV_SUCCESS : HV_BAD_ARGUMENT;
 }
