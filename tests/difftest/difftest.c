@@ -983,8 +983,12 @@ static void print_inputs(FILE *o, const struct state *s, uint32_t insn, int fi)
         if (fl->name[0] != 'r' || fl->width < 4)
             continue;
         unsigned r = bits(insn, fl->lo + fl->width - 1, fl->lo);
-        fprintf(o, "    %-4s=%-2u x: %016" PRIx64 "  v: %016" PRIx64 ":%016" PRIx64 "\n", fl->name, r,
-                r < 31 ? s->x[r] : 0, s->v[r][1], s->v[r][0]);
+        if (r < 31)
+            fprintf(o, "    %-4s=%-2u x: %016" PRIx64 "  v: %016" PRIx64 ":%016" PRIx64 "\n", fl->name, r, s->x[r],
+                    s->v[r][1], s->v[r][0]);
+        else
+            fprintf(o, "    %-4s=31 zr/sp: %016" PRIx64 "  v: %016" PRIx64 ":%016" PRIx64 "\n", fl->name, s->sp,
+                    s->v[r][1], s->v[r][0]);
     }
 }
 
