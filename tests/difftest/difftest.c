@@ -8,8 +8,9 @@
  *            [--qemu-runner PATH | --no-qemu] [--ref-vs-qemu] [--dump] [--list-forms]
  *
  * Classes: dp, ldst, excl, fp, simd, simdfp, crypto, flags (instruction
- * forms in forms.c) and reserved (encodings the tables call reserved, which
- * must stay UNDEFINED).  Block b of class c with seed s is a pure function of
+ * forms in forms.c), mixed (all forms in one block, for interactions such as
+ * FCMP feeding CSEL or loads feeding FP) and reserved (encodings the tables
+ * call reserved, which must stay UNDEFINED).  Block b of class c with seed s is a pure function of
  * (s, c, b): --block b --verbose reproduces any report.
  *
  * Layout: code page at CODE_BASE (block, then BRK #0), data region of
@@ -73,8 +74,10 @@ static const int data_regs[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 1
                                  16, 17, 18, 19, 22, 23, 29, 30, 31 };
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static const char *class_names[NUM_CLASSES] = { "dp", "ldst", "excl", "fp", "simd", "simdfp", "crypto", "flags", "reserved" };
+static const char *class_names[NUM_CLASSES] = { "dp", "ldst", "excl", "fp", "simd", "simdfp", "crypto", "flags", "reserved", "mixed" };
 #define CLS_RESERVED 8
+#define CLS_MIXED 9
+static bool is_excl_like(int c) { return c == 2 || c == CLS_MIXED; }
 
 /* ---- known differences of the reference ---------------------------------
  * Where Unicorn (2.0.1, QEMU 5.0 based) is known to differ from the
@@ -363,7 +366,10 @@ static bool valid(const struct form *f, uint32_t insn)
 
 /* Random fill of every field; register fields of memory forms get data
  * registers (Rn/Rm are set by fix_mem). */
-static uint32_t fill(const struct form *f, bool mem)
+static const int dest_regs[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                                 16, 17, 18, 19, 22, 23, 29, 30 };
+
+static uint32_t fill(const struct form *f, bool mem, bool mixed)
 {
     uint32_t insn = f->fixval | ((uint32_t)rnd() & ~f->fixmask);
     for (int i = 0; i < f->nfields; i++) {
@@ -372,6 +378,8 @@ static uint32_t fill(const struct form *f, bool mem)
         if (mem && fl->width == 5 && !(f->flags & FL_VT && (!strcmp(fl->name, "rt") || !strcmp(fl->name, "rt2"))) &&
             (!strcmp(fl->name, "rt") || !strcmp(fl->name, "rt2") || !strcmp(fl->name, "rs")))
             v = (uint32_t)pick(data_regs, NELEM(data_regs));
+        else if (mixed && fl->width == 5 && !strcmp(fl->name, "rd"))
+            v = (uint32_t)pick(dest_regs, NELEM(dest_regs));   /* never a base/index register or SP */
         else if (fl->width >= 6 && rndn(4) == 0)
             v = rndn(2) ? rndn(4) : ~rndn(4);   /* small / all-ones-ish immediates */
         insn = put(insn, fl->lo, fl->width, v);
@@ -540,7 +548,14 @@ static void emit_stx(struct gen *g, bool pair, unsigned size, int rn)
 static bool gen_excl(struct gen *g, int fi, uint32_t insn)
 {
     const struct form *f = &forms[fi];
-    int rn = pick(base_regs, NELEM(base_regs));
+    int rn = -1;
+    for (int tries = 0; tries < 16 && rn < 0; tries++) {   /* exclusives and atomics need aligned bases */
+        int r = pick(base_regs, NELEM(base_regs));
+        if (!(g->base[r] & 15))
+            rn = r;
+    }
+    if (rn < 0)
+        return false;
     insn = put(insn, 5, 5, (uint32_t)rn);
     if (f->flags & FL_CASP) {
         static const int even[] = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 22, 30 };
@@ -597,11 +612,11 @@ static void init_state(struct gen *g, struct state *st, uint8_t *data)
     st->sp = DATA_BASE + 0x6000 + 16ull * rndn(0x400);
     memset(g->base, 0, sizeof g->base);
     if (g->mem) {
-        bool excl = g->cls == 2;
+        bool excl = g->cls == 2, mixed = g->cls == CLS_MIXED;
         for (int i = 0; i < NELEM(base_regs); i++) {
             int r = base_regs[i];
             uint64_t v = excl ? DATA_BASE + 0x1000 + 16ull * rndn(16)
-                              : DATA_BASE + 0x6000 + (r == 31 || rndn(2) ? 16ull * rndn(0x400) : rndn(0x4000));
+                              : DATA_BASE + 0x6000 + (r == 31 || mixed || rndn(2) ? 16ull * rndn(0x400) : rndn(0x4000));
             g->base[r] = v;
             if (r == 31)
                 st->sp = v;
@@ -624,7 +639,7 @@ static void gen_block(struct gen *g, int k)
             int fi = class_forms[c][rndn((uint32_t)class_nforms[c])];
             const struct form *f = &forms[fi];
             for (int tries = 0; tries < 256; tries++) {
-                uint32_t insn = fill(f, false);
+                uint32_t insn = fill(f, false, false);
                 if (!valid(f, insn)) {
                     emit_insn(g, insn, fi);
                     return;
@@ -632,29 +647,30 @@ static void gen_block(struct gen *g, int k)
             }
         }
     }
-    if (c == 2) { /* open exclusive monitors must not leak between blocks */
+    if (is_excl_like(c)) { /* open exclusive monitors must not leak between blocks */
         emit_insn(g, INSN_CLREX, form_by_name("CLREX"));
         g->mon_open = true;
     }
-    bool fpsr_probe = c == 3 || c == 4 || c == 5;
+    bool fpsr_probe = c == 3 || c == 4 || c == 5 || c == CLS_MIXED;
     while (b->n < k) {
-        if (fpsr_probe && rndn(c == 4 ? 4 : 2) == 0) {
+        if (fpsr_probe && rndn(c == 4 || c == CLS_MIXED ? 4 : 2) == 0) {
             /* FPSR flags are cumulative: one inexact result early in a block
              * would hide a missing IXC later.  Capture FPSR into a random
              * register and clear it, so flags are checked per short run. */
             int mrs = form_by_name("MRS_FPSR"), msr = form_by_name("MSR_FPSR");
-            emit_insn(g, forms[mrs].fixval | rndn(31), mrs);
+            emit_insn(g, forms[mrs].fixval | (uint32_t)(g->mem ? pick(dest_regs, NELEM(dest_regs)) : (int)rndn(31)), mrs);
             emit_insn(g, forms[msr].fixval | 31, msr);
         }
-        if (c == 2 && g->mon_open && rndn(10) == 0) {
+        if (is_excl_like(c) && g->mon_open && rndn(c == 2 ? 10 : 40) == 0) {
             /* A store-exclusive with the monitor Open must fail (status 1,
              * no write); with it Exclusive for another address the result
              * would be IMPLEMENTATION DEFINED, so only Open is generated. */
-            if (g->last_rn >= 0 && rndn(2)) {   /* same shape as the last exclusive pair */
+            int rn = pick(base_regs, NELEM(base_regs));
+            if (g->last_rn >= 0 && rndn(2) && !(g->base[g->last_rn] & 15)) {   /* same shape as the last pair */
                 emit_stx(g, g->last_pair, g->last_size, g->last_rn);
-            } else {
+            } else if (!(g->base[rn] & 15)) {
                 bool pair = rndn(2);
-                emit_stx(g, pair, pair ? rndn(2) : rndn(4), pick(base_regs, NELEM(base_regs)));
+                emit_stx(g, pair, pair ? rndn(2) : rndn(4), rn);
             }
             continue;
         }
@@ -663,7 +679,7 @@ static void gen_block(struct gen *g, int k)
         uint32_t insn = 0;
         bool got = false;
         for (int tries = 0; tries < 64 && !got; tries++) {
-            insn = fill(f, g->mem);
+            insn = fill(f, g->mem, c == CLS_MIXED);
             got = valid(f, insn) && !excluded(fi, insn, IGN_GEN);
         }
         if (!got)
@@ -1174,7 +1190,7 @@ static int test_block(int cls, uint64_t seed, uint64_t blkno, int k, struct csta
     static struct block b;
     static struct state st, so, sr;
     static uint8_t data[DATA_SIZE], d_o[DATA_SIZE], d_r[DATA_SIZE];
-    struct gen g = { .cls = cls, .mem = cls == 1 || cls == 2, .b = &b, .last_rn = -1 };
+    struct gen g = { .cls = cls, .mem = cls == 1 || cls == 2 || cls == CLS_MIXED, .b = &b, .last_rn = -1 };
     rng_state = mix(mix(seed, (uint64_t)cls), blkno);
     init_state(&g, &st, data);
     gen_block(&g, k);
@@ -1207,9 +1223,11 @@ static int test_block(int cls, uint64_t seed, uint64_t blkno, int k, struct csta
                 if (opt.verbose || (rr.status != RS_UNDEF && opt.reported < opt.max_report)) {
                     char d[160];
                     printf("generator: reference %s at insn %d %08x %s (%s), class %s seed %" PRIu64
-                           " block %" PRIu64 "\n", rr.status == RS_UNDEF ? "rejects" : "faults", at, b.insn[at],
+                           " block %" PRIu64 " (%s)\n", rr.status == RS_UNDEF ? "rejects" : "faults", at, b.insn[at],
                            form_name(b.form[at]), disasm(b.insn[at], CODE_BASE + 4ull * (uint64_t)at, d, sizeof d),
-                           cname, seed, blkno);
+                           cname, seed, blkno, uc_strerror((uc_err)rr.info));
+                    if (opt.verbose)
+                        print_block(stdout, &b, at);
                 }
             }
             b.insn[at] = INSN_NOP, b.form[at] = -1;
@@ -1368,6 +1386,8 @@ int main(int argc, char **argv)
                 class_forms[c][class_nforms[c]++] = i;
         if (forms[i].mem == M_NONE && (forms[i].nbad || forms[i].ok))
             class_forms[CLS_RESERVED][class_nforms[CLS_RESERVED]++] = i;
+        if (!(forms[i].flags & FL_NOGEN))
+            class_forms[CLS_MIXED][class_nforms[CLS_MIXED]++] = i;
     }
     compile_exclusions();
     if (list_forms) {
@@ -1449,9 +1469,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < num_forms; i++) {
             const struct fstat *s = &fstats[i];
             unsigned in = forms[i].cls & run_mask;
-            if (!in && !(run_mask & C_RESERVED && s->gen))
+            if (!in && !(run_mask & (C_RESERVED | C_MIXED) && s->gen))
                 continue;
-            int c0 = in ? __builtin_ctz(in) : CLS_RESERVED;
+            int c0 = in ? __builtin_ctz(in) : run_mask & C_MIXED ? CLS_MIXED : CLS_RESERVED;
             const char *tag = c0 == CLS_RESERVED ? (s->mismatch ? "  ACCEPTS RESERVED" : "")
                               : !s->gen ? "  (not generated)"
                               : s->ours_undef == s->gen ? "  MISSING"

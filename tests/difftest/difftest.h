@@ -18,7 +18,8 @@ enum {
     C_CRYPTO = 1 << 6,  /* AES, SHA1/2/512, SHA3, PMULL */
     C_FLAGS = 1 << 7,   /* NZCV producers and consumers */
     C_RESERVED = 1 << 8,/* reserved encodings of the non-memory forms (derived, not listed) */
-    NUM_CLASSES = 9,
+    C_MIXED = 1 << 9,   /* every form of every class in one block (derived, not listed) */
+    NUM_CLASSES = 10,
 };
 
 /* How a memory form addresses the data region (the driver's generator fills
