@@ -10,7 +10,9 @@
  * Classes: dp, ldst, excl, fp, simd, simdfp, crypto, flags (instruction
  * forms in forms.c), mixed (all forms in one block, for interactions such as
  * FCMP feeding CSEL or loads feeding FP) and reserved (encodings the tables
- * call reserved, which must stay UNDEFINED).  Block b of class c with seed s is a pure function of
+ * call reserved, which must stay UNDEFINED) and unadv (instructions of
+ * optional features: UNDEFINED unless the model's ID registers advertise
+ * them).  Block b of class c with seed s is a pure function of
  * (s, c, b): --block b --verbose reproduces any report.
  *
  * Layout: code page at CODE_BASE (block, then BRK #0), data region of
@@ -74,9 +76,10 @@ static const int data_regs[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 1
                                  16, 17, 18, 19, 22, 23, 29, 30, 31 };
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static const char *class_names[NUM_CLASSES] = { "dp", "ldst", "excl", "fp", "simd", "simdfp", "crypto", "flags", "reserved", "mixed" };
+static const char *class_names[NUM_CLASSES] = { "dp", "ldst", "excl", "fp", "simd", "simdfp", "crypto", "flags", "reserved", "mixed", "unadv" };
 #define CLS_RESERVED 8
 #define CLS_MIXED 9
+#define CLS_UNADV 10
 static bool is_excl_like(int c) { return c == 2 || c == CLS_MIXED; }
 
 /* ---- known differences of the reference ---------------------------------
@@ -633,6 +636,11 @@ static void gen_block(struct gen *g, int k)
     struct block *b = g->b;
     int c = g->cls;
     b->n = 0;
+    if (c == CLS_UNADV) {
+        int fi = class_forms[c][rndn((uint32_t)class_nforms[c])];
+        emit_insn(g, fill(&forms[fi], false, false), fi);
+        return;
+    }
     if (c == CLS_RESERVED) {
         /* one encoding that a form's "bad" list or validity check rejects */
         for (;;) {
@@ -1021,7 +1029,7 @@ struct cstat {
 };
 
 static struct {
-    bool verbose, list_undef, allow_undef, ref_vs_qemu, dump;
+    bool verbose, list_undef, allow_undef, ref_vs_qemu, dump, assume_adv;
     int max_report;
     int reported;
 } opt = { .max_report = 5 };
@@ -1184,6 +1192,73 @@ static int test_reserved(const struct state *st, const uint8_t *data, const stru
     return 0;
 }
 
+/* Whether our CPU model advertises the feature of a C_UNADV form. */
+static bool advertised(const struct form *f)
+{
+    const struct cpu_model *m = ours->model;
+    uint64_t r = f->feat_reg == FR_ISAR0 ? m->id_aa64isar0 : f->feat_reg == FR_ISAR1 ? m->id_aa64isar1
+               : f->feat_reg == FR_PFR0 ? m->id_aa64pfr0 : f->feat_reg == FR_PFR1 ? m->id_aa64pfr1 : 0;
+    unsigned v = (unsigned)(r >> f->feat_shift & 0xf);
+    if (f->feat_reg == FR_PFR0 && (f->feat_shift == 16 || f->feat_shift == 20))
+        return v != 0xf && v >= f->feat_min;   /* FP/AdvSIMD: 0 = no FP16, 1 = FP16, 0xf = none */
+    return v >= f->feat_min;
+}
+
+/* The "unadv" class: one instruction of an optional feature.  If the model
+ * does not advertise the feature, our CPU must treat it as UNDEFINED
+ * (whatever Unicorn's max CPU does); if it does, it is compared. */
+static int test_unadv(const struct state *st, const uint8_t *data, const struct block *b, uint64_t seed,
+                      uint64_t blkno, struct cstat *cs_)
+{
+    static struct state so, sr;
+    static uint8_t d_o[DATA_SIZE], d_r[DATA_SIZE];
+    int fi = b->form[0];
+    char d[160];
+    cs_->blocks++;
+    cs_->insns++;
+    struct result ro = run_ours(st, data, b, 1, &so, d_o);
+    if (opt.assume_adv) {   /* table check: does Unicorn execute the encoding at all? */
+        struct result rr = run_ref(st, data, b, 1, &sr, d_r);
+        if (rr.status == RS_UNDEF && fstats[fi].ref_undef++ == 0)
+            printf("Unicorn rejects %s %08x\n", forms[fi].name, b->insn[0]);
+        return 0;
+    }
+    if (!advertised(&forms[fi])) {
+        if (ro.status == RS_UNDEF)
+            return 0;
+        cs_->mismatches++;
+        if (fstats[fi].mismatch++ == 0 || opt.verbose)
+            printf("UNADVERTISED feature executed by ours (must be UNDEFINED): %-12s %08x %s  (seed %" PRIu64
+                   " block %" PRIu64 ")\n", forms[fi].name, b->insn[0], disasm(b->insn[0], CODE_BASE, d, sizeof d),
+                   seed, blkno);
+        return 1;
+    }
+    struct result rr = run_ref(st, data, b, 1, &sr, d_r);
+    if (rr.status) {
+        cs_->ref_undef++;
+        return 0;
+    }
+    if (ro.status == RS_UNDEF) {
+        cs_->undef++;
+        if (fstats[fi].ours_undef++ == 0)
+            printf("UNDEF on ours although advertised: %-12s %08x %s\n", forms[fi].name, b->insn[0],
+                   disasm(b->insn[0], CODE_BASE, d, sizeof d));
+        return 1;
+    }
+    if (ro.status || compare(&so, d_o, &sr, d_r, NULL)) {
+        cs_->mismatches++;
+        fstats[fi].mismatch++;
+        if (opt.reported++ < opt.max_report || opt.verbose) {
+            report_header("state", "unadv", seed, blkno);
+            print_block(stdout, b, 0);
+            print_inputs(stdout, st, b->insn[0], fi);
+            compare(&so, d_o, &sr, d_r, stdout);
+        }
+        return 1;
+    }
+    return 0;
+}
+
 /* Test one block; returns number of mismatches found (state + UNDEF). */
 static int test_block(int cls, uint64_t seed, uint64_t blkno, int k, struct cstat *cs_)
 {
@@ -1206,6 +1281,8 @@ static int test_block(int cls, uint64_t seed, uint64_t blkno, int k, struct csta
     const char *cname = class_names[cls];
     if (cls == CLS_RESERVED)
         return test_reserved(&st, data, &b, seed, blkno, cs_);
+    if (cls == CLS_UNADV)
+        return test_unadv(&st, data, &b, seed, blkno, cs_);
     for (int round = 0; round <= b.n; round++) {
         struct result rr = run_ref(&st, data, &b, b.n, &sr, d_r);
         if (rr.status) {
@@ -1342,7 +1419,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: difftest --class CLASS|all --count N [--seed S] [--block-len K] [--block B]\n"
             "                [--verbose] [--list-undef] [--max-report N] [--allow-undef] [--list-forms]\n"
-            "                [--qemu-runner PATH | --no-qemu] [--ref-vs-qemu] [--dump]\n"
+            "                [--qemu-runner PATH | --no-qemu] [--ref-vs-qemu] [--dump] [--check-unadv-table]\n"
             "classes:");
     for (int i = 0; i < NUM_CLASSES; i++)
         fprintf(stderr, " %s", class_names[i]);
@@ -1375,6 +1452,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--no-qemu")) no_qemu = true;
         else if (!strcmp(a, "--ref-vs-qemu")) opt.ref_vs_qemu = true;
         else if (!strcmp(a, "--dump")) opt.dump = true;
+        else if (!strcmp(a, "--check-unadv-table")) opt.assume_adv = true;
         else usage();
     }
     if (k < 1 || k > MAX_BLOCK - 16)
@@ -1386,7 +1464,7 @@ int main(int argc, char **argv)
                 class_forms[c][class_nforms[c]++] = i;
         if (forms[i].mem == M_NONE && (forms[i].nbad || forms[i].ok))
             class_forms[CLS_RESERVED][class_nforms[CLS_RESERVED]++] = i;
-        if (!(forms[i].flags & FL_NOGEN))
+        if (!(forms[i].flags & FL_NOGEN) && !(forms[i].cls & C_UNADV))
             class_forms[CLS_MIXED][class_nforms[CLS_MIXED]++] = i;
     }
     compile_exclusions();
@@ -1439,7 +1517,7 @@ int main(int argc, char **argv)
         cur_seed = seed;
         /* FP classes use shorter blocks: more fresh special operands */
         int kc = k_set ? k : (c == 3 || c == 5) ? 16 : k;
-        uint64_t nblocks = c == CLS_RESERVED ? count : (count + (uint64_t)kc - 1) / (uint64_t)kc;
+        uint64_t nblocks = c == CLS_RESERVED || c == CLS_UNADV ? count : (count + (uint64_t)kc - 1) / (uint64_t)kc;
         uint64_t first = 0;
         if (only_block >= 0)
             first = (uint64_t)only_block, nblocks = first + 1;
@@ -1473,6 +1551,7 @@ int main(int argc, char **argv)
                 continue;
             int c0 = in ? __builtin_ctz(in) : run_mask & C_MIXED ? CLS_MIXED : CLS_RESERVED;
             const char *tag = c0 == CLS_RESERVED ? (s->mismatch ? "  ACCEPTS RESERVED" : "")
+                              : c0 == CLS_UNADV ? (s->mismatch ? "  EXECUTES UNADVERTISED" : !advertised(&forms[i]) ? "  (not advertised)" : "")
                               : !s->gen ? "  (not generated)"
                               : s->ours_undef == s->gen ? "  MISSING"
                               : s->ours_undef ? "  PARTIAL"

@@ -19,7 +19,8 @@ enum {
     C_FLAGS = 1 << 7,   /* NZCV producers and consumers */
     C_RESERVED = 1 << 8,/* reserved encodings of the non-memory forms (derived, not listed) */
     C_MIXED = 1 << 9,   /* every form of every class in one block (derived, not listed) */
-    NUM_CLASSES = 10,
+    C_UNADV = 1 << 10,  /* instructions of features the model may not advertise */
+    NUM_CLASSES = 11,
 };
 
 /* How a memory form addresses the data region (the driver's generator fills
@@ -35,6 +36,9 @@ enum memkind {
     M_VSINGLE,  /* LD1-4/ST1-4 single structure and LDnR (bit 23 = post-index) */
     M_BASE,     /* [Xn|SP] only, naturally aligned (exclusives, atomics, LDAR) */
 };
+
+/* ID registers naming features (C_UNADV forms). */
+enum feat_reg { FR_NONE = 0, FR_ISAR0, FR_ISAR1, FR_PFR0, FR_PFR1 };
 
 /* Form flags. */
 enum {
@@ -64,6 +68,9 @@ struct form {
     unsigned flags;
     /* optional extra validity check (true = acceptable) */
     bool (*ok)(uint32_t insn);
+    /* C_UNADV: the ID register field that advertises the feature (value >= min) */
+    int feat_reg;        /* enum feat_reg */
+    uint8_t feat_shift, feat_min;
     /* compiled */
     uint32_t fixmask, fixval;
     int nfields;

@@ -72,6 +72,7 @@ static bool ok_vsingle(uint32_t i)
 #define E(n, c, p, b) { .name = n, .cls = c, .pat = p, .bad = b }
 #define EK(n, c, p, b, k) { .name = n, .cls = c, .pat = p, .bad = b, .ok = k }
 #define EM(n, c, p, b, m, f) { .name = n, .cls = c, .pat = p, .bad = b, .mem = m, .flags = f }
+#define EF(n, p, r, sh, mn) { .name = n, .cls = C_UNADV, .pat = p, .bad = "", .feat_reg = r, .feat_shift = sh, .feat_min = mn }
 #define EMK(n, c, p, b, m, f, k) { .name = n, .cls = c, .pat = p, .bad = b, .mem = m, .flags = f, .ok = k }
 
 /* AdvSIMD size constraints */
@@ -503,6 +504,38 @@ struct form forms[] = {
     E("BCAX", C_CRYPTO, "11001110 001 rm:5 0 ra:5 rn:5 rd:5", ""),
     E("XAR", C_CRYPTO, "11001110 100 rm:5 imm6:6 rn:5 rd:5", ""),
     E("PMULL_64", C_CRYPTO, "0 q:1 0 01110 11 1 rm:5 1110 00 rn:5 rd:5", ""),
+
+    /* ---- features the model may not advertise: each must be UNDEFINED on
+     * our CPU unless its ID register field says it is implemented (then it
+     * is compared with Unicorn like any other form).  Encodings checked with
+     * aarch64-linux-gnu-as -march=armv8.6-a+sve+memtag+sm4+rng+bf16+i8mm+fp16;
+     * Unicorn 2.0.1 itself rejects PACGA, BF16, I8MM, MTE and SVE (with
+     * CPACR.ZEN clear), so those could only be compared with a newer
+     * reference (--check-unadv-table lists what Unicorn rejects). ---- */
+    EF("SM3SS1", "11001110 010 rm:5 0 ra:5 rn:5 rd:5", FR_ISAR0, 36, 1),
+    EF("SM3TT", "11001110 010 rm:5 10 imm2:2 op:2 rn:5 rd:5", FR_ISAR0, 36, 1),
+    EF("SM3PARTW", "11001110 011 rm:5 1100 0 op:1 rn:5 rd:5", FR_ISAR0, 36, 1),
+    EF("SM4EKEY", "11001110 011 rm:5 1100 10 rn:5 rd:5", FR_ISAR0, 40, 1),
+    EF("SM4E", "11001110 110 00000 100001 rn:5 rd:5", FR_ISAR0, 40, 1),
+    EF("FADD_h", "0 0 0 11110 11 1 rm:5 0010 10 rn:5 rd:5", FR_PFR0, 16, 1),
+    EF("FMUL_h", "0 0 0 11110 11 1 rm:5 0000 10 rn:5 rd:5", FR_PFR0, 16, 1),
+    EF("FMOV_h_imm", "0 0 0 11110 11 1 imm8:8 100 00000 rd:5", FR_PFR0, 16, 1),
+    EF("FCVTZS_h", "sf:1 0 0 11110 11 1 11 000 000000 rn:5 rd:5", FR_PFR0, 16, 1),
+    EF("FADD_4h", "0 q:1 0 01110 0 1 0 rm:5 00 010 1 rn:5 rd:5", FR_PFR0, 20, 1),
+    EF("FABS_4h", "0 q:1 0 01110 1 1111 00 01111 10 rn:5 rd:5", FR_PFR0, 20, 1),
+    EF("BFDOT", "0 q:1 1 01110 01 0 rm:5 1 1111 1 rn:5 rd:5", FR_ISAR1, 44, 1),
+    EF("BFCVT", "0001 1110 0110 0011 0100 00 rn:5 rd:5", FR_ISAR1, 44, 1),
+    EF("SMMLA", "0 1 0 01110 10 0 rm:5 1 0100 1 rn:5 rd:5", FR_ISAR1, 52, 1),
+    EF("UMMLA", "0 1 1 01110 10 0 rm:5 1 0100 1 rn:5 rd:5", FR_ISAR1, 52, 1),
+    EF("USDOT", "0 q:1 0 01110 10 0 rm:5 1 0011 1 rn:5 rd:5", FR_ISAR1, 52, 1),
+    EF("PACIA", "1 1 0 11010110 00001 0 0 0 000 rn:5 rd:5", FR_ISAR1, 4, 1),
+    EF("AUTIA", "1 1 0 11010110 00001 0 0 0 100 rn:5 rd:5", FR_ISAR1, 4, 1),
+    EF("XPACI", "1 1 0 11010110 00001 0 1 0 000 11111 rd:5", FR_ISAR1, 4, 1),
+    EF("PACGA", "1 0 0 11010110 rm:5 001100 rn:5 rd:5", FR_ISAR1, 28, 1),
+    EF("IRG", "1 0 0 11010110 rm:5 000100 rn:5 rd:5", FR_PFR1, 8, 2),
+    EF("ADDG", "1 0 0 100011 0 uimm6:6 00 uimm4:4 rn:5 rd:5", FR_PFR1, 8, 2),
+    EF("MRS_RNDR", "1101010100 1 1 1 011 0010 0100 000 rt:5", FR_ISAR0, 60, 1),
+    EF("SVE_ADD", "00000100 size:2 1 rm:5 000000 rn:5 rd:5", FR_PFR0, 32, 1),
 };
 
 const int num_forms = sizeof(forms) / sizeof(forms[0]);
