@@ -1239,7 +1239,7 @@ static int test_unadv(const struct state *st, const uint8_t *data, const struct 
         return 0;
     }
     if (ro.status == RS_UNDEF) {
-        cs_->undef++;
+        cs_->undef++, cs_->mismatches++;
         if (fstats[fi].ours_undef++ == 0)
             printf("UNDEF on ours although advertised: %-12s %08x %s\n", forms[fi].name, b->insn[0],
                    disasm(b->insn[0], CODE_BASE, d, sizeof d));
