@@ -43,7 +43,8 @@ uint64_t cpu_counter_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * CNT_FREQ_HZ + (uint64_t)ts.tv_nsec * (CNT_FREQ_HZ / 1000000ull) / 1000ull;
+    /* 62.5 MHz: exactly one tick per 16 ns. */
+    return ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec) / CNT_NS_PER_TICK;
 }
 
 #define FIELD(f) offsetof(struct cpu, f)

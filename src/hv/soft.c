@@ -170,8 +170,8 @@ static void timer_changed(void *opaque, struct cpu *c)
 
 static struct timespec counter_to_abstime(uint64_t counter)
 {
-    /* The counter runs on CLOCK_MONOTONIC at CNT_FREQ_HZ. */
-    uint64_t ns = counter / (CNT_FREQ_HZ / 1000000ull) * 1000ull + counter % (CNT_FREQ_HZ / 1000000ull) * 1000ull / (CNT_FREQ_HZ / 1000000ull);
+    /* The counter is CLOCK_MONOTONIC in CNT_NS_PER_TICK units. */
+    uint64_t ns = counter > ~0ull / CNT_NS_PER_TICK ? ~0ull >> 1 : counter * CNT_NS_PER_TICK;
     return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000ull), .tv_nsec = (long)(ns % 1000000000ull) };
 }
 
