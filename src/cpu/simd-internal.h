@@ -70,8 +70,8 @@ static inline unsigned simd_clzn(uint64_t v, unsigned e)
 static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
 {
     uint64_t r = 0;
-    for (unsigned i = 0; i < bits; i++)
-        r ^= (b >> i & 1) ? a << i : 0;
+    for (unsigned i = 0; i < bits; i++) /* branch-free so that lanes vectorise */
+        r ^= (a << i) & (0 - (b >> i & 1));
     return r;
 }
 
