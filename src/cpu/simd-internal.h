@@ -110,10 +110,35 @@ static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
 #define X_URHADD ((ut)(((uw)a + b + 1) >> 1))
 #define X_SHSUB ((ut)(((sw)(st)a - (st)b) >> 1))
 #define X_UHSUB ((ut)(((sw)a - (sw)b) >> 1))
-#define X_SQADD SATS((sw)(st)a + (st)b)
-#define X_UQADD SATU((sw)a + (sw)b)
-#define X_SQSUB SATS((sw)(st)a - (st)b)
-#define X_UQSUB SATU((sw)a - (sw)b)
+/* Saturating add/sub at the element width (no widening: vectorises and
+ * avoids __int128 for 64-bit lanes). */
+#define X_SQADD                                                                  \
+    ({                                                                           \
+        ut r_ = (ut)(a + b);                                                     \
+        bool o_ = (st)(ut)((a ^ r_) & (b ^ r_)) < 0;                             \
+        qc |= o_;                                                                \
+        o_ ? (ut)((ut)((st)a >> (E_ - 1)) ^ (ut)SMAX_) : r_;                     \
+    })
+#define X_SQSUB                                                                  \
+    ({                                                                           \
+        ut r_ = (ut)(a - b);                                                     \
+        bool o_ = (st)(ut)((a ^ b) & (a ^ r_)) < 0;                              \
+        qc |= o_;                                                                \
+        o_ ? (ut)((ut)((st)a >> (E_ - 1)) ^ (ut)SMAX_) : r_;                     \
+    })
+#define X_UQADD                                                                  \
+    ({                                                                           \
+        ut r_ = (ut)(a + b);                                                     \
+        bool o_ = r_ < a;                                                        \
+        qc |= o_;                                                                \
+        o_ ? UMAX_ : r_;                                                         \
+    })
+#define X_UQSUB                                                                  \
+    ({                                                                           \
+        bool o_ = a < b;                                                         \
+        qc |= o_;                                                                \
+        o_ ? (ut)0 : (ut)(a - b);                                                \
+    })
 #define X_CMGT ONES((st)a > (st)b)
 #define X_CMHI ONES(a > b)
 #define X_CMGE ONES((st)a >= (st)b)
