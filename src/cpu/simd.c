@@ -1161,6 +1161,67 @@ static const struct dfam tshrn[2][4] = { /* [u][op - 16] */
     { D(sqshrun, 7), D(sqrshrun, 7), D(uqshrn, 7), D(uqrshrn, 7) },
 };
 
+#if defined(__SSE2__)
+/* SHL/SSHR/USHR/SSRA/USRA by immediate with SSE2 shifts by a uniform count
+ * (u->imm); a count >= the lane width gives 0 / sign fill as required.
+ * Bytes have no SSE2 shifts: 16-bit shifts plus masks, and for SSHR the
+ * byte duplicated into both halves of a 16-bit lane. */
+static inline __m128i shl8(__m128i n, int sh)
+{
+    return _mm_and_si128(_mm_sll_epi16(n, _mm_cvtsi32_si128(sh)), _mm_set1_epi8((char)(0xff << sh)));
+}
+static inline __m128i ushr8(__m128i n, int sh)
+{
+    return _mm_and_si128(_mm_srl_epi16(n, _mm_cvtsi32_si128(sh)), _mm_set1_epi8((char)(0xff >> sh)));
+}
+static inline __m128i sshr8(__m128i n, int sh)
+{
+    __m128i c8 = _mm_cvtsi32_si128(sh + 8);
+    return _mm_packs_epi16(_mm_sra_epi16(_mm_unpacklo_epi8(n, n), c8), _mm_sra_epi16(_mm_unpackhi_epi8(n, n), c8));
+}
+#define SHI_CNT _mm_cvtsi32_si128(sh)
+#define SHI_FN(NAME, EXPR, Q)                                                                   \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        const int sh = (int)u->imm;                                                             \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        __m128i d = _mm_load_si128((const __m128i *)&c->v[u->a]);                               \
+        __m128i r = (EXPR);                                                                     \
+        (void)d;                                                                                \
+        _mm_store_si128((__m128i *)&c->v[u->a], (Q) ? r : _mm_move_epi64(r));                   \
+        return u + 1;                                                                           \
+    }
+#define SHI_FNS(NAME, EXPR) SHI_FN(NAME##_d, EXPR, 0) SHI_FN(NAME##_q, EXPR, 1)
+SHI_FNS(op_sshr8, sshr8(n, sh))
+SHI_FNS(op_sshr16, _mm_sra_epi16(n, SHI_CNT))
+SHI_FNS(op_sshr32, _mm_sra_epi32(n, SHI_CNT))
+SHI_FNS(op_ushr8, ushr8(n, sh))
+SHI_FNS(op_ushr16, _mm_srl_epi16(n, SHI_CNT))
+SHI_FNS(op_ushr32, _mm_srl_epi32(n, SHI_CNT))
+SHI_FNS(op_ushr64, _mm_srl_epi64(n, SHI_CNT))
+SHI_FNS(op_ssra8, _mm_add_epi8(d, sshr8(n, sh)))
+SHI_FNS(op_ssra16, _mm_add_epi16(d, _mm_sra_epi16(n, SHI_CNT)))
+SHI_FNS(op_ssra32, _mm_add_epi32(d, _mm_sra_epi32(n, SHI_CNT)))
+SHI_FNS(op_usra8, _mm_add_epi8(d, ushr8(n, sh)))
+SHI_FNS(op_usra16, _mm_add_epi16(d, _mm_srl_epi16(n, SHI_CNT)))
+SHI_FNS(op_usra32, _mm_add_epi32(d, _mm_srl_epi32(n, SHI_CNT)))
+SHI_FNS(op_usra64, _mm_add_epi64(d, _mm_srl_epi64(n, SHI_CNT)))
+SHI_FNS(op_shl8, shl8(n, sh))
+SHI_FNS(op_shl16, _mm_sll_epi16(n, SHI_CNT))
+SHI_FNS(op_shl32, _mm_sll_epi32(n, SHI_CNT))
+SHI_FNS(op_shl64, _mm_sll_epi64(n, SHI_CNT))
+#define Q2(n) { n##_d, n##_q }
+/* [SSHR USHR SSRA USRA SHL][size][q]; NULL: generic handler */
+static const uop_fn tshi_sse[5][4][2] = {
+    { Q2(op_sshr8), Q2(op_sshr16), Q2(op_sshr32), { NULL, NULL } },
+    { Q2(op_ushr8), Q2(op_ushr16), Q2(op_ushr32), Q2(op_ushr64) },
+    { Q2(op_ssra8), Q2(op_ssra16), Q2(op_ssra32), { NULL, NULL } },
+    { Q2(op_usra8), Q2(op_usra16), Q2(op_usra32), Q2(op_usra64) },
+    { Q2(op_shl8), Q2(op_shl16), Q2(op_shl32), Q2(op_shl64) },
+};
+#undef Q2
+#endif
+
 static bool shimm(struct xlat *x, unsigned q, unsigned u, unsigned immh, unsigned immb, unsigned op,
                   unsigned rn, unsigned rd, bool scalar)
 {
@@ -1172,6 +1233,13 @@ static bool shimm(struct xlat *x, unsigned q, unsigned u, unsigned immh, unsigne
     if (op < 16) {
         if (op & 1)
             return false;
+#if defined(__SSE2__)
+        int k = op == 0 ? (int)u : op == 2 ? 2 + (int)u : op == 10 && !u ? 4 : -1;
+        if (k >= 0 && !scalar && (size < 3 || q) && tshi_sse[k][size][q]) {
+            vop(x, tshi_sse[k][size][q], rd, rn, rn)->imm = op == 10 ? lsh : rsh;
+            return true;
+        }
+#endif
         return emit_fam(x, &tshimm[u][op >> 1], size, q, scalar, rd, rn, rn, op >= 10 ? lsh : rsh);
     }
     if (op < 20) {
