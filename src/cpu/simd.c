@@ -5,8 +5,15 @@
  * Each trans_ resolves at translate time the operation, element size and
  * shape (64-bit vector / 128-bit vector / scalar) to one specialised handler
  * from the generated families (simd-ew.c, simd-ew2.c, simd-wide.c, see
- * simd-internal.h).  Reserved size/Q combinations and FP opcodes (fp.decode)
- * return false. */
+ * simd-internal.h).  Reserved size/Q combinations, FP opcodes (fp.decode)
+ * and the 64-bit PMULL (crypto.decode) return false.
+ *
+ * On x86 hosts, operations the compiler cannot vectorise well from the
+ * generic element expressions (byte shifts, saturating 8/16-bit add/sub,
+ * widening 16-bit multiplies, permutes, REV, EXT, across-lanes min/max/add,
+ * dot products, polynomial multiply) get SSE2 handlers chosen at translate
+ * time; the generic handlers remain the portable fallback (tests pass with
+ * -U__SSE2__ too). */
 #include "simd-internal.h"
 
 #if defined(__SSE2__)
