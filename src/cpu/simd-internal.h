@@ -145,8 +145,20 @@ static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
 #define X_CMHS ONES(a >= b)
 #define X_CMTST ONES((a & b) != 0)
 #define X_CMEQ ONES(a == b)
-#define X_SSHL SHLREG(1, 0, 0)
-#define X_USHL SHLREG(0, 0, 0)
+/* plain SSHL/USHL at the element width (vectorisable where the host has
+ * per-lane variable shifts) */
+#define X_SSHL                                                                   \
+    ({                                                                           \
+        int s_ = (int8_t)b;                                                      \
+        s_ >= 0 ? (s_ >= E_ ? (ut)0 : (ut)((um)a << s_))                         \
+                : (ut)((st)a >> (-s_ >= E_ ? E_ - 1 : -s_));                     \
+    })
+#define X_USHL                                                                   \
+    ({                                                                           \
+        int s_ = (int8_t)b;                                                      \
+        s_ >= 0 ? (s_ >= E_ ? (ut)0 : (ut)((um)a << s_))                         \
+                : (-s_ >= E_ ? (ut)0 : (ut)(a >> -s_));                          \
+    })
 #define X_SRSHL SHLREG(1, 1, 0)
 #define X_URSHL SHLREG(0, 1, 0)
 #define X_SQSHL SHLREG(1, 0, 1)
