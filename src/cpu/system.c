@@ -196,6 +196,31 @@ static unsigned sync_target(const struct cpu *c)
     return c->el;
 }
 
+/* Instruction syndrome (ISS[24:14]) of a data abort, valid only for loads and
+ * stores of a single general-purpose register without writeback: what a
+ * hypervisor needs to emulate MMIO.  0 when not valid. */
+static uint32_t data_abort_isv(uint32_t insn)
+{
+    unsigned size = insn >> 30, opc = insn >> 22 & 3, rt = insn & 31;
+    bool ar = false;
+    if ((insn >> 27 & 7) == 7 && !(insn >> 26 & 1)) {
+        unsigned kind = insn >> 24 & 3, mode = insn >> 10 & 3;
+        bool ok = kind == 1 ||                                          /* unsigned offset */
+                  (kind == 0 && !(insn >> 21 & 1) && (mode == 0 || mode == 2)) ||   /* unscaled, unprivileged */
+                  (kind == 0 && (insn >> 21 & 1) && mode == 2);        /* register offset */
+        if (!ok || (size == 3 && opc >= 2))
+            return 0;                                                   /* writeback, PRFM */
+    } else if ((insn >> 24 & 0x3f) == 0x08 && (insn >> 23 & 1) && !(insn >> 21 & 1) && (insn >> 15 & 1)) {
+        opc = insn >> 22 & 1;                                           /* LDAR/STLR */
+        ar = true;
+    } else {
+        return 0;
+    }
+    bool sse = opc >= 2;
+    bool sf = opc == 2 || (opc <= 1 && size == 3);
+    return 1u << 24 | size << 22 | (uint32_t)sse << 21 | rt << 16 | (uint32_t)sf << 15 | (uint32_t)ar << 14;
+}
+
 void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc)
 {
     (void)pc;
@@ -219,6 +244,8 @@ void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc)
         iss |= 1u << 6;                    /* WnR */
     if (exc->s1ptw)
         iss |= 1u << 7;
+    if (!exec && exc->stage2 && !exc->s1ptw && (fsc & 0x3c) != 0x10 && exc->insn)
+        iss |= data_abort_isv(exc->insn);
     if (exec)
         exc->ec = same ? EC_IABORT_SAME : EC_IABORT_LOWER;
     else

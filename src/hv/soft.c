@@ -170,8 +170,8 @@ static void timer_changed(void *opaque, struct cpu *c)
 
 static struct timespec counter_to_abstime(uint64_t counter)
 {
-    /* The counter runs on CLOCK_MONOTONIC at CNT_FREQ_HZ. */
-    uint64_t ns = counter / (CNT_FREQ_HZ / 1000000ull) * 1000ull + counter % (CNT_FREQ_HZ / 1000000ull) * 1000ull / (CNT_FREQ_HZ / 1000000ull);
+    /* The counter is CLOCK_MONOTONIC in CNT_NS_PER_TICK units. */
+    uint64_t ns = counter > ~0ull / CNT_NS_PER_TICK ? ~0ull >> 1 : counter * CNT_NS_PER_TICK;
     return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000ull), .tv_nsec = (long)(ns % 1000000000ull) };
 }
 
@@ -228,16 +228,32 @@ static unsigned vcpu_index(hv_vm_t *vm, struct cpu *c)
     return ~0u;
 }
 
+/* At EL0/EL1 under an EL2 that set HCR_EL2.IMO/FMO (and not TGE), the ICC_*
+ * encodings reach the virtual CPU interface. */
+static bool virtual_cpuif(struct cpu *c)
+{
+    uint64_t hcr = c->sr.hcr_el2;
+    return c->el2_enabled && c->el < 2 && (hcr & (3ull << 3)) && !(hcr & (1ull << 27));
+}
+
 static bool soft_gic_read(void *opaque, struct cpu *c, uint32_t key, uint64_t *val)
 {
     hv_vm_t *vm = opaque;
-    return vm->gic && gic_sysreg_read(vm->gic, vcpu_index(vm, c), key, val);
+    if (!vm->gic)
+        return false;
+    if (virtual_cpuif(c))
+        return gic_vsysreg_read(vm->gic, vcpu_index(vm, c), key, val);
+    return gic_sysreg_read(vm->gic, vcpu_index(vm, c), key, val);
 }
 
 static bool soft_gic_write(void *opaque, struct cpu *c, uint32_t key, uint64_t val)
 {
     hv_vm_t *vm = opaque;
-    return vm->gic && gic_sysreg_write(vm->gic, vcpu_index(vm, c), key, val);
+    if (!vm->gic)
+        return false;
+    if (virtual_cpuif(c))
+        return gic_vsysreg_write(vm->gic, vcpu_index(vm, c), key, val);
+    return gic_sysreg_write(vm->gic, vcpu_index(vm, c), key, val);
 }
 
 static void soft_tlbi_broadcast(void *opaque, struct cpu *c, unsigned mask)
