@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1401,8 +1402,9 @@ static const char *find_qemu_runner(const char *arg)
     static char path[4096];
     if (system("command -v qemu-aarch64 >/dev/null 2>&1") != 0)
         return NULL;
+    struct stat sb;
     if (arg)
-        return access(arg, R_OK) == 0 ? arg : NULL;
+        return stat(arg, &sb) == 0 && sb.st_size > 0 ? arg : NULL;
     ssize_t n = readlink("/proc/self/exe", path, sizeof path - 64);
     if (n <= 0)
         return NULL;
@@ -1411,7 +1413,7 @@ static const char *find_qemu_runner(const char *arg)
     if (!slash)
         return NULL;
     strcpy(slash + 1, "difftest-qemu-runner");
-    return access(path, R_OK) == 0 ? path : NULL;
+    return stat(path, &sb) == 0 && sb.st_size > 0 ? path : NULL;   /* empty: helper could not be built */
 }
 
 static void usage(void)
