@@ -70,7 +70,7 @@ static struct unp unpack(struct cpu *c, const struct fmt *f, uint64_t v, bool cv
             u.exp = f->emin - f->F;
             u.mant = fr;
         }
-    } else if (e == f_expmax(f) && !(is_half(f) && (c->fpcr & FPCR_AHP))) {
+    } else if (e == f_expmax(f) && !(is_half(f) && cv && (c->fpcr & FPCR_AHP))) {   /* FPUnpack ignores AHP; only FPUnpackCV honours it */
         u.type = fr == 0 ? T_INF : (fr & f_qbit(f)) ? T_QNAN : T_SNAN;
     } else {
         u.type = T_NUM;
