@@ -60,6 +60,7 @@ for src in "$SRC"/tests/user/*.c; do
     base=$(basename "$src" .c)
     selected "$base" || continue
     case $base in
+    nvonly_*) continue ;;
     nl_*) variants="nolibc" ;;
     hello) variants="armv8-a armv8.2-a pie" ;;
     *) variants="armv8-a armv8.2-a" ;;
@@ -143,6 +144,30 @@ fi
 if selected fork_wait && [ -x "$WORK/fork_wait.armv8-a" ]; then
     nvonly "execve of a static aarch64 program" "exec'd child says hi" "$WORK/fork_wait.armv8-a" exec
     nvonly "exec'd child exit status" "exec child status=7" "$WORK/fork_wait.armv8-a" exec
+fi
+
+if selected exec; then
+    NL="-O2 -static -nostdlib -ffreestanding -mgeneral-regs-only -fno-builtin -I$SRC/tests/user"
+    if $CC $NL -o "$WORK/nvonly_exec" "$SRC/tests/user/nvonly_exec.c" -w; then
+        out=$(cd "$WORK" && run_env "$NV" ./nvonly_exec 2>&1)
+        rc=$?
+        want="pipe fds=34
+child argv: ./nvonly_exec child x y
+child status=12
+exec missing file=-2
+stage2 cloexec fd closed=1
+stage2 plain fd open=1"
+        if [ "$out" = "$want" ] && [ $rc = 11 ]; then ok "execve, fork+exec+wait, close-on-exec"; else
+            bad "execve, fork+exec+wait, close-on-exec"; echo "$out" | sed 's/^/  /'; echo "  exit $rc"; fi
+        printf '#!%s child\n' "$WORK/nvonly_exec" >"$WORK/script"
+        chmod +x "$WORK/script"
+        out=$(cd "$WORK" && run_env "$NV" ./nvonly_exec ./script script 2>&1)
+        rc=$?
+        if [ "$out" = "child argv: $WORK/nvonly_exec child ./script scriptarg" ] && [ $rc = 12 ]; then
+            ok "execve of a #! script"; else bad "execve of a #! script"; echo "  $out (exit $rc)"; fi
+    else
+        bad "nvonly_exec (build)"
+    fi
 fi
 
 echo "user programs: $pass passed, $fail failed"
