@@ -89,7 +89,7 @@ struct elf_file *elf_open(const char *path, char *err, size_t errlen, int *errnu
         nload++;
         if (p->p_filesz > p->p_memsz)
             FAIL(ENOEXEC, "bad segment %d (file size larger than memory size)", i);
-        if (p->p_offset > f->size || p->p_filesz > f->size - p->p_offset)
+        if (p->p_filesz && (p->p_offset > f->size || p->p_filesz > f->size - p->p_offset))
             FAIL(ENOEXEC, "truncated ELF file (segment %d beyond end of file)", i);
         if (p->p_vaddr + p->p_memsz < p->p_vaddr || p->p_vaddr + p->p_memsz > G_TASK_SIZE)
             FAIL(ENOEXEC, "segment %d out of range (vaddr 0x%llx size 0x%llx)", i, (unsigned long long)p->p_vaddr,

@@ -125,6 +125,18 @@ static void handle_exit(struct cpu *c, enum cpu_exit r)
     }
 }
 
+_Noreturn void run_loop(void)
+{
+    for (;;) {
+        thread_sync();
+        struct cpu *c = tcpu;
+        enum cpu_exit r = cpu_run(c);
+        handle_exit(c, r);
+        if (sig_pending())
+            sig_deliver();
+    }
+}
+
 int main(int argc, char **argv)
 {
     int i = 1;
@@ -179,7 +191,7 @@ int main(int argc, char **argv)
 
     mm_init();
     sig_init();
-    P.cpu = proc_new_cpu();
+    tcpu = proc_new_cpu();
     struct elf_image img;
     if (elf_map(f, &img, err, sizeof(err)) < 0) {
         fprintf(stderr, "nestvm-user: %s: %s\n", prog, err);
@@ -190,14 +202,9 @@ int main(int argc, char **argv)
     while (environ[envc])
         envc++;
     uint64_t sp = elf_setup_stack(&img, prog, argv + i, argc - i, environ, envc);
-    P.cpu->x[REG_SP] = sp;
-    P.cpu->pc = img.entry;
+    tcpu->x[REG_SP] = sp;
+    tcpu->pc = img.entry;
 
-    for (;;) {
-        struct cpu *c = P.cpu;
-        enum cpu_exit r = cpu_run(c);
-        handle_exit(c, r);
-        if (sig_pending())
-            sig_deliver();
-    }
+    thread_init_main();
+    run_loop();
 }

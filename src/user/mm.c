@@ -15,17 +15,100 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "user.h"
 
 static struct vma *vmas;
 static int nvma, cap;
-static int last_hit;
+static __thread int last_hit;
 static uint64_t brk_start, brk_cur;
+
+/* One recursive lock for the VMA table: taken by the public entry points
+ * (including TLB fills; the CPU's own TLB keeps them rare).  It is never held
+ * across a blocking host call. */
+static pthread_mutex_t mm_mu;
+
+void mm_lock_write(void)
+{
+    pthread_mutex_lock(&mm_mu);
+}
+
+void mm_unlock(void)
+{
+    pthread_mutex_unlock(&mm_mu);
+}
+
+static void mm_mu_init(void)
+{
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&mm_mu, &a);
+    pthread_mutexattr_destroy(&a);
+}
+
+void mm_after_fork_child(void)
+{
+    mm_mu_init();
+}
+
+#define LOCKED(type, call)         \
+    do {                           \
+        pthread_mutex_lock(&mm_mu); \
+        type _r = call;            \
+        pthread_mutex_unlock(&mm_mu); \
+        return _r;                 \
+    } while (0)
+
+/* Host memory that left the guest address space is released only once every
+ * thread has flushed its TLB (another thread may still hold a TLB entry or a
+ * syscall iovec pointing into it). */
+struct grave {
+    uint8_t *host;
+    uint64_t len, epoch;
+};
+static struct grave *graves;
+static int ngraves, capgraves;
+
+static void host_release(uint8_t *h, uint64_t len, uint64_t epoch)
+{
+    if (ngraves == capgraves) {
+        int n = capgraves ? capgraves * 2 : 16;
+        struct grave *g = realloc(graves, sizeof(*g) * (size_t)n);
+        if (!g) {
+            /* Out of memory for bookkeeping: keep the memory mapped (a leak, never a crash). */
+            return;
+        }
+        graves = g;
+        capgraves = n;
+    }
+    graves[ngraves++] = (struct grave){ h, len, epoch };
+}
+
+void mm_reclaim(void)
+{
+    pthread_mutex_lock(&mm_mu);
+    if (ngraves) {
+        uint64_t done = thread_min_acked();
+        int k = 0;
+        for (int i = 0; i < ngraves; i++) {
+            if (graves[i].epoch <= done)
+                munmap(graves[i].host, graves[i].len);
+            else
+                graves[k++] = graves[i];
+        }
+        ngraves = k;
+    }
+    pthread_mutex_unlock(&mm_mu);
+}
+
+static uint64_t pending_epoch(void);
 
 void mm_init(void)
 {
+    mm_mu_init();
     cap = 64;
     vmas = calloc((size_t)cap, sizeof(*vmas));
     if (!vmas) {
@@ -36,13 +119,24 @@ void mm_init(void)
     last_hit = 0;
 }
 
+static uint64_t cur_epoch;
+
+/* The epoch the next flush_cpu() will publish. */
+static uint64_t pending_epoch(void)
+{
+    return cur_epoch + 1;
+}
+
 static void flush_cpu(uint64_t start, uint64_t len, bool code)
 {
-    if (!P.cpu)
+    if (!tcpu)
         return;
-    cpu_tlb_flush(P.cpu);
+    cpu_tlb_flush(tcpu);
     if (code)
-        cpu_code_invalidate_range(P.cpu, start, len);
+        cpu_code_invalidate_range(tcpu, start, len);
+    cur_epoch = thread_shootdown(code);
+    if (ngraves)
+        mm_reclaim();
 }
 
 /* Index of the VMA containing va, or -1. */
@@ -140,7 +234,7 @@ static int norm_prot(int prot)
     return prot;
 }
 
-bool mm_tlb_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry *e, struct exc_info *exc)
+static bool mm_tlb_fill_l(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry *e, struct exc_info *exc)
 {
     (void)c;
     int i = vma_index(va);
@@ -165,13 +259,13 @@ bool mm_tlb_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_en
     return true;
 }
 
-bool mm_range_free(uint64_t start, uint64_t end)
+static bool mm_range_free_l(uint64_t start, uint64_t end)
 {
     int i = vma_first_after(start);
     return i >= nvma || vmas[i].start >= end;
 }
 
-uint64_t mm_find_free(uint64_t len, uint64_t hint)
+static uint64_t mm_find_free_l(uint64_t len, uint64_t hint)
 {
     if (hint) {
         hint = PAGE_UP(hint);
@@ -200,14 +294,14 @@ static void unmap_range(uint64_t start, uint64_t end)
     int i = vma_first_after(start);
     int j = i;
     while (j < nvma && vmas[j].start < end) {
-        munmap(vmas[j].host, vmas[j].end - vmas[j].start);
+        host_release(vmas[j].host, vmas[j].end - vmas[j].start, pending_epoch());
         j++;
     }
     if (j > i)
         vma_remove(i, j - i);
 }
 
-int mm_unmap(uint64_t start, uint64_t len)
+static int mm_unmap_l(uint64_t start, uint64_t len)
 {
     if (len == 0)
         return 0;
@@ -223,7 +317,7 @@ int mm_unmap(uint64_t start, uint64_t len)
     return 0;
 }
 
-int64_t mm_map_fixed(uint64_t addr, uint64_t len, int prot, int vflags, int hostflags, int fd, off_t off)
+static int64_t mm_map_fixed_l(uint64_t addr, uint64_t len, int prot, int vflags, int hostflags, int fd, off_t off)
 {
     int hprot = PROT_READ | ((vflags & VMA_HOSTRO) ? 0 : PROT_WRITE);
     uint8_t *h = mmap(NULL, len, hprot, hostflags, fd, off);
@@ -254,7 +348,7 @@ int64_t mm_map_fixed(uint64_t addr, uint64_t len, int prot, int vflags, int host
     return (int64_t)addr;
 }
 
-int mm_protect(uint64_t start, uint64_t len, int prot)
+static int mm_protect_l(uint64_t start, uint64_t len, int prot)
 {
     uint64_t end = start + len;
     prot = norm_prot(prot);
@@ -280,13 +374,13 @@ int mm_protect(uint64_t start, uint64_t len, int prot)
     return 0;
 }
 
-int mm_prot_at(uint64_t va)
+static int mm_prot_at_l(uint64_t va)
 {
     int i = vma_index(va);
     return i < 0 ? -1 : vmas[i].prot;
 }
 
-uint8_t *mm_host(uint64_t va)
+static uint8_t *mm_host_l(uint64_t va)
 {
     int i = vma_index(va);
     return i < 0 ? NULL : vmas[i].host + (va - vmas[i].start);
@@ -301,7 +395,7 @@ void mm_reset(void)
     brk_start = brk_cur = 0;
 }
 
-int mm_iov(uint64_t va, uint64_t len, int prot, struct iovec *iov, int max)
+static int mm_iov_l(uint64_t va, uint64_t len, int prot, struct iovec *iov, int max)
 {
     int n = 0;
     if (len == 0)
@@ -331,7 +425,7 @@ int mm_iov(uint64_t va, uint64_t len, int prot, struct iovec *iov, int max)
     return n;
 }
 
-int copy_from_guest(void *dst, uint64_t va, size_t len)
+static int copy_from_guest_l(void *dst, uint64_t va, size_t len)
 {
     struct iovec iov[16];
     int n = mm_iov(va, len, GP_R, iov, 16);
@@ -345,7 +439,7 @@ int copy_from_guest(void *dst, uint64_t va, size_t len)
     return 0;
 }
 
-int copy_to_guest(uint64_t va, const void *src, size_t len)
+static int copy_to_guest_l(uint64_t va, const void *src, size_t len)
 {
     struct iovec iov[16];
     int n = mm_iov(va, len, GP_W, iov, 16);
@@ -356,12 +450,12 @@ int copy_to_guest(uint64_t va, const void *src, size_t len)
         memcpy(iov[i].iov_base, s, iov[i].iov_len);
         s += iov[i].iov_len;
     }
-    if (P.cpu)
-        cpu_code_invalidate_range(P.cpu, va, len);
+    if (tcpu)
+        cpu_code_invalidate_range(tcpu, va, len);
     return 0;
 }
 
-int copy_str_from_guest(char *dst, uint64_t va, size_t max)
+static int copy_str_from_guest_l(char *dst, uint64_t va, size_t max)
 {
     size_t n = 0;
     while (n < max) {
@@ -390,7 +484,7 @@ void mm_set_brk(uint64_t start)
     brk_start = brk_cur = PAGE_UP(start);
 }
 
-int64_t sys_brk(uint64_t addr)
+static int64_t sys_brk_l(uint64_t addr)
 {
     if (addr < brk_start || addr >= G_MMAP_BASE)
         return (int64_t)brk_cur;
@@ -417,7 +511,7 @@ int64_t sys_brk(uint64_t addr)
 #define G_MAP_ANONYMOUS 0x20
 #define G_MAP_FIXED_NOREPLACE 0x100000
 
-int64_t sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t off)
+static int64_t sys_mmap_l(uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t off)
 {
     if (len == 0 || (off & (int64_t)(G_PAGE - 1)))
         return -EINVAL;
@@ -469,7 +563,7 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, int64
     return mm_map_fixed(a, plen, prot, vflags, hflags, fd, off);
 }
 
-int64_t sys_munmap(uint64_t addr, uint64_t len)
+static int64_t sys_munmap_l(uint64_t addr, uint64_t len)
 {
     if ((addr & (G_PAGE - 1)) || len == 0)
         return -EINVAL;
@@ -479,7 +573,7 @@ int64_t sys_munmap(uint64_t addr, uint64_t len)
     return mm_unmap(addr, plen);
 }
 
-int64_t sys_mprotect(uint64_t addr, uint64_t len, int prot)
+static int64_t sys_mprotect_l(uint64_t addr, uint64_t len, int prot)
 {
     if (addr & (G_PAGE - 1))
         return -EINVAL;
@@ -493,10 +587,26 @@ int64_t sys_mprotect(uint64_t addr, uint64_t len, int prot)
     return mm_protect(addr, plen, prot);
 }
 
+/* New host memory for a VMA that grows or moves.  With several threads the
+ * old host range must stay valid until every thread has flushed its TLB, so
+ * private memory is copied instead of moved by the host's mremap. */
+static uint8_t *move_host(struct vma *v, uint64_t oldsz, uint64_t newsz)
+{
+    if (thread_count() > 1 && !(v->flags & VMA_SHARED)) {
+        uint8_t *n = mmap(NULL, newsz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (n == MAP_FAILED)
+            return n;
+        memcpy(n, v->host, oldsz);
+        host_release(v->host, oldsz, pending_epoch());
+        return n;
+    }
+    return mremap(v->host, oldsz, newsz, MREMAP_MAYMOVE);
+}
+
 #define G_MREMAP_MAYMOVE 1
 #define G_MREMAP_FIXED 2
 
-int64_t sys_mremap(uint64_t old, uint64_t oldsz, uint64_t newsz, int flags, uint64_t newaddr)
+static int64_t sys_mremap_l(uint64_t old, uint64_t oldsz, uint64_t newsz, int flags, uint64_t newaddr)
 {
     if ((old & (G_PAGE - 1)) || (flags & ~(G_MREMAP_MAYMOVE | G_MREMAP_FIXED)))
         return -EINVAL;
@@ -521,7 +631,7 @@ int64_t sys_mremap(uint64_t old, uint64_t oldsz, uint64_t newsz, int flags, uint
             vma_split(old);
             vma_split(old + oldsz);
             i = vma_index(old);
-            void *h = mremap(vmas[i].host, oldsz, newsz, MREMAP_MAYMOVE);
+            void *h = move_host(&vmas[i], oldsz, newsz);
             if (h == MAP_FAILED)
                 return -errno;
             vmas[i].host = h;
@@ -549,7 +659,7 @@ int64_t sys_mremap(uint64_t old, uint64_t oldsz, uint64_t newsz, int flags, uint
     vma_split(old + oldsz);
     i = vma_index(old);
     struct vma v = vmas[i];
-    uint8_t *h = mremap(v.host, oldsz, newsz, MREMAP_MAYMOVE);
+    uint8_t *h = move_host(&v, oldsz, newsz);
     if (h == MAP_FAILED)
         return -errno;
     vma_remove(i, 1);
@@ -564,7 +674,7 @@ int64_t sys_mremap(uint64_t old, uint64_t oldsz, uint64_t newsz, int flags, uint
 #define G_MADV_DONTNEED 4
 #define G_MADV_FREE 8
 
-int64_t sys_madvise(uint64_t addr, uint64_t len, int advice)
+static int64_t sys_madvise_l(uint64_t addr, uint64_t len, int advice)
 {
     if (addr & (G_PAGE - 1))
         return -EINVAL;
@@ -584,12 +694,12 @@ int64_t sys_madvise(uint64_t addr, uint64_t len, int advice)
         madvise(vmas[i].host + (a - vmas[i].start), e - a, MADV_DONTNEED);
         a = e;
     }
-    if (P.cpu)
-        cpu_code_invalidate_range(P.cpu, addr, end - addr);
+    if (tcpu)
+        cpu_code_invalidate_range(tcpu, addr, end - addr);
     return 0;
 }
 
-int64_t sys_msync(uint64_t addr, uint64_t len, int flags)
+static int64_t sys_msync_l(uint64_t addr, uint64_t len, int flags)
 {
     if (addr & (G_PAGE - 1))
         return -EINVAL;
@@ -606,7 +716,7 @@ int64_t sys_msync(uint64_t addr, uint64_t len, int flags)
     return 0;
 }
 
-int64_t sys_mincore(uint64_t addr, uint64_t len, uint64_t vec)
+static int64_t sys_mincore_l(uint64_t addr, uint64_t len, uint64_t vec)
 {
     if (addr & (G_PAGE - 1))
         return -EINVAL;
@@ -629,4 +739,106 @@ void mm_dump(void)
         fprintf(stderr, "  %012llx-%012llx %c%c%c%s\n", (unsigned long long)vmas[i].start,
                 (unsigned long long)vmas[i].end, vmas[i].prot & GP_R ? 'r' : '-', vmas[i].prot & GP_W ? 'w' : '-',
                 vmas[i].prot & GP_X ? 'x' : '-', vmas[i].flags & VMA_SHARED ? " shared" : "");
+}
+
+/* ---- locked entry points ------------------------------------------------- */
+
+bool mm_tlb_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry *e, struct exc_info *exc)
+{
+    LOCKED(bool, mm_tlb_fill_l(c, va, acc, e, exc));
+}
+
+bool mm_range_free(uint64_t start, uint64_t end)
+{
+    LOCKED(bool, mm_range_free_l(start, end));
+}
+
+uint64_t mm_find_free(uint64_t len, uint64_t hint)
+{
+    LOCKED(uint64_t, mm_find_free_l(len, hint));
+}
+
+int mm_unmap(uint64_t start, uint64_t len)
+{
+    LOCKED(int, mm_unmap_l(start, len));
+}
+
+int64_t mm_map_fixed(uint64_t addr, uint64_t len, int prot, int vflags, int hostflags, int fd, off_t off)
+{
+    LOCKED(int64_t, mm_map_fixed_l(addr, len, prot, vflags, hostflags, fd, off));
+}
+
+int mm_protect(uint64_t start, uint64_t len, int prot)
+{
+    LOCKED(int, mm_protect_l(start, len, prot));
+}
+
+int mm_prot_at(uint64_t va)
+{
+    LOCKED(int, mm_prot_at_l(va));
+}
+
+uint8_t *mm_host(uint64_t va)
+{
+    LOCKED(uint8_t *, mm_host_l(va));
+}
+
+int mm_iov(uint64_t va, uint64_t len, int prot, struct iovec *iov, int max)
+{
+    LOCKED(int, mm_iov_l(va, len, prot, iov, max));
+}
+
+int copy_from_guest(void *dst, uint64_t va, size_t len)
+{
+    LOCKED(int, copy_from_guest_l(dst, va, len));
+}
+
+int copy_to_guest(uint64_t va, const void *src, size_t len)
+{
+    LOCKED(int, copy_to_guest_l(va, src, len));
+}
+
+int copy_str_from_guest(char *dst, uint64_t va, size_t max)
+{
+    LOCKED(int, copy_str_from_guest_l(dst, va, max));
+}
+
+int64_t sys_brk(uint64_t addr)
+{
+    LOCKED(int64_t, sys_brk_l(addr));
+}
+
+int64_t sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t off)
+{
+    LOCKED(int64_t, sys_mmap_l(addr, len, prot, flags, fd, off));
+}
+
+int64_t sys_munmap(uint64_t addr, uint64_t len)
+{
+    LOCKED(int64_t, sys_munmap_l(addr, len));
+}
+
+int64_t sys_mprotect(uint64_t addr, uint64_t len, int prot)
+{
+    LOCKED(int64_t, sys_mprotect_l(addr, len, prot));
+}
+
+int64_t sys_mremap(uint64_t old, uint64_t oldsz, uint64_t newsz, int flags, uint64_t newaddr)
+{
+    LOCKED(int64_t, sys_mremap_l(old, oldsz, newsz, flags, newaddr));
+}
+
+int64_t sys_madvise(uint64_t addr, uint64_t len, int advice)
+{
+    LOCKED(int64_t, sys_madvise_l(addr, len, advice));
+}
+
+int64_t sys_msync(uint64_t addr, uint64_t len, int flags)
+{
+    LOCKED(int64_t, sys_msync_l(addr, len, flags));
+}
+
+int64_t sys_mincore(uint64_t addr, uint64_t len, uint64_t vec)
+{
+    LOCKED(int64_t, sys_mincore_l(addr, len, vec));
 }

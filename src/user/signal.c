@@ -16,6 +16,7 @@
  * terminating null record in __reserved), with a {fp, lr} frame record above.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,21 +62,21 @@
 #define HOST_SYNC (BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGFPE) | BIT(SIGTRAP))
 
 static struct g_sigaction acts[G_NSIG + 1];
-static uint64_t gmask;
-static uint64_t pending;                  /* queued here, protected by blocking host signals */
-static uint8_t pinfo[G_NSIG + 1][SI_SIZE]; /* siginfo of each pending signal */
-static volatile uint64_t host_pending;    /* set by the host handler */
-static uint8_t host_info[G_NSIG + 1][SI_SIZE];
-static struct {
+static __thread uint64_t gmask;
+static __thread uint64_t pending;          /* queued here, protected by blocking host signals */
+static __thread uint8_t pinfo[G_NSIG + 1][SI_SIZE]; /* siginfo of each pending signal */
+static __thread volatile uint64_t host_pending; /* set by the host handler */
+static __thread uint8_t host_info[G_NSIG + 1][SI_SIZE];
+static __thread struct {
     uint64_t sp, size;
     uint32_t flags;
 } altstack = { 0, 0, G_SS_DISABLE };
-static bool saved_valid;
-static uint64_t saved_mask;
+static __thread bool saved_valid;
+static __thread uint64_t saved_mask;
 static uint64_t tramp; /* sigreturn trampoline page when the guest gives no restorer */
 
-static const char *fault_desc;
-static char fault_buf[256];
+static __thread const char *fault_desc;
+static __thread char fault_buf[256];
 
 static void host_handler(int sig, siginfo_t *si, void *uc)
 {
@@ -84,8 +85,9 @@ static void host_handler(int sig, siginfo_t *si, void *uc)
         return;
     memcpy(host_info[sig], si, SI_SIZE);
     __atomic_or_fetch(&host_pending, BIT(sig), __ATOMIC_SEQ_CST);
-    if (P.cpu)
-        cpu_request_exit(P.cpu);
+    struct cpu *c = tcpu;
+    if (c)
+        cpu_request_exit(c);
 }
 
 static bool host_mirrorable(int sig)
@@ -121,7 +123,7 @@ static void host_apply_mask(void)
     for (int sig = 1; sig <= G_NSIG; sig++)
         if ((gmask & BIT(sig)) && host_mirrorable(sig))
             sigaddset(&s, sig);
-    sigprocmask(SIG_SETMASK, &s, NULL);
+    pthread_sigmask(SIG_SETMASK, &s, NULL);
 }
 
 uint64_t sig_get_mask(void)
@@ -151,6 +153,11 @@ void sig_init(void)
         if (host_mirrorable(sig) && sigismember(&cur, sig) == 1)
             gmask |= BIT(sig);
     host_apply_mask();
+}
+
+void sig_thread_init(uint64_t mask)
+{
+    sig_set_mask(mask);
 }
 
 void sig_exec_reset(void)
@@ -285,7 +292,7 @@ static uint64_t get_tramp(void)
  * if the frame could not be written (the caller then kills the process). */
 static bool setup_frame(int sig, const uint8_t *info)
 {
-    struct cpu *c = P.cpu;
+    struct cpu *c = tcpu;
     struct g_sigaction *a = &acts[sig];
     uint64_t sp = c->x[REG_SP];
     uint64_t frame_mask = saved_valid ? saved_mask : gmask;
@@ -295,7 +302,7 @@ static bool setup_frame(int sig, const uint8_t *info)
         sp = altstack.sp + altstack.size;
     uint64_t rec = (sp - 16) & ~15ull;
     uint64_t fsp = (rec - FRAME_SIZE) & ~15ull;
-    static uint8_t f[FRAME_SIZE];
+    uint8_t f[FRAME_SIZE];
     memset(f, 0, sizeof(f));
     memcpy(f, info, SI_SIZE);
     /* ucontext */
@@ -466,9 +473,9 @@ int64_t sys_rt_sigprocmask(int how, uint64_t set, uint64_t oset, uint64_t sigset
 
 int64_t sys_rt_sigreturn(void)
 {
-    struct cpu *c = P.cpu;
+    struct cpu *c = tcpu;
     uint64_t fsp = c->x[REG_SP];
-    static uint8_t f[FRAME_SIZE];
+    uint8_t f[FRAME_SIZE];
     if ((fsp & 15) || copy_from_guest(f, fsp, FRAME_SIZE) < 0) {
         fault_desc = "rt_sigreturn with a bad frame";
         sig_die(SIGSEGV);
@@ -508,7 +515,7 @@ int64_t sys_rt_sigreturn(void)
 
 int64_t sys_sigaltstack(uint64_t ss, uint64_t oss)
 {
-    uint64_t sp = P.cpu->x[REG_SP];
+    uint64_t sp = tcpu->x[REG_SP];
     if (oss) {
         uint8_t o[24] = { 0 };
         uint32_t fl = on_altstack(sp) ? G_SS_ONSTACK : altstack.size ? altstack.flags : G_SS_DISABLE;

@@ -140,9 +140,10 @@ static int put_stat(uint64_t va, const struct stat *st)
 
 /* ---- I/O helpers --------------------------------------------------------- */
 
+static __thread struct iovec iov[MAX_IOV];
+
 static int64_t do_rw(int fd, uint64_t buf, uint64_t len, bool is_write, bool positional, int64_t off)
 {
-    static struct iovec iov[MAX_IOV];
     if (len > 0x7ffff000)
         len = 0x7ffff000;
     int n = mm_iov(buf, len, is_write ? GP_R : GP_W, iov, MAX_IOV);
@@ -161,13 +162,12 @@ static int64_t do_rw(int fd, uint64_t buf, uint64_t len, bool is_write, bool pos
     if (r < 0)
         return -errno;
     if (!is_write && r > 0)
-        cpu_code_invalidate_range(P.cpu, buf, (uint64_t)r);
+        cpu_code_invalidate_range(tcpu, buf, (uint64_t)r);
     return r;
 }
 
 static int64_t do_rwv(int fd, uint64_t giov, uint64_t cnt, bool is_write, bool positional, int64_t off)
 {
-    static struct iovec iov[MAX_IOV];
     if (cnt > 1024)
         return -EINVAL;
     int n = 0;
@@ -193,7 +193,7 @@ static int64_t do_rwv(int fd, uint64_t giov, uint64_t cnt, bool is_write, bool p
     if (r < 0)
         return -errno;
     if (!is_write && r > 0)
-        cpu_code_invalidate_all(P.cpu);
+        cpu_code_invalidate_all(tcpu);
     return r;
 }
 
@@ -287,6 +287,7 @@ static int get_timespec(struct timespec *t, uint64_t va)
 
 #define G_CLONE_VM 0x00000100
 #define G_CLONE_VFORK 0x00004000
+#define G_CLONE_SIGHAND 0x00000800
 #define G_CLONE_THREAD 0x00010000
 #define G_CLONE_SETTLS 0x00080000
 #define G_CLONE_PARENT_SETTID 0x00100000
@@ -295,22 +296,34 @@ static int get_timespec(struct timespec *t, uint64_t va)
 
 static int64_t do_clone(struct cpu *c, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls, uint64_t ctid)
 {
-    if ((flags & G_CLONE_THREAD) || ((flags & G_CLONE_VM) && !(flags & G_CLONE_VFORK))) {
-        if (P.debug)
-            user_warn("clone with shared memory (threads) is not supported; returning EAGAIN");
-        return -EAGAIN;
+    if (flags & G_CLONE_THREAD) {
+        if (!(flags & G_CLONE_VM) || !(flags & G_CLONE_SIGHAND))
+            return -EINVAL;
+        return thread_create(c, flags, newsp, ptid, tls, ctid);
     }
+    if ((flags & G_CLONE_VM) && !(flags & G_CLONE_VFORK)) {
+        if (P.debug)
+            user_warn("clone(CLONE_VM) without CLONE_THREAD or CLONE_VFORK is not supported; returning EINVAL");
+        return -EINVAL;
+    }
+    /* fork, and vfork as fork (the child gets a copy of the memory). */
     int exit_sig = (int)(flags & 0xff);
     fflush(stdout);
     fflush(stderr);
     pid_t pid;
+    mm_lock_write(); /* no other thread may hold the VMA lock across fork */
     if (exit_sig == SIGCHLD)
         pid = fork();
     else
         pid = (pid_t)syscall(SYS_clone, (unsigned long)exit_sig, 0ul, NULL, NULL, 0ul);
+    int fork_errno = errno;
+    if (pid != 0)
+        mm_unlock();
     if (pid < 0)
-        return -errno;
+        return -fork_errno;
     if (pid == 0) {
+        mm_after_fork_child();
+        thread_after_fork_child();
         if (newsp)
             c->x[REG_SP] = newsp;
         if (flags & G_CLONE_SETTLS)
@@ -319,7 +332,7 @@ static int64_t do_clone(struct cpu *c, uint64_t flags, uint64_t newsp, uint64_t 
         if (flags & G_CLONE_CHILD_SETTID)
             copy_to_guest(ctid, &me, 4);
         if (flags & G_CLONE_CHILD_CLEARTID)
-            P.clear_child_tid = ctid;
+            t_clear_child_tid = ctid;
         return 0;
     }
     if (flags & G_CLONE_PARENT_SETTID) {
@@ -423,8 +436,10 @@ int64_t do_execve(const char *path, char **argv, int argc, char **envp, int envc
         snprintf(P.exe_path, sizeof(P.exe_path), "%s", path);
     mm_reset();
     sig_exec_reset();
-    cpu_free(P.cpu);
-    P.cpu = proc_new_cpu();
+    struct cpu *oldc = tcpu;
+    tcpu = proc_new_cpu();
+    thread_set_cpu(tcpu);
+    cpu_free(oldc);
     struct elf_image img;
     if (elf_map(f, &img, err, sizeof(err)) < 0) {
         fprintf(stderr, "nestvm-user: execve %s: %s\n", path, err);
@@ -432,10 +447,10 @@ int64_t do_execve(const char *path, char **argv, int argc, char **envp, int envc
     }
     elf_close(f);
     close_cloexec_fds();
-    P.clear_child_tid = 0;
+    t_clear_child_tid = 0;
     uint64_t sp = elf_setup_stack(&img, execfn, argv, argc, envp, envc);
-    P.cpu->x[REG_SP] = sp;
-    P.cpu->pc = img.entry;
+    tcpu->x[REG_SP] = sp;
+    tcpu->pc = img.entry;
     return 0;
 }
 
@@ -567,7 +582,7 @@ void do_syscall(struct cpu *c)
     uint64_t orig_x0 = c->x[0];
     bool noret = false;
     int64_t r = dispatch(c, nr, &noret);
-    c = P.cpu; /* execve replaces the CPU */
+    c = tcpu; /* execve replaces the CPU */
     if (P.strace)
         fprintf(stderr, "[nestvm-user %d] syscall %llu (0x%llx, 0x%llx, 0x%llx) = %lld\n", (int)getpid(),
                 (unsigned long long)nr, (unsigned long long)orig_x0, (unsigned long long)c->x[1],
@@ -984,13 +999,14 @@ static int64_t dispatch(struct cpu *c, uint64_t nr, bool *noret)
 
     /* ---- process ---- */
     case A64_SYS_exit:
+        thread_exit((int)(a0 & 0xff));
     case A64_SYS_exit_group:
         fflush(stdout);
         fflush(stderr);
         _exit((int)(a0 & 0xff));
     case A64_SYS_set_tid_address:
-        P.clear_child_tid = a0;
-        return getpid();
+        t_clear_child_tid = a0;
+        return syscall(SYS_gettid);
     case A64_SYS_set_robust_list: return 0;
     case A64_SYS_get_robust_list: return -ENOSYS;
     case A64_SYS_rseq: return -ENOSYS;
@@ -1028,7 +1044,7 @@ static int64_t dispatch(struct cpu *c, uint64_t nr, bool *noret)
         return k;
     }
     case A64_SYS_getpid: return getpid();
-    case A64_SYS_gettid: return getpid();
+    case A64_SYS_gettid: return syscall(SYS_gettid);
     case A64_SYS_getppid: return getppid();
     case A64_SYS_getuid: return getuid();
     case A64_SYS_geteuid: return geteuid();
@@ -1251,15 +1267,13 @@ static int64_t dispatch(struct cpu *c, uint64_t nr, bool *noret)
         fflush(stdout);
         return ret(kill((pid_t)a0, (int)a1));
     case A64_SYS_tkill:
-        if ((pid_t)a0 == getpid())
+        if ((pid_t)a0 == (pid_t)syscall(SYS_gettid))
             return sys_kill_self((int)a1);
-        return -ESRCH;
+        return ret(syscall(SYS_tkill, (pid_t)a0, (int)a1));
     case A64_SYS_tgkill:
-        if ((pid_t)a1 == getpid() && ((pid_t)a0 == getpid() || (int)a0 == -1))
+        if ((pid_t)a1 == (pid_t)syscall(SYS_gettid) && ((pid_t)a0 == getpid() || (int)a0 == -1))
             return sys_kill_self((int)a2);
-        if ((pid_t)a0 != getpid())
-            return ret(syscall(SYS_tgkill, (pid_t)a0, (pid_t)a1, (int)a2));
-        return -ESRCH;
+        return ret(syscall(SYS_tgkill, (pid_t)a0, (pid_t)a1, (int)a2));
     case A64_SYS_capget: case A64_SYS_capset: return -EPERM;
     case A64_SYS_membarrier: return -ENOSYS;
 

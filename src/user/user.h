@@ -111,6 +111,7 @@ struct g_sigaction {
 #define G_SIG_DFL 0
 #define G_SIG_IGN 1
 void sig_init(void);
+void sig_thread_init(uint64_t mask);
 void sig_exec_reset(void);
 /* Queue a signal for the guest (si: 128-byte Linux siginfo, may be NULL). */
 void sig_queue(int sig, const void *si);
@@ -141,16 +142,38 @@ int64_t do_execve(const char *path, char **argv, int argc, char **envp, int envc
 
 /* ---- process state (main.c) ---------------------------------------------- */
 struct proc {
-    struct cpu *cpu;
     const struct cpu_model *model;
     char exe_path[4096];   /* absolute path of the running program (/proc/self/exe) */
-    uint64_t clear_child_tid;
     bool debug;            /* NESTVM_USER_DEBUG */
     bool strace;           /* NESTVM_USER_STRACE */
 };
 extern struct proc P;
 
+/* Per guest thread (one host thread each). */
+extern __thread struct cpu *tcpu;
+extern __thread uint64_t t_clear_child_tid;
+
 struct cpu *proc_new_cpu(void);
+_Noreturn void run_loop(void);
+
+/* ---- thread.c ------------------------------------------------------------ */
+void thread_init_main(void);
+int thread_count(void);
+void thread_set_cpu(struct cpu *c);
+/* Ask every other thread to flush its TLB (and translated code) before it
+ * runs guest code again; returns the new epoch. */
+uint64_t thread_shootdown(bool code);
+/* Run-loop hook: apply a pending shootdown to this thread's CPU. */
+void thread_sync(void);
+/* Lowest epoch every live thread has acknowledged. */
+uint64_t thread_min_acked(void);
+int64_t thread_create(struct cpu *parent, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls, uint64_t ctid);
+_Noreturn void thread_exit(int code);
+void thread_after_fork_child(void);
+void mm_lock_write(void);
+void mm_unlock(void);
+void mm_reclaim(void);
+void mm_after_fork_child(void);
 void user_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -61,6 +61,7 @@ for src in "$SRC"/tests/user/*.c; do
     selected "$base" || continue
     case $base in
     nvonly_*) continue ;;
+    nl_threads) variants="nolibc nolibc-lse" ;;
     nl_*) variants="nolibc" ;;
     hello) variants="armv8-a armv8.2-a pie" ;;
     *) variants="armv8-a armv8.2-a" ;;
@@ -68,7 +69,8 @@ for src in "$SRC"/tests/user/*.c; do
     for v in $variants; do
         exe=$WORK/$base.$v
         case $v in
-        nolibc) flags="-O2 -static -nostdlib -ffreestanding -mgeneral-regs-only -fno-builtin -I$SRC/tests/user" ;;
+        nolibc) flags="-O2 -static -nostdlib -ffreestanding -mgeneral-regs-only -fno-builtin -mno-outline-atomics -I$SRC/tests/user" ;;
+        nolibc-lse) flags="-O2 -march=armv8.2-a -static -nostdlib -ffreestanding -mgeneral-regs-only -fno-builtin -mno-outline-atomics -I$SRC/tests/user" ;;
         pie) flags="-O2 -static-pie -fPIE" ;;
         *) flags="-O2 -static -march=$v" ;;
         esac
