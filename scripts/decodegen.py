@@ -5,9 +5,13 @@ Pattern file syntax (one instruction form per line, '#' starts a comment):
 
     NAME  tok tok tok ...
 
-Tokens are read most-significant bit first and must cover exactly 32 bits:
+Tokens are read most-significant bit first and must cover exactly 32 bits
+(attribute tokens starting with '@' do not count):
   - a run of literal bits: '0', '1', or '.' (don't care), e.g. 100010 or 0..1
   - a field: name:W (unsigned, W bits) or name:sW (sign-extended, W bits)
+  - @fp: the instruction accesses the FP/SIMD registers, so it traps when FP
+    is disabled (CPACR/CPTR); a line '%fp' applies @fp to every later
+    pattern of that file.
 
 For every pattern the generator emits an argument struct `arg_NAME` with its fields
 and a prototype `bool trans_NAME(struct xlat *x, const arg_NAME *a);` that the
@@ -25,19 +29,25 @@ KEY_BITS = list(range(21, 32))   # bits used for bucketing
 
 
 class Pattern:
-    def __init__(self, name, mask, value, fields, src):
-        self.name, self.mask, self.value, self.fields, self.src = name, mask, value, fields, src
+    def __init__(self, name, mask, value, fields, src, fp):
+        self.name, self.mask, self.value, self.fields, self.src, self.fp = name, mask, value, fields, src, fp
 
 
 def parse(path):
     pats = []
+    file_fp = False
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
             line = line.split('#', 1)[0].strip()
             if not line:
                 continue
+            if line == '%fp':
+                file_fp = True
+                continue
             toks = line.split()
             name, toks = toks[0], toks[1:]
+            fp = file_fp or '@fp' in toks
+            toks = [t for t in toks if not t.startswith('@')]
             if not re.fullmatch(r'[A-Za-z_][A-Za-z0-9_]*', name):
                 sys.exit(f'{path}:{lineno}: bad pattern name {name!r}')
             pos = 32
@@ -63,7 +73,7 @@ def parse(path):
             names = [fl[0] for fl in fields]
             if len(set(names)) != len(names):
                 sys.exit(f'{path}:{lineno}: duplicate field in {name}')
-            pats.append(Pattern(name, mask, value, fields, f'{path}:{lineno}'))
+            pats.append(Pattern(name, mask, value, fields, f'{path}:{lineno}', fp))
     return pats
 
 
@@ -153,7 +163,14 @@ def main():
                 w(f'        a.{n} = (insn >> {pos}) & 0x{mask:x}u;')
         if not p.fields:
             w('        a.unused_ = 0;')
-        w(f'        return trans_{p.name}(x, &a);')
+        if p.fp:
+            w('        unsigned before = x->nuops;')
+            w(f'        if (!trans_{p.name}(x, &a))')
+            w('            return false;')
+            w('        decode_fp_check(x, before);')
+            w('        return true;')
+        else:
+            w(f'        return trans_{p.name}(x, &a);')
         w('    }')
     w('    }')
     w('    return false;')

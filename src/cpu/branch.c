@@ -1,6 +1,6 @@
 /* Branches, exception generation, hints, barriers and system instructions. */
 #include "uop.h"
-#include "sysreg.h"
+#include "system.h"
 
 /* ---- direct branches ----------------------------------------------------- */
 
@@ -123,180 +123,65 @@ bool trans_BRK(struct xlat *x, const arg_BRK *a)
     return true;
 }
 
-/* EL1/EL2 calls are UNDEFINED at EL0; system emulation adds them. */
-bool trans_HVC(struct xlat *x, const arg_HVC *a) { (void)x, (void)a; return false; }
-bool trans_SMC(struct xlat *x, const arg_SMC *a) { (void)x, (void)a; return false; }
-/* Halting debug is not enabled: HLT is UNDEFINED. */
-bool trans_HLT(struct xlat *x, const arg_HLT *a) { (void)x, (void)a; return false; }
-
-/* ---- hints and barriers -------------------------------------------------- */
-
-static const struct uop *op_next(struct cpu *c, const struct uop *u)
+/* HVC: to EL2 when the CPU has it; otherwise the call goes to the VMM's
+ * firmware (PSCI over HVC, as on boards without EL2/EL3). */
+static const struct uop *op_hvc(struct cpu *c, const struct uop *u)
 {
-    (void)c;
-    return u + 1;
+    uint64_t next = uop_pc(c, u) + 4;
+    if (c->el2_enabled) {
+        if (c->sr.hcr_el2 & (1ull << 29))   /* HCD: HVC disabled */
+            cpu_raise_undef(c, u);
+        cpu_raise(c, next, EC_HVC64, (uint32_t)u->imm, 0);
+    }
+    c->pc = next;
+    c->exc.iss = (uint32_t)u->imm;
+    c->exc.ec = EC_HVC64;
+    cpu_exit_now(c, CPU_EXIT_HVC);
 }
 
-bool trans_HINT(struct xlat *x, const arg_HINT *a)
+/* SMC: trapped to EL2 by HCR_EL2.TSC, else the VMM's firmware (EL3) when the
+ * CPU has EL2 (nested); without EL2 there is no EL3 either: UNDEFINED. */
+static const struct uop *op_smc(struct cpu *c, const struct uop *u)
 {
-    /* NOP, YIELD, WFE, WFI (EL0: not trapped by Linux), SEV(L), DGH, ESB, CSDB,
-     * BTI, and the pointer-authentication hints of a CPU without PAuth: all
-     * execute as NOPs in user mode.  Emit nothing. */
-    (void)x, (void)a;
-    return true;
+    uint64_t pc = uop_pc(c, u);
+    if (!c->el2_enabled)
+        cpu_raise_undef(c, u);
+    if (c->el == 1 && (c->sr.hcr_el2 & (1ull << 19)))
+        cpu_raise(c, pc, EC_SMC64, (uint32_t)u->imm, 0);
+    c->pc = pc + 4;
+    c->exc.iss = (uint32_t)u->imm;
+    c->exc.ec = EC_SMC64;
+    cpu_exit_now(c, CPU_EXIT_HVC);
 }
 
-static const struct uop *op_clrex(struct cpu *c, const struct uop *u)
+static bool trans_call(struct xlat *x, uop_fn fn, uint32_t imm)
 {
-    c->excl_addr = ~0ull;
-    return u + 1;
-}
-
-static const struct uop *op_fence(struct cpu *c, const struct uop *u)
-{
-    (void)c;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    return u + 1;
-}
-
-bool trans_CLREX(struct xlat *x, const arg_CLREX *a)
-{
-    (void)a;
-    emit(x, op_clrex);
-    return true;
-}
-
-bool trans_DSB(struct xlat *x, const arg_DSB *a)
-{
-    (void)a;
-    emit(x, op_fence);
-    return true;
-}
-
-bool trans_DMB(struct xlat *x, const arg_DMB *a)
-{
-    /* Loads/stores already complete in program order on a TSO host except
-     * store->load; a full fence covers every DMB option. */
-    (void)a;
-    emit(x, op_fence);
-    return true;
-}
-
-bool trans_ISB(struct xlat *x, const arg_ISB *a)
-{
-    /* Context synchronization: end the block so pending invalidations apply. */
-    (void)a;
-    struct uop *u = emit(x, op_goto);
-    u->imm = x->pc + 4;
+    if (x->ctx & CTX_USER || (x->ctx & CTX_EL_MASK) == 0)
+        return false;   /* UNDEFINED at EL0 */
+    emit(x, fn)->imm = imm;
     x->end = true;
     return true;
 }
 
-bool trans_SB(struct xlat *x, const arg_SB *a)
+bool trans_HVC(struct xlat *x, const arg_HVC *a) { return trans_call(x, op_hvc, a->imm); }
+bool trans_SMC(struct xlat *x, const arg_SMC *a) { return trans_call(x, op_smc, a->imm); }
+
+static const struct uop *op_eret(struct cpu *c, const struct uop *u)
 {
-    (void)x, (void)a;
+    (void)u;
+    sys_eret(c);
+    return NULL;    /* translation context changed */
+}
+
+bool trans_ERET(struct xlat *x, const arg_ERET *a)
+{
+    (void)a;
+    if (x->ctx & CTX_USER || (x->ctx & CTX_EL_MASK) == 0)
+        return false;
+    emit(x, op_eret);
+    x->end = true;
     return true;
 }
 
-/* ---- PSTATE -------------------------------------------------------------- */
+bool trans_HLT(struct xlat *x, const arg_HLT *a) { (void)x, (void)a; return false; }
 
-static const struct uop *op_cfinv(struct cpu *c, const struct uop *u)
-{
-    c->nzcv ^= NZCV_C;
-    return u + 1;
-}
-
-static const struct uop *op_xaflag(struct cpu *c, const struct uop *u)
-{
-    uint32_t f = c->nzcv, C = !!(f & NZCV_C), Z = !!(f & NZCV_Z);
-    uint32_t n = !C && !Z, z = Z && C, cc = C || Z, v = !C && Z;
-    c->nzcv = n << 31 | z << 30 | cc << 29 | v << 28;
-    return u + 1;
-}
-
-static const struct uop *op_axflag(struct cpu *c, const struct uop *u)
-{
-    uint32_t f = c->nzcv, C = !!(f & NZCV_C), Z = !!(f & NZCV_Z), V = !!(f & NZCV_V);
-    c->nzcv = (Z | V) << 30 | (C & !V) << 29;
-    return u + 1;
-}
-
-bool trans_CFINV(struct xlat *x, const arg_CFINV *a) { (void)a; emit(x, op_cfinv); return true; }
-bool trans_XAFLAG(struct xlat *x, const arg_XAFLAG *a) { (void)a; emit(x, op_xaflag); return true; }
-bool trans_AXFLAG(struct xlat *x, const arg_AXFLAG *a) { (void)a; emit(x, op_axflag); return true; }
-
-bool trans_MSR_imm(struct xlat *x, const arg_MSR_imm *a)
-{
-    /* EL0 may only write SSBS/DIT/TCO, none of which the models implement yet. */
-    (void)x, (void)a;
-    return false;
-}
-
-/* ---- SYS, MRS, MSR ------------------------------------------------------- */
-
-static const struct uop *op_dc_zva(struct cpu *c, const struct uop *u)
-{
-    unsigned bs = 4u << (c->model->dczid & 0xf);
-    uint64_t va = c->x[u->a] & ~(uint64_t)(bs - 1);
-    uint8_t *p = mem_ptr(c, u, va, bs, ACC_WRITE);
-    memset(p, 0, bs);
-    return u + 1;
-}
-
-/* Cache maintenance by VA at EL0: no data effect, but the address must be
- * readable (Linux delivers SIGSEGV for an unmapped one). */
-static const struct uop *op_dc_maint(struct cpu *c, const struct uop *u)
-{
-    (void)ld8(c, u, c->x[u->a]);
-    return u + 1;
-}
-
-static const struct uop *op_ic_ivau(struct cpu *c, const struct uop *u)
-{
-    uint64_t va = c->x[u->a];
-    (void)ld8(c, u, va);
-    cpu_code_invalidate_range(c, va & ~63ull, 64);
-    return u + 1;
-}
-
-bool trans_SYS(struct xlat *x, const arg_SYS *a)
-{
-    uint32_t key = SYSREG_KEY(1, a->op1, a->crn, a->crm, a->op2);
-    uop_fn fn = NULL;
-    switch (key) {
-    case SYSREG_KEY(1, 3, 7, 4, 1): fn = op_dc_zva; break;      /* DC ZVA */
-    case SYSREG_KEY(1, 3, 7, 11, 1):                            /* DC CVAU */
-    case SYSREG_KEY(1, 3, 7, 10, 1):                            /* DC CVAC */
-    case SYSREG_KEY(1, 3, 7, 14, 1):                            /* DC CIVAC */
-    case SYSREG_KEY(1, 3, 7, 12, 1):                            /* DC CVAP */
-    case SYSREG_KEY(1, 3, 7, 13, 1): fn = op_dc_maint; break;   /* DC CVADP */
-    case SYSREG_KEY(1, 3, 7, 5, 1): fn = op_ic_ivau; break;     /* IC IVAU */
-    default: return false;
-    }
-    emit(x, fn)->a = rx(a->rt);
-    if (fn == op_ic_ivau) {
-        struct uop *g = emit(x, op_goto);
-        g->imm = x->pc + 4;
-        x->end = true;
-    }
-    return true;
-}
-
-bool trans_SYSL(struct xlat *x, const arg_SYSL *a)
-{
-    (void)x, (void)a;
-    return false;
-}
-
-bool trans_MRS(struct xlat *x, const arg_MRS *a)
-{
-    return sysreg_trans_read(x, SYSREG_KEY(2 + a->o0, a->op1, a->crn, a->crm, a->op2), wx(a->rt));
-}
-
-bool trans_MSR_reg(struct xlat *x, const arg_MSR_reg *a)
-{
-    return sysreg_trans_write(x, SYSREG_KEY(2 + a->o0, a->op1, a->crn, a->crm, a->op2), rx(a->rt));
-}
-
-/* Keep op_next referenced for classes that need an explicit no-op uop. */
-const uop_fn uop_nop = op_next;

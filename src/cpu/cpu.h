@@ -54,6 +54,7 @@ typedef union vreg {
 #define TLB_PAGE_MASK (~(TLB_PAGE_SIZE - 1))
 #define TLB_INVALID (~0ull)
 #define TLB_SLOW 1ull
+#define TLB_MMIO 2ull   /* device page: addend maps VA to PA, never to host memory */
 
 struct tlb_entry {
     uint64_t tag_r, tag_w, tag_x;
@@ -72,6 +73,9 @@ enum cpu_exit {
     CPU_EXIT_ALIGN,     /* user mode: alignment fault (SP or PC alignment, atomics) */
     CPU_EXIT_REQUEST,   /* cpu_request_exit() was called */
     CPU_EXIT_HLT,
+    CPU_EXIT_MMIO,      /* system mode: c->mmio describes an access to perform (see cpu_mmio_complete) */
+    CPU_EXIT_WFI,       /* system mode: WFI/WFE with nothing pending; pc is past it */
+    CPU_EXIT_HVC,       /* system mode: HVC/SMC to the VMM's firmware (PSCI); x0.. hold the call */
 };
 
 /* Exception syndrome classes (ESR_ELx.EC) used across the CPU. */
@@ -101,19 +105,108 @@ struct exc_info {
     uint64_t far;       /* faulting address where applicable */
     int access;         /* enum access_kind for aborts */
     bool perm;          /* abort was a permission fault (page mapped) */
+    /* System mode. */
+    unsigned target_el; /* 0: architectural default routing */
+    bool stage2;        /* abort: stage-2 fault (goes to EL2) */
+    bool s1ptw;         /* abort: on a stage-1 table walk */
+    uint64_t ipa;       /* abort: faulting IPA for stage-2 faults (HPFAR) */
 };
+
+/* Interrupt lines into a vCPU (struct cpu.irq_lines). */
+#define CPU_IRQ (1u << 0)
+#define CPU_FIQ (1u << 1)
+#define CPU_VIRQ (1u << 2)
+#define CPU_VFIQ (1u << 3)
+#define CPU_VSERR (1u << 4)
 
 struct cpu;
 struct block;
 
-/* What the CPU needs from its environment.  In user mode, translate() serves
- * the emulated process's address space; in system mode, the MMU. */
+/* What the CPU needs from its environment.
+ * User mode: tlb_fill serves the emulated process's address space.
+ * System mode (tlb_fill NULL): the CPU's own MMU translates and asks ram_ptr
+ * for the host memory behind a physical page; everything that is not RAM is
+ * MMIO, reported as a CPU_EXIT_MMIO exit. */
 struct cpu_env {
     /* Translate va for an access.  On success fill *e's tag for that access kind
      * and its addend and return true; otherwise fill exc and return false. */
     bool (*tlb_fill)(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry *e,
                      struct exc_info *exc);
+    /* Host address of the RAM page containing pa, or NULL if pa is not RAM. */
+    void *(*ram_ptr)(void *opaque, uint64_t pa);
+    /* A generic timer register changed: re-evaluate timer interrupts. */
+    void (*timer_update)(void *opaque, struct cpu *c);
+    /* A broadcast TLB invalidation (TLBI ...IS) for the regimes in mask:
+     * forward it to the other vCPUs of the VM. */
+    void (*tlbi_broadcast)(void *opaque, struct cpu *c, unsigned mmu_idx_mask);
+    /* GIC CPU interface system registers (key = SYSREG_KEY); false = UNDEFINED. */
+    bool (*gic_read)(void *opaque, struct cpu *c, uint32_t key, uint64_t *val);
+    bool (*gic_write)(void *opaque, struct cpu *c, uint32_t key, uint64_t val);
     void *opaque;
+};
+
+/* Translation regimes with their own TLB (so EL0/EL1/EL2 switches need no
+ * flush). */
+enum mmu_idx {
+    MMU_EL10_0,     /* EL0 in the EL1&0 regime */
+    MMU_EL10_1,     /* EL1 */
+    MMU_EL10_1_PAN, /* EL1 with PSTATE.PAN */
+    MMU_EL2,        /* EL2 regime (E2H=0) */
+    MMU_EL20_0,     /* EL0 in the EL2&0 regime (E2H=1, TGE=1) */
+    MMU_EL20_2,     /* EL2 in the EL2&0 regime */
+    MMU_EL20_2_PAN,
+    MMU_USER,       /* user-mode emulation */
+    NUM_MMU_IDX,
+};
+
+/* PSTATE bits other than NZCV, in their SPSR positions. */
+#define PSTATE_SP (1u << 0)
+#define PSTATE_EL_SHIFT 2
+#define PSTATE_M_MASK 0x1fu
+#define PSTATE_F (1u << 6)
+#define PSTATE_I (1u << 7)
+#define PSTATE_A (1u << 8)
+#define PSTATE_D (1u << 9)
+#define PSTATE_DAIF (0xfu << 6)
+#define PSTATE_BTYPE (3u << 10)
+#define PSTATE_SSBS (1u << 12)
+#define PSTATE_IL (1u << 20)
+#define PSTATE_SS (1u << 21)
+#define PSTATE_PAN (1u << 22)
+#define PSTATE_UAO (1u << 23)
+#define PSTATE_DIT (1u << 24)
+#define PSTATE_TCO (1u << 25)
+
+/* A pending MMIO access (system mode), see CPU_EXIT_MMIO. */
+struct mmio_access {
+    uint64_t pa;
+    uint64_t data;      /* store data, or load result supplied by the VMM */
+    uint8_t size;       /* 1, 2, 4 or 8 */
+    bool write;
+    bool abort;         /* nothing answered: synchronous external abort */
+};
+#define MMIO_REPLAY_MAX 8
+
+/* System registers that are plain storage.  Named as in the Arm ARM. */
+struct sysregs {
+    /* EL1 */
+    uint64_t sctlr_el1, actlr_el1, cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, amair_el1;
+    uint64_t vbar_el1, contextidr_el1, tpidr_el1, elr_el1, spsr_el1, esr_el1, far_el1, par_el1;
+    uint64_t afsr0_el1, afsr1_el1, cntkctl_el1, csselr_el1;
+    /* Debug (storage only) */
+    uint64_t mdscr_el1, oslsr_el1, osdlr_el1, dbgprcr_el1, mdccint_el1;
+    uint64_t dbgbvr[16], dbgbcr[16], dbgwvr[16], dbgwcr[16];
+    uint64_t sp_el[3];   /* banked stack pointers (the current one lives in x[REG_SP]) */
+    /* Generic timer */
+    uint64_t cntv_ctl_el0, cntv_cval_el0, cntp_ctl_el0, cntp_cval_el0;
+    uint64_t cnthp_ctl_el2, cnthp_cval_el2, cnthv_ctl_el2, cnthv_cval_el2;
+    uint64_t cntvoff_el2, cnthctl_el2;
+    /* EL2 */
+    uint64_t hcr_el2, sctlr_el2, actlr_el2, cptr_el2, mdcr_el2, hstr_el2, hacr_el2;
+    uint64_t tcr_el2, ttbr0_el2, ttbr1_el2, mair_el2, amair_el2, vbar_el2, contextidr_el2, tpidr_el2;
+    uint64_t elr_el2, spsr_el2, esr_el2, far_el2, hpfar_el2, afsr0_el2, afsr1_el2;
+    uint64_t vtcr_el2, vttbr_el2, vpidr_el2, vmpidr_el2;
+    uint64_t mpidr_el1;
 };
 
 struct block_cache;
@@ -126,12 +219,14 @@ struct cpu {
     uint32_t fpcr, fpsr;
     vreg v[32];
 
-    struct tlb_entry tlb[TLB_SIZE];
+    struct tlb_entry *tlb;  /* the table of the current mmu_idx */
 
     /* The block being executed (for the pc of a faulting uop). */
     const struct block *blk;
     volatile int exit_request;   /* checked between blocks */
     volatile int external_exit;  /* cpu_request_exit() was called */
+    volatile uint32_t irq_lines; /* CPU_IRQ ... as driven by the interrupt controller */
+    volatile uint32_t tlb_flush_request; /* mmu_idx mask other vCPUs asked us to flush */
 
     /* Exclusive monitor (local). */
     uint64_t excl_addr;     /* ~0 when open */
@@ -141,11 +236,25 @@ struct cpu {
     /* Thread-local system registers visible at EL0. */
     uint64_t tpidr_el0, tpidrro_el0;
 
+    /* System state (unused in user mode). */
+    uint32_t pstate;        /* PSTATE except NZCV, SPSR layout */
+    unsigned el;            /* current exception level, cached from pstate */
+    enum mmu_idx mmu_idx;
+    bool el2_enabled;       /* the CPU implements EL2 (nested virtualization) */
+    struct sysregs sr;
+    /* MMIO exits: the access the VMM must perform, and the results of those
+     * it performed for the instruction being restarted. */
+    struct mmio_access mmio;
+    struct mmio_access mmio_done[MMIO_REPLAY_MAX];
+    unsigned mmio_ndone, mmio_nused;
+    uint64_t mmio_va;       /* VA of the MMIO access (for FAR) */
+
     /* Feature/ID state. */
     const struct cpu_model *model;
 
     /* User-mode behaviour: exceptions leave cpu_run() instead of vectoring. */
     bool user_mode;
+    bool probe;     /* memory access on behalf of the VMM: faults are not taken */
 
     struct exc_info exc;
     enum cpu_exit exit_reason;
@@ -153,6 +262,10 @@ struct cpu {
 
     struct cpu_env env;
     struct block_cache *bc;
+    struct tlb_entry tlbs[NUM_MMU_IDX][TLB_SIZE];
+    /* Per regime: the span covering all blocks larger than a TLB page, so a
+     * TLBI by VA inside one drops the whole regime's TLB. */
+    uint64_t large_page_addr[NUM_MMU_IDX], large_page_mask[NUM_MMU_IDX];
 
     uint64_t insn_count_hint; /* blocks executed, for statistics */
 };
@@ -185,10 +298,37 @@ enum cpu_exit cpu_run(struct cpu *c);
 /* Ask a running cpu_run() to return soon (safe from other threads/signals). */
 void cpu_request_exit(struct cpu *c);
 
+/* Ask c to flush the TLBs of the regimes in mask at its next block boundary
+ * (broadcast TLB maintenance from another vCPU); safe from other threads. */
+void cpu_request_tlb_flush(struct cpu *c, unsigned mmu_idx_mask);
+
+/* Drive an interrupt line (CPU_IRQ ...); safe from other threads. */
+void cpu_set_irq(struct cpu *c, uint32_t line, bool level);
+
+/* Would a WFI wake now (an interrupt line is up)? */
+bool cpu_wfi_should_wake(struct cpu *c);
+/* Read a system register by key (SYSREG_KEY) as EL2/EL1 software would. */
+bool cpu_sysreg_get(struct cpu *c, uint32_t key, uint64_t *value);
+
+/* System mode: reset to EL2 (el2_enabled) or EL1 at pc, MMU off. */
+void cpu_power_on_reset(struct cpu *c, uint64_t pc);
+
+/* After CPU_EXIT_MMIO: the VMM performed c->mmio (for a load, with the
+ * result in data); the next cpu_run() completes the instruction. */
+void cpu_mmio_complete(struct cpu *c, uint64_t data);
+/* After CPU_EXIT_MMIO: nothing is at that address; the access becomes a
+ * synchronous external abort when the instruction is restarted. */
+void cpu_mmio_abort(struct cpu *c);
+
 /* Drop all TLB entries / translated code. */
 void cpu_tlb_flush(struct cpu *c);
 void cpu_tlb_flush_page(struct cpu *c, uint64_t va);
+/* The same for the regimes in mask (bit n = enum mmu_idx n). */
+void cpu_tlb_flush_mmu_idx(struct cpu *c, unsigned mask);
+void cpu_tlb_flush_page_mmu_idx(struct cpu *c, uint64_t va, unsigned mask);
 void cpu_code_invalidate_all(struct cpu *c);
+/* Host memory [host, host+len) was written behind the CPU's back (DMA). */
+void cpu_code_invalidate_host(struct cpu *c, const void *host, size_t len);
 /* The guest's code in [addr, addr+len) may have changed. */
 void cpu_code_invalidate_range(struct cpu *c, uint64_t addr, uint64_t len);
 

@@ -6,11 +6,12 @@
 #include <sys/mman.h>
 
 #include "uop.h"
+#include "system.h"
 
 #define BLOCK_HASH_BITS 16
 #define JC_BITS 12
 #define ARENA_SIZE (64u << 20)
-#define CODE_PAGES_BITS 12
+#define CODE_PAGES_BITS 14
 
 struct block_cache {
     struct block *hash[1u << BLOCK_HASH_BITS];
@@ -22,6 +23,8 @@ struct block_cache {
     unsigned ncode_pages;
     bool flush_pending;
     struct uop scratch[BLOCK_MAX_INSNS * 8];
+    /* A one-instruction block that is never cached (MMIO restart). */
+    _Alignas(64) uint8_t single[sizeof(struct block) + 16 * sizeof(struct uop)];
 };
 
 /* Bit n of cond_table[cond] says whether cond holds for NZCV == n. */
@@ -74,6 +77,8 @@ struct cpu *cpu_new(const struct cpu_model *model, const struct cpu_env *env, bo
     c->env = *env;
     c->user_mode = user_mode;
     c->excl_addr = ~0ull;
+    c->mmu_idx = user_mode ? MMU_USER : MMU_EL10_1;
+    c->tlb = c->tlbs[c->mmu_idx];
     c->bc = calloc(1, sizeof(*c->bc));
     if (!c->bc) {
         free(c);
@@ -98,6 +103,22 @@ void cpu_free(struct cpu *c)
     free(c);
 }
 
+void cpu_power_on_reset(struct cpu *c, uint64_t pc)
+{
+    sys_reset(c, c->el2_enabled ? 2 : 1, pc);
+}
+
+bool cpu_wfi_should_wake(struct cpu *c)
+{
+    return sys_wfi_wakeup(c);
+}
+
+void cpu_request_tlb_flush(struct cpu *c, unsigned mmu_idx_mask)
+{
+    __atomic_or_fetch(&c->tlb_flush_request, mmu_idx_mask, __ATOMIC_ACQ_REL);
+    __atomic_store_n(&c->exit_request, 1, __ATOMIC_RELEASE);
+}
+
 void cpu_request_exit(struct cpu *c)
 {
     __atomic_store_n(&c->external_exit, 1, __ATOMIC_RELEASE);
@@ -106,60 +127,98 @@ void cpu_request_exit(struct cpu *c)
 
 /* ---- TLB ----------------------------------------------------------------- */
 
-void cpu_tlb_flush(struct cpu *c)
+static void tlb_table_flush(struct tlb_entry *t)
 {
     for (unsigned i = 0; i < TLB_SIZE; i++) {
-        c->tlb[i].tag_r = c->tlb[i].tag_w = c->tlb[i].tag_x = TLB_INVALID;
-        c->tlb[i].addend = 0;
+        t[i].tag_r = t[i].tag_w = t[i].tag_x = TLB_INVALID;
+        t[i].addend = 0;
     }
+}
+
+void cpu_tlb_flush(struct cpu *c)
+{
+    for (unsigned m = 0; m < NUM_MMU_IDX; m++)
+        tlb_table_flush(c->tlbs[m]);
+}
+
+void cpu_tlb_flush_mmu_idx(struct cpu *c, unsigned mask)
+{
+    for (unsigned m = 0; m < NUM_MMU_IDX; m++)
+        if (mask >> m & 1)
+            tlb_table_flush(c->tlbs[m]);
+}
+
+static bool tlb_entry_maps(const struct tlb_entry *e, uint64_t page)
+{
+    return (e->tag_r & TLB_PAGE_MASK) == page || (e->tag_w & TLB_PAGE_MASK) == page ||
+           (e->tag_x & TLB_PAGE_MASK) == page;
 }
 
 void cpu_tlb_flush_page(struct cpu *c, uint64_t va)
 {
-    struct tlb_entry *e = tlb_entry_for(c, va);
-    if ((e->tag_r & TLB_PAGE_MASK) == (va & TLB_PAGE_MASK) || (e->tag_w & TLB_PAGE_MASK) == (va & TLB_PAGE_MASK) ||
-        (e->tag_x & TLB_PAGE_MASK) == (va & TLB_PAGE_MASK))
-        e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+    cpu_tlb_flush_page_mmu_idx(c, va, ~0u);
+}
+
+void cpu_tlb_flush_page_mmu_idx(struct cpu *c, uint64_t va, unsigned mask)
+{
+    uint64_t page = va & TLB_PAGE_MASK;
+    unsigned i = (unsigned)(va >> TLB_PAGE_BITS) & (TLB_SIZE - 1);
+    for (unsigned m = 0; m < NUM_MMU_IDX; m++) {
+        struct tlb_entry *e = &c->tlbs[m][i];
+        if ((mask >> m & 1) && tlb_entry_maps(e, page))
+            e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+    }
 }
 
 /* ---- code pages ---------------------------------------------------------- */
+/* Translated code is tracked by the host address of the page it came from, so
+ * every guest alias of that memory (any VA, any regime) is covered. */
 
 static unsigned code_page_slot(uint64_t page)
 {
     return (unsigned)((page >> TLB_PAGE_BITS) * 0x9E3779B97F4A7C15ull >> (64 - CODE_PAGES_BITS));
 }
 
-static bool is_code_page(struct block_cache *bc, uint64_t page)
+static bool is_code_page(struct block_cache *bc, uint64_t host_page)
 {
-    for (unsigned i = code_page_slot(page), n = 0; n < (1u << CODE_PAGES_BITS); n++, i = (i + 1) & ((1u << CODE_PAGES_BITS) - 1)) {
+    if (!bc->ncode_pages)
+        return false;
+    for (unsigned i = code_page_slot(host_page), n = 0; n < (1u << CODE_PAGES_BITS); n++, i = (i + 1) & ((1u << CODE_PAGES_BITS) - 1)) {
         if (bc->code_pages[i] == 0)
             return false;
-        if (bc->code_pages[i] == (page | 1))
+        if (bc->code_pages[i] == (host_page | 1))
             return true;
     }
     return false;
 }
 
-static void add_code_page(struct cpu *c, uint64_t page)
+static uint64_t entry_host_page(const struct tlb_entry *e, uint64_t tag)
+{
+    return ((tag & TLB_PAGE_MASK) + e->addend) & TLB_PAGE_MASK;
+}
+
+static void add_code_page(struct cpu *c, uint64_t host_page)
 {
     struct block_cache *bc = c->bc;
-    if (is_code_page(bc, page))
+    if (is_code_page(bc, host_page))
         return;
     if (bc->ncode_pages >= (1u << CODE_PAGES_BITS) / 2) {
         /* Table full: start over (rare; means a very large code footprint). */
-        bc->flush_pending = true;
-        c->exit_request = 1;
+        cpu_code_invalidate_all(c);
         return;
     }
-    unsigned i = code_page_slot(page);
+    unsigned i = code_page_slot(host_page);
     while (bc->code_pages[i])
         i = (i + 1) & ((1u << CODE_PAGES_BITS) - 1);
-    bc->code_pages[i] = page | 1;
+    bc->code_pages[i] = host_page | 1;
     bc->ncode_pages++;
-    /* Writes to this page must now take the slow path. */
-    struct tlb_entry *e = tlb_entry_for(c, page);
-    if (e->tag_w == page)
-        e->tag_w = page | TLB_SLOW;
+    /* Writes to this memory must now take the slow path, through every alias. */
+    for (unsigned m = 0; m < NUM_MMU_IDX; m++)
+        for (unsigned j = 0; j < TLB_SIZE; j++) {
+            struct tlb_entry *e = &c->tlbs[m][j];
+            if (e->tag_w != TLB_INVALID && !(e->tag_w & TLB_MMIO) && entry_host_page(e, e->tag_w) == host_page)
+                e->tag_w |= TLB_SLOW;
+        }
 }
 
 static void block_cache_reset(struct cpu *c)
@@ -172,9 +231,10 @@ static void block_cache_reset(struct cpu *c)
     bc->used = 0;
     bc->flush_pending = false;
     /* Write entries flagged slow for code pages may now be fast again. */
-    for (unsigned i = 0; i < TLB_SIZE; i++)
-        if (c->tlb[i].tag_w != TLB_INVALID)
-            c->tlb[i].tag_w &= ~TLB_SLOW;
+    for (unsigned m = 0; m < NUM_MMU_IDX; m++)
+        for (unsigned i = 0; i < TLB_SIZE; i++)
+            if (c->tlbs[m][i].tag_w != TLB_INVALID)
+                c->tlbs[m][i].tag_w &= ~TLB_SLOW;
 }
 
 /* Invalidation is deferred to the dispatcher so that a block can never run on
@@ -185,16 +245,22 @@ void cpu_code_invalidate_all(struct cpu *c)
     c->exit_request = 1;
 }
 
-void cpu_code_invalidate_range(struct cpu *c, uint64_t addr, uint64_t len)
+void cpu_code_invalidate_host(struct cpu *c, const void *host, size_t len)
 {
-    for (uint64_t p = addr & TLB_PAGE_MASK; p < addr + len; p += TLB_PAGE_SIZE) {
+    uintptr_t p = (uintptr_t)host & TLB_PAGE_MASK, end = (uintptr_t)host + len;
+    for (; p < end; p += TLB_PAGE_SIZE)
         if (is_code_page(c->bc, p)) {
             cpu_code_invalidate_all(c);
             return;
         }
-        if (p + TLB_PAGE_SIZE < p)
-            break;
-    }
+}
+
+void cpu_code_invalidate_range(struct cpu *c, uint64_t addr, uint64_t len)
+{
+    /* Conservative: any change of mapped code drops all translations. */
+    (void)addr, (void)len;
+    if (c->bc->ncode_pages)
+        cpu_code_invalidate_all(c);
 }
 
 /* ---- exceptions ---------------------------------------------------------- */
@@ -223,8 +289,10 @@ noreturn void cpu_raise(struct cpu *c, uint64_t pc, uint32_t ec, uint32_t iss, u
         }
         cpu_exit_now(c, r);
     }
-    /* System mode: exception entry is added with the system emulation. */
-    cpu_exit_now(c, CPU_EXIT_UNDEF);
+    sys_take_sync(c, &c->exc, pc);
+    /* Continue at the vector: back to the dispatcher. */
+    c->exit_reason = CPU_EXIT_NONE;
+    longjmp(c->jmp, 1);
 }
 
 noreturn void cpu_raise_undef(struct cpu *c, const struct uop *u)
@@ -239,88 +307,175 @@ const struct uop *op_undef(struct cpu *c, const struct uop *u)
 
 /* ---- memory slow paths --------------------------------------------------- */
 
-/* Address used for translation: user mode has the top byte ignored (Linux
- * enables TBI0 for EL0), so bits 63:56 are replaced by bit 55's value. */
-static uint64_t effective_va(struct cpu *c, uint64_t va)
+/* Address used for translation (top-byte-ignore applied). */
+static inline uint64_t effective_va(struct cpu *c, uint64_t va)
 {
-    (void)c;
-    return (uint64_t)((int64_t)(va << 8) >> 8);
+    if (c->user_mode)   /* Linux enables TBI0 for EL0 */
+        return (uint64_t)((int64_t)(va << 8) >> 8);
+    return sys_effective_va(c, va);
 }
 
 static noreturn void raise_abort(struct cpu *c, const struct uop *u, struct exc_info *exc, uint64_t va, enum access_kind acc)
 {
+    if (c->probe)
+        longjmp(c->jmp, 1);
     c->exc = *exc;
     c->exc.far = va;
     c->exc.access = acc;
-    cpu_raise(c, u ? uop_pc(c, u) : c->pc, exc->ec, exc->iss, va);
+    uint64_t pc = u ? uop_pc(c, u) : c->pc;
+    if (!c->user_mode)
+        sys_finish_abort(c, &c->exc, pc);
+    cpu_raise(c, pc, c->exc.ec, c->exc.iss, va);
 }
 
-/* Make the TLB entry for va's page valid for acc; raise on fault. Returns the
- * entry.  va must already be the effective address. */
+static inline uint64_t tag_for(const struct tlb_entry *e, enum access_kind acc)
+{
+    return acc == ACC_WRITE ? e->tag_w : acc == ACC_EXEC ? e->tag_x : e->tag_r;
+}
+
+/* Make the TLB entry for va's page valid for acc, or raise the fault.  va is
+ * the effective address. */
 static struct tlb_entry *tlb_fill(struct cpu *c, const struct uop *u, uint64_t va, enum access_kind acc)
 {
     struct tlb_entry *e = tlb_entry_for(c, va);
     uint64_t page = va & TLB_PAGE_MASK;
     struct tlb_entry ne = { TLB_INVALID, TLB_INVALID, TLB_INVALID, 0 };
     struct exc_info exc = { 0 };
-    if (!c->env.tlb_fill(c, page, acc, &ne, &exc))
+    bool ok = c->env.tlb_fill ? c->env.tlb_fill(c, page, acc, &ne, &exc) : mmu_fill(c, va, acc, &ne, &exc);
+    if (!ok)
         raise_abort(c, u, &exc, va, acc);
-    if (ne.tag_w != TLB_INVALID && is_code_page(c->bc, page))
-        ne.tag_w = page | TLB_SLOW;
+    if (tag_for(&ne, acc) == TLB_INVALID) {
+        /* The environment mapped the page but not for this access. */
+        exc.ec = acc == ACC_EXEC ? EC_IABORT_LOWER : EC_DABORT_LOWER;
+        exc.perm = true;
+        raise_abort(c, u, &exc, va, acc);
+    }
+    if (ne.tag_w != TLB_INVALID && !(ne.tag_w & TLB_MMIO) && is_code_page(c->bc, entry_host_page(&ne, ne.tag_w)))
+        ne.tag_w |= TLB_SLOW;
     *e = ne;
     return e;
 }
 
-static uint8_t *host_ptr(struct cpu *c, const struct uop *u, uint64_t va, enum access_kind acc)
+/* Resolve an access that does not cross a page: a host pointer for RAM, or
+ * NULL with *pa set for MMIO. */
+static uint8_t *resolve(struct cpu *c, const struct uop *u, uint64_t va, enum access_kind acc, uint64_t *pa)
 {
     va = effective_va(c, va);
     struct tlb_entry *e = tlb_entry_for(c, va);
     uint64_t page = va & TLB_PAGE_MASK;
-    uint64_t tag = acc == ACC_WRITE ? e->tag_w : acc == ACC_EXEC ? e->tag_x : e->tag_r;
-    if ((tag & ~TLB_SLOW) != page) {
+    uint64_t tag = tag_for(e, acc);
+    if ((tag & TLB_PAGE_MASK) != page || tag == TLB_INVALID) {
         e = tlb_fill(c, u, va, acc);
-        tag = acc == ACC_WRITE ? e->tag_w : acc == ACC_EXEC ? e->tag_x : e->tag_r;
-        if ((tag & ~TLB_SLOW) != page) {
-            struct exc_info exc = { .ec = acc == ACC_EXEC ? EC_IABORT_LOWER : EC_DABORT_LOWER, .perm = true };
-            raise_abort(c, u, &exc, va, acc);
-        }
+        tag = tag_for(e, acc);
     }
-    if (acc == ACC_WRITE && (tag & TLB_SLOW) && is_code_page(c->bc, page))
+    if (tag & TLB_MMIO) {
+        *pa = va + e->addend;
+        c->mmio_va = va;
+        return NULL;
+    }
+    if (acc == ACC_WRITE && (tag & TLB_SLOW) && is_code_page(c->bc, entry_host_page(e, tag)))
         cpu_code_invalidate_all(c);
     return (uint8_t *)(uintptr_t)(va + e->addend);
 }
 
+/* MMIO with restartable exits: the first time an instruction reaches an MMIO
+ * access, the CPU exits to the VMM with the access described in c->mmio and
+ * the pc at the instruction.  The VMM performs it and the instruction is
+ * re-executed alone, its MMIO accesses served from mmio_done in order. */
+static uint64_t mmio_access(struct cpu *c, const struct uop *u, uint64_t pa, unsigned size, bool write, uint64_t val)
+{
+    if (c->mmio_nused < c->mmio_ndone) {
+        struct mmio_access *d = &c->mmio_done[c->mmio_nused++];
+        if (d->pa == pa && d->size == size && d->write == write) {
+            if (d->abort) {
+                c->mmio_ndone = c->mmio_nused = 0;
+                struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = FSC_SYNC_EXTERNAL };
+                raise_abort(c, u, &exc, c->mmio_va, write ? ACC_WRITE : ACC_READ);
+            }
+            return d->data;
+        }
+        /* Divergent replay (guest memory changed under us): start afresh. */
+        c->mmio_ndone = c->mmio_nused = 0;
+    }
+    if (c->mmio_ndone >= MMIO_REPLAY_MAX) {
+        struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = 0x10 };
+        raise_abort(c, u, &exc, pa, write ? ACC_WRITE : ACC_READ);
+    }
+    c->mmio.pa = pa;
+    c->mmio.size = (uint8_t)size;
+    c->mmio.write = write;
+    c->mmio.abort = false;
+    c->mmio.data = write ? val : 0;
+    c->pc = u ? uop_pc(c, u) : c->pc;
+    cpu_exit_now(c, CPU_EXIT_MMIO);
+}
+
+void cpu_mmio_abort(struct cpu *c)
+{
+    struct mmio_access d = c->mmio;
+    d.abort = true;
+    c->mmio_done[c->mmio_ndone++] = d;
+}
+
+void cpu_mmio_complete(struct cpu *c, uint64_t data)
+{
+    struct mmio_access d = c->mmio;
+    if (!d.write)
+        d.data = d.size == 8 ? data : data & ((1ull << (d.size * 8)) - 1);
+    c->mmio_done[c->mmio_ndone++] = d;
+}
+
+static uint64_t load_bytes(struct cpu *c, const struct uop *u, uint64_t va, unsigned size)
+{
+    uint64_t pa = 0, v = 0;
+    uint8_t *p = resolve(c, u, va, ACC_READ, &pa);
+    if (p)
+        memcpy(&v, p, size);
+    else
+        v = mmio_access(c, u, pa, size, false, 0);
+    return v;
+}
+
+static void store_bytes(struct cpu *c, const struct uop *u, uint64_t va, unsigned size, uint64_t val)
+{
+    uint64_t pa = 0;
+    uint8_t *p = resolve(c, u, va, ACC_WRITE, &pa);
+    if (p)
+        memcpy(p, &val, size);
+    else
+        (void)mmio_access(c, u, pa, size, true, val);
+}
+
 uint64_t mem_ld_slow(struct cpu *c, const struct uop *u, uint64_t va, unsigned size)
 {
-    uint64_t v = 0;
-    if (((effective_va(c, va) & ~TLB_PAGE_MASK) + size) <= TLB_PAGE_SIZE) {
-        memcpy(&v, host_ptr(c, u, va, ACC_READ), size);
-        return v;
-    }
-    /* Crossing a page: check both pages before reading anything. */
-    uint8_t *p0 = host_ptr(c, u, va, ACC_READ);
-    unsigned n0 = (unsigned)(TLB_PAGE_SIZE - (effective_va(c, va) & ~TLB_PAGE_MASK));
-    uint8_t *p1 = host_ptr(c, u, va + n0, ACC_READ);
-    uint8_t buf[16];
-    memcpy(buf, p0, n0);
-    memcpy(buf + n0, p1, size - n0);
-    memcpy(&v, buf, size);
-    return v;
+    unsigned off = (unsigned)(effective_va(c, va) & ~TLB_PAGE_MASK);
+    if (off + size <= TLB_PAGE_SIZE)
+        return load_bytes(c, u, va, size);
+    /* Crossing a page: both translations are checked before anything is read. */
+    unsigned n0 = (unsigned)TLB_PAGE_SIZE - off;
+    uint64_t pa = 0;
+    (void)resolve(c, u, va + n0, ACC_READ, &pa);
+    uint64_t lo = 0, hi = 0;
+    for (unsigned i = 0; i < n0; i++)
+        lo |= load_bytes(c, u, va + i, 1) << (8 * i);
+    for (unsigned i = n0; i < size; i++)
+        hi |= load_bytes(c, u, va + i, 1) << (8 * (i - n0));
+    return lo | hi << (8 * n0);
 }
 
 void mem_st_slow(struct cpu *c, const struct uop *u, uint64_t va, unsigned size, uint64_t val)
 {
-    if (((effective_va(c, va) & ~TLB_PAGE_MASK) + size) <= TLB_PAGE_SIZE) {
-        memcpy(host_ptr(c, u, va, ACC_WRITE), &val, size);
+    unsigned off = (unsigned)(effective_va(c, va) & ~TLB_PAGE_MASK);
+    if (off + size <= TLB_PAGE_SIZE) {
+        store_bytes(c, u, va, size, val);
         return;
     }
-    unsigned n0 = (unsigned)(TLB_PAGE_SIZE - (effective_va(c, va) & ~TLB_PAGE_MASK));
-    uint8_t *p0 = host_ptr(c, u, va, ACC_WRITE);
-    uint8_t *p1 = host_ptr(c, u, va + n0, ACC_WRITE);
-    uint8_t buf[8];
-    memcpy(buf, &val, size);
-    memcpy(p0, buf, n0);
-    memcpy(p1, buf + n0, size - n0);
+    unsigned n0 = (unsigned)TLB_PAGE_SIZE - off;
+    uint64_t pa = 0;
+    (void)resolve(c, u, va, ACC_WRITE, &pa);
+    (void)resolve(c, u, va + n0, ACC_WRITE, &pa);
+    for (unsigned i = 0; i < size; i++)
+        store_bytes(c, u, va + i, 1, val >> (8 * i));
 }
 
 void *mem_ptr_slow(struct cpu *c, const struct uop *u, uint64_t va, unsigned size, enum access_kind acc)
@@ -330,9 +485,16 @@ void *mem_ptr_slow(struct cpu *c, const struct uop *u, uint64_t va, unsigned siz
         struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = 0x21 };
         raise_abort(c, u, &exc, va, acc);
     }
+    uint64_t pa = 0;
     if (acc == ACC_WRITE)
-        (void)host_ptr(c, u, va, ACC_READ);
-    return host_ptr(c, u, va, acc);
+        (void)resolve(c, u, va, ACC_READ, &pa);
+    uint8_t *p = resolve(c, u, va, acc, &pa);
+    if (!p) {
+        /* Atomics and cache-line operations on devices: external abort. */
+        struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = 0x10 };
+        raise_abort(c, u, &exc, va, acc);
+    }
+    return p;
 }
 
 static void copy_guest(struct cpu *c, uint64_t va, uint8_t *buf, size_t len, enum access_kind acc)
@@ -340,7 +502,10 @@ static void copy_guest(struct cpu *c, uint64_t va, uint8_t *buf, size_t len, enu
     while (len) {
         uint64_t off = effective_va(c, va) & ~TLB_PAGE_MASK;
         size_t n = TLB_PAGE_SIZE - off < len ? TLB_PAGE_SIZE - off : len;
-        uint8_t *p = host_ptr(c, NULL, va, acc);
+        uint64_t pa;
+        uint8_t *p = resolve(c, NULL, va, acc, &pa);
+        if (!p)
+            longjmp(c->jmp, 1);
         if (acc == ACC_WRITE)
             memcpy(p, buf, n);
         else
@@ -349,7 +514,8 @@ static void copy_guest(struct cpu *c, uint64_t va, uint8_t *buf, size_t len, enu
     }
 }
 
-/* Guest memory access from outside the run loop: faults become false. */
+/* Guest memory access from outside the run loop: faults become false and
+ * leave the CPU state untouched. */
 static bool copy_guest_checked(struct cpu *c, uint64_t va, uint8_t *buf, size_t len, enum access_kind acc)
 {
     jmp_buf saved;
@@ -357,7 +523,9 @@ static bool copy_guest_checked(struct cpu *c, uint64_t va, uint8_t *buf, size_t 
     enum cpu_exit saved_reason = c->exit_reason;
     uint64_t saved_pc = c->pc;
     struct exc_info saved_exc = c->exc;
+    bool saved_probe = c->probe;
     bool ok = false;
+    c->probe = true;
     if (!setjmp(c->jmp)) {
         copy_guest(c, va, buf, len, acc);
         ok = true;
@@ -366,6 +534,7 @@ static bool copy_guest_checked(struct cpu *c, uint64_t va, uint8_t *buf, size_t 
     c->exit_reason = saved_reason;
     c->pc = saved_pc;
     c->exc = saved_exc;
+    c->probe = saved_probe;
     return ok;
 }
 
@@ -405,37 +574,52 @@ static unsigned jc_index(uint64_t pc)
     return (unsigned)(pc >> 2) & ((1u << JC_BITS) - 1);
 }
 
-/* Fetch an instruction; false if the fetch would fault. */
-static bool fetch(struct cpu *c, uint64_t pc, uint32_t *insn)
+/* Translation context: the state that translation depends on. */
+static inline uint32_t current_ctx(struct cpu *c)
 {
+    return c->user_mode ? (CTX_USER | CTX_FP_OK) : sys_ctx(c);
+}
+
+/* Instruction fetch translation: host address of the page holding pc, or
+ * NULL if the fetch faults (exc filled). */
+static uint8_t *fetch_page(struct cpu *c, uint64_t pc, struct exc_info *exc)
+{
+    uint64_t page = pc & TLB_PAGE_MASK;
     struct tlb_entry *e = tlb_entry_for(c, pc);
-    if (e->tag_x != (pc & TLB_PAGE_MASK)) {
+    if (e->tag_x != page) {
         struct tlb_entry ne = { TLB_INVALID, TLB_INVALID, TLB_INVALID, 0 };
-        struct exc_info exc = { 0 };
-        if (!c->env.tlb_fill(c, pc & TLB_PAGE_MASK, ACC_EXEC, &ne, &exc) || ne.tag_x != (pc & TLB_PAGE_MASK))
-            return false;
-        if (ne.tag_w != TLB_INVALID && is_code_page(c->bc, pc & TLB_PAGE_MASK))
+        bool ok = c->env.tlb_fill ? c->env.tlb_fill(c, page, ACC_EXEC, &ne, exc) : mmu_fill(c, pc, ACC_EXEC, &ne, exc);
+        if (!ok)
+            return NULL;
+        if (ne.tag_x != page) {   /* not executable, or device memory */
+            exc->ec = EC_IABORT_LOWER;
+            exc->perm = true;
+            exc->iss = exc->iss ? exc->iss : 0x0f;
+            return NULL;
+        }
+        if (ne.tag_w != TLB_INVALID && !(ne.tag_w & TLB_MMIO) && is_code_page(c->bc, entry_host_page(&ne, ne.tag_w)))
             ne.tag_w |= TLB_SLOW;
         *e = ne;
     }
-    memcpy(insn, (void *)(uintptr_t)(pc + e->addend), 4);
-    return true;
+    return (uint8_t *)(uintptr_t)(page + e->addend);
 }
 
-static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx)
+static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigned max_insns, bool cache)
 {
     struct block_cache *bc = c->bc;
-    if (pc & 3)
-        cpu_raise(c, pc, EC_PC_ALIGN, 0, pc);
-    uint32_t insn;
-    if (!fetch(c, pc, &insn)) {
-        struct exc_info exc = { .ec = EC_IABORT_LOWER };
+    struct exc_info exc = { 0 };
+    uint8_t *host = fetch_page(c, pc, &exc);
+    if (!host) {
+        c->pc = pc;
         raise_abort(c, NULL, &exc, pc, ACC_EXEC);
     }
-    struct xlat x = { .cpu = c, .block_pc = pc, .uops = bc->scratch, .cap = sizeof(bc->scratch) / sizeof(bc->scratch[0]) };
-    uint64_t page = pc & TLB_PAGE_MASK;
+    struct xlat x = { .cpu = c, .block_pc = pc, .ctx = ctx, .uops = bc->scratch,
+                      .cap = sizeof(bc->scratch) / sizeof(bc->scratch[0]) };
+    unsigned off = (unsigned)(pc & ~TLB_PAGE_MASK);
     unsigned n = 0;
     for (;;) {
+        uint32_t insn;
+        memcpy(&insn, host + off + 4 * n, 4);
         x.pc = pc + 4ull * n;
         x.insn = insn;
         x.idx = n;
@@ -448,48 +632,61 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx)
         n++;
         if (x.end)
             break;
-        uint64_t next = pc + 4ull * n;
-        if ((next & TLB_PAGE_MASK) != page || n >= BLOCK_MAX_INSNS || x.cap - x.nuops < 16 ||
-            !fetch(c, next, &insn)) {
+        if (off + 4 * n >= TLB_PAGE_SIZE || n >= max_insns || x.cap - x.nuops < 16) {
             x.idx = n - 1;
             struct uop *g = emit(&x, op_goto);
-            g->imm = next;
+            g->imm = pc + 4ull * n;
             break;
         }
     }
     size_t sz = sizeof(struct block) + x.nuops * sizeof(struct uop);
     sz = (sz + 63) & ~(size_t)63;
-    if (bc->used + sz > ARENA_SIZE) {
-        block_cache_reset(c);
-        add_code_page(c, page);
+    struct block *b;
+    if (!cache) {
+        b = (struct block *)bc->single;
+    } else {
+        if (bc->used + sz > ARENA_SIZE)
+            block_cache_reset(c);
+        b = (struct block *)(bc->arena + bc->used);
+        bc->used += sz;
     }
-    struct block *b = (struct block *)(bc->arena + bc->used);
-    bc->used += sz;
     b->pc = pc;
     b->ctx = ctx;
+    b->host_page = (uintptr_t)host;
     b->ninsn = n;
     b->nuops = x.nuops;
     b->chain[0] = b->chain[1] = NULL;
     b->exec = interp_exec;
     memcpy(b->uops, x.uops, x.nuops * sizeof(struct uop));
-    unsigned h = block_hash(pc, ctx);
-    b->hash_next = bc->hash[h];
-    bc->hash[h] = b;
-    add_code_page(c, page);
+    if (cache) {
+        unsigned h = block_hash(pc, ctx);
+        b->hash_next = bc->hash[h];
+        bc->hash[h] = b;
+        add_code_page(c, (uintptr_t)host);
+    }
     return b;
 }
 
+/* Find the translated block for (pc, ctx).  In system mode a block is only
+ * valid for the physical memory it was translated from: check the page that
+ * pc maps to now. */
 static inline struct block *lookup(struct cpu *c, uint64_t pc, uint32_t ctx)
 {
     struct block_cache *bc = c->bc;
     struct block *b = bc->jc[jc_index(pc)];
-    if (likely(b && b->pc == pc && b->ctx == ctx))
-        return b;
-    for (b = bc->hash[block_hash(pc, ctx)]; b; b = b->hash_next)
-        if (b->pc == pc && b->ctx == ctx)
-            break;
-    if (b)
+    if (!(likely(b && b->pc == pc && b->ctx == ctx))) {
+        for (b = bc->hash[block_hash(pc, ctx)]; b; b = b->hash_next)
+            if (b->pc == pc && b->ctx == ctx)
+                break;
+        if (!b)
+            return NULL;
         bc->jc[jc_index(pc)] = b;
+    }
+    if (!c->user_mode) {
+        struct tlb_entry *e = tlb_entry_for(c, pc);
+        if (e->tag_x != (pc & TLB_PAGE_MASK) || (pc & TLB_PAGE_MASK) + e->addend != b->host_page)
+            return NULL;
+    }
     return b;
 }
 
@@ -499,10 +696,13 @@ const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot)
     if (unlikely(c->exit_request))
         return NULL;
     struct block *cur = (struct block *)c->blk;
-    struct block *n = cur->chain[slot];
-    if (likely(n != NULL && n->pc == pc)) {
-        c->blk = n;
-        return n->uops;
+    struct block *n;
+    if (slot >= 0) {
+        n = cur->chain[slot];
+        if (likely(n != NULL && n->pc == pc)) {
+            c->blk = n;
+            return n->uops;
+        }
     }
     n = lookup(c, pc, cur->ctx);
     if (!n || n->exec != interp_exec)
@@ -518,6 +718,13 @@ const struct uop *op_goto(struct cpu *c, const struct uop *u)
     return chain_to(c, u->imm, 0);
 }
 
+/* Translation state changed (EL, MMU regime, ...): leave the block. */
+const struct uop *op_goto_nochain(struct cpu *c, const struct uop *u)
+{
+    c->pc = u->imm;
+    return NULL;
+}
+
 enum cpu_exit cpu_run(struct cpu *c)
 {
     c->exit_reason = CPU_EXIT_NONE;
@@ -530,15 +737,34 @@ enum cpu_exit cpu_run(struct cpu *c)
             c->exit_request = 0;
             if (c->bc->flush_pending)
                 block_cache_reset(c);
+            uint32_t flush = __atomic_exchange_n(&c->tlb_flush_request, 0, __ATOMIC_ACQ_REL);
+            if (flush)
+                cpu_tlb_flush_mmu_idx(c, flush);
             if (c->external_exit) {
                 c->external_exit = 0;
                 c->exit_reason = CPU_EXIT_REQUEST;
                 return CPU_EXIT_REQUEST;
             }
+            if (!c->user_mode)
+                sys_check_interrupts(c);
         }
-        struct block *b = lookup(c, c->pc, 0);
+        uint32_t ctx = current_ctx(c);
+        struct block *b;
+        if (unlikely(c->mmio_ndone)) {
+            /* Finish the instruction whose MMIO accesses were performed. */
+            c->mmio_nused = 0;
+            b = translate(c, c->pc, ctx, 1, false);
+            c->blk = b;
+            const struct uop *u = b->uops;
+            c->exit_request = 1;   /* return to the dispatcher after it */
+            while ((u = u->fn(c, u)))
+                ;
+            c->mmio_ndone = c->mmio_nused = 0;
+            continue;
+        }
+        b = lookup(c, c->pc, ctx);
         if (!b)
-            b = translate(c, c->pc, 0);
+            b = translate(c, c->pc, ctx, BLOCK_MAX_INSNS, true);
         c->blk = b;
         b->exec(c, b);
     }

@@ -17,6 +17,14 @@
 #define PFR0_BASE (1ull << 0 | 1ull << 4 | 0ull << 16 | 0ull << 20 | 1ull << 24 | 1ull << 56 | 1ull << 60)
 /* ID_AA64MMFR0_EL1: PARange=48 bits, 16-bit ASIDs, 4K/16K/64K granules. */
 #define MMFR0_BASE (5ull << 0 | 2ull << 4 | 1ull << 20 | 0ull << 24 | 0ull << 28)
+/* ID_AA64MMFR1_EL1: HPDS=1 (hierarchical permission disables), PAN=1.
+ * (VH is added when the VM has EL2.) */
+#define MMFR1_BASE (1ull << 12 | 1ull << 20)
+/* ID_AA64DFR0_EL1: Armv8 debug, 2 breakpoints, 2 watchpoints, no PMU. */
+#define DFR0_BASE (6ull << 0 | 1ull << 12 | 1ull << 20)
+/* CTR_EL0: 64-byte lines, PIPT I-cache, IDC (no D-cache clean needed for
+ * instruction coherence); DIC clear, so software invalidates the I-cache. */
+#define CTR_BASE (1ull << 31 | 1ull << 28 | 4ull << 24 | 4ull << 20 | 4ull << 16 | 3ull << 14 | 4ull)
 
 static const struct cpu_model models[] = {
     {
@@ -28,8 +36,10 @@ static const struct cpu_model models[] = {
         .id_aa64isar1 = ISAR1_BASE,
         .id_aa64pfr0 = PFR0_BASE,
         .id_aa64mmfr0 = MMFR0_BASE,
+        .id_aa64mmfr1 = MMFR1_BASE,
+        .id_aa64dfr0 = DFR0_BASE,
         .midr = 0x00000000ull | 0x4eull << 24 | 0xfull << 16 | 0x001ull << 4, /* implementer 'N' (nestvm) */
-        .ctr = 1ull << 31 | 4ull << 24 | 4ull << 20 | 4ull << 16 | 2ull << 14 | 4ull, /* 64-byte lines, PIPT */
+        .ctr = CTR_BASE,
         .dczid = 4, /* DC ZVA zeroes 64 bytes */
     },
     {
@@ -39,8 +49,10 @@ static const struct cpu_model models[] = {
         .id_aa64isar1 = ISAR1_BASE,
         .id_aa64pfr0 = PFR0_BASE,
         .id_aa64mmfr0 = MMFR0_BASE,
+        .id_aa64mmfr1 = MMFR1_BASE,
+        .id_aa64dfr0 = DFR0_BASE,
         .midr = 0x4eull << 24 | 0xfull << 16 | 0x002ull << 4,
-        .ctr = 1ull << 31 | 4ull << 24 | 4ull << 20 | 4ull << 16 | 2ull << 14 | 4ull,
+        .ctr = CTR_BASE,
         .dczid = 4,
     },
 };

@@ -46,6 +46,7 @@ struct uop {
 
 struct block {
     uint64_t pc;            /* guest VA of the first instruction */
+    uintptr_t host_page;    /* host address of the guest page it came from */
     uint32_t ctx;           /* translation context (0 in user mode) */
     uint32_t ninsn, nuops;
     struct block *hash_next;
@@ -61,6 +62,7 @@ struct xlat {
     struct cpu *cpu;
     uint64_t pc;        /* pc of the instruction being translated */
     uint64_t block_pc;
+    uint32_t ctx;       /* translation context (system mode: EL, regime ...) */
     uint32_t insn;
     unsigned idx;       /* its index in the block */
     bool end;           /* set: the block ends after this instruction */
@@ -192,11 +194,16 @@ const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot);
 /* Shared tail handlers. */
 const struct uop *op_goto(struct cpu *c, const struct uop *u);  /* pc = imm, chain slot 0 */
 const struct uop *op_undef(struct cpu *c, const struct uop *u); /* UNDEFINED at this insn */
+/* pc = imm and back to the dispatcher (after changes of translation state). */
+const struct uop *op_goto_nochain(struct cpu *c, const struct uop *u);
 
 /* Decode one instruction into uops (false: UNDEFINED).  The trans_
  * functions it calls are declared by the generated header. */
 bool a64_decode(struct xlat *x, uint32_t insn);
 #include "a64-decode.h"
+/* Called by the decoder after an FP/SIMD instruction was translated: if FP is
+ * disabled in this context, its uops (from index before) become a trap. */
+void decode_fp_check(struct xlat *x, unsigned before);
 /* A uop handler that does nothing (for instructions that need a slot). */
 extern const uop_fn uop_nop;
 

@@ -1,0 +1,77 @@
+/* The board: QEMU virt's memory map, devices, device tree, Linux boot, the
+ * VMM's firmware (PSCI) and the vCPU threads.  Uses only the hv API. */
+#ifndef NESTVM_BOARD_H
+#define NESTVM_BOARD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/hv.h"
+
+/* QEMU virt memory map. */
+#define VIRT_GIC_DIST 0x08000000ull
+#define VIRT_GIC_REDIST 0x080a0000ull
+#define VIRT_UART 0x09000000ull
+#define VIRT_RTC 0x09010000ull
+#define VIRT_MMIO 0x0a000000ull      /* virtio-mmio slots, 0x200 apart */
+#define VIRT_RAM 0x40000000ull
+#define VIRT_SPI_COUNT 64            /* INTIDs 32..95 */
+/* SPI numbers (INTID - 32) as in QEMU virt. */
+#define VIRT_UART_SPI 1
+#define VIRT_RTC_SPI 2
+
+/* Exit codes of `nestvm run` (a contract). */
+enum board_exit {
+    BOARD_EXIT_POWEROFF = 0,
+    BOARD_EXIT_INTERNAL = 1,
+    BOARD_EXIT_BAD_INPUT = 2,
+    BOARD_EXIT_RESET = 3,
+    BOARD_EXIT_TIMEOUT = 4,
+};
+
+struct board_config {
+    const char *kernel, *initrd, *cmdline, *dtb_out, *cpu_model;
+    unsigned cpus;
+    uint64_t memory;        /* bytes */
+    double timeout;         /* seconds, 0 = none */
+    bool nested;            /* vCPUs start at EL2 */
+    enum hv_backend backend;
+};
+
+struct board;
+struct device;
+
+/* A device on the board: MMIO window, optional SPI, its device-tree node. */
+struct device {
+    const char *name;
+    uint64_t base, size;
+    int spi;                /* SPI number (INTID - 32), or -1 */
+    /* off is relative to base; for reads set *data.  Return false for a bus
+     * error (the guest gets an external abort). */
+    bool (*mmio)(struct device *d, uint64_t off, unsigned size, bool write, uint64_t *data);
+    /* Write the device's node into the device tree (libfdt sequential API). */
+    int (*fdt)(struct device *d, void *fdt, struct board *b);
+    void (*destroy)(struct device *d);
+    void *priv;
+    struct board *board;
+};
+
+/* Build the machine from cfg (errors printed, return NULL); run it. */
+struct board *board_create(const struct board_config *cfg, int *exit_code);
+int board_run(struct board *b);
+void board_destroy(struct board *b);
+
+/* For devices. */
+void board_add_device(struct board *b, struct device *d);
+void board_set_irq(struct board *b, int spi, bool level);
+uint32_t board_gic_phandle(struct board *b);
+uint32_t board_clock_phandle(struct board *b);
+/* Request machine stop with an exit code (any thread). */
+void board_stop(struct board *b, int code);
+
+/* Devices (src/devices). */
+struct device *pl011_create(struct board *b, uint64_t base, int spi);
+struct device *pl031_create(struct board *b, uint64_t base, int spi);
+
+#endif

@@ -1,0 +1,335 @@
+/* Exception levels: exception entry and return, routing, interrupts and the
+ * translation context.  Pseudocode references are to the Arm ARM's
+ * AArch64.TakeException / AArch64.ExceptionReturn. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "system.h"
+
+#define HCR_VM (1ull << 0)
+#define HCR_FMO (1ull << 3)
+#define HCR_IMO (1ull << 4)
+#define HCR_AMO (1ull << 5)
+#define HCR_TGE (1ull << 27)
+#define HCR_E2H (1ull << 34)
+
+#define SCTLR_SPAN (1ull << 23)
+#define SCTLR_DSSBS (1ull << 44)
+
+static inline bool e2h(const struct cpu *c) { return c->el2_enabled && (c->sr.hcr_el2 & HCR_E2H); }
+static inline bool tge(const struct cpu *c) { return c->el2_enabled && (c->sr.hcr_el2 & HCR_TGE); }
+
+/* FP/SIMD access at the current EL (CPACR_EL1.FPEN, CPTR_EL2). */
+static bool fp_enabled(const struct cpu *c)
+{
+    unsigned el = c->el;
+    if (el < 2 && !(el == 0 && tge(c) && e2h(c))) {
+        unsigned fpen = (unsigned)(c->sr.cpacr_el1 >> 20) & 3;
+        if (fpen == 0 || fpen == 2 || (fpen == 1 && el == 0))
+            return false;
+    }
+    if (c->el2_enabled) {
+        if (e2h(c)) {
+            unsigned fpen = (unsigned)(c->sr.cptr_el2 >> 20) & 3;
+            bool in_host = el == 2 || (el == 0 && tge(c));
+            if (fpen == 0 || fpen == 2 || (fpen == 1 && el == 0 && in_host))
+                return false;
+        } else if (c->sr.cptr_el2 & (1ull << 10)) {   /* TFP */
+            return false;
+        }
+    }
+    return true;
+}
+
+uint32_t sys_ctx(struct cpu *c)
+{
+    uint32_t ctx = c->el;
+    if (c->pstate & PSTATE_IL)
+        ctx |= CTX_IL;
+    if (fp_enabled(c))
+        ctx |= CTX_FP_OK;
+    if (c->el2_enabled) {
+        ctx |= CTX_EL2;
+        if (c->sr.hcr_el2 & HCR_E2H)
+            ctx |= CTX_E2H;
+        if (c->sr.hcr_el2 & HCR_TGE)
+            ctx |= CTX_TGE;
+    }
+    return ctx;
+}
+
+/* The regime's TCR for va's half, for TBI. */
+uint64_t sys_effective_va(struct cpu *c, uint64_t va)
+{
+    bool upper = va >> 55 & 1;
+    uint64_t tcr;
+    unsigned tbi;
+    if (c->el == 2 && !e2h(c)) {
+        tcr = c->sr.tcr_el2;
+        tbi = (unsigned)(tcr >> 20) & 1;           /* TCR_EL2.TBI (one range) */
+    } else {
+        tcr = (c->el == 2 || (c->el == 0 && tge(c) && e2h(c))) ? c->sr.tcr_el2 : c->sr.tcr_el1;
+        tbi = (unsigned)(tcr >> (upper ? 38 : 37)) & 1;
+    }
+    if (!tbi)
+        return va;
+    return (uint64_t)((int64_t)(va << 8) >> 8);
+}
+
+static enum mmu_idx compute_mmu_idx(const struct cpu *c)
+{
+    bool pan = c->pstate & PSTATE_PAN;
+    if (e2h(c) && (c->el == 2 || (c->el == 0 && tge(c)))) {
+        if (c->el == 0)
+            return MMU_EL20_0;
+        return pan ? MMU_EL20_2_PAN : MMU_EL20_2;
+    }
+    switch (c->el) {
+    case 0: return MMU_EL10_0;
+    case 1: return pan ? MMU_EL10_1_PAN : MMU_EL10_1;
+    default: return MMU_EL2;
+    }
+}
+
+static unsigned sp_index(const struct cpu *c, uint32_t pstate)
+{
+    return (pstate & PSTATE_SP) ? (pstate >> PSTATE_EL_SHIFT & 3) : 0;
+}
+
+void sys_pstate_changed(struct cpu *c, uint32_t old_pstate)
+{
+    unsigned old_sp = sp_index(c, old_pstate), new_sp = sp_index(c, c->pstate);
+    if (old_sp != new_sp) {
+        c->sr.sp_el[old_sp] = c->x[REG_SP];
+        c->x[REG_SP] = c->sr.sp_el[new_sp];
+    }
+    c->el = c->pstate >> PSTATE_EL_SHIFT & 3;
+    c->mmu_idx = compute_mmu_idx(c);
+    c->tlb = c->tlbs[c->mmu_idx];
+    /* A newly unmasked interrupt must be looked at. */
+    if (c->irq_lines)
+        c->exit_request = 1;
+}
+
+void sys_reset(struct cpu *c, unsigned el, uint64_t pc)
+{
+    uint32_t old = c->pstate;
+    c->pstate = (uint32_t)el << PSTATE_EL_SHIFT | PSTATE_SP | PSTATE_DAIF;
+    c->nzcv = 0;
+    c->pc = pc;
+    c->sr.sctlr_el1 = 0x30d00800ull;   /* RES1 bits, MMU and caches off */
+    c->sr.sctlr_el2 = 0x30c50830ull;
+    c->sr.hcr_el2 = 0;
+    c->sr.oslsr_el1 = 0x8;             /* OS lock implemented, unlocked... (OSLM) */
+    c->excl_addr = ~0ull;
+    /* Pretend everything was on SP_ELx already so no banking happens. */
+    (void)old;
+    c->el = el;
+    c->mmu_idx = compute_mmu_idx(c);
+    c->tlb = c->tlbs[c->mmu_idx];
+    cpu_tlb_flush(c);
+}
+
+/* ---- exception entry ----------------------------------------------------- */
+
+enum vec_type { VEC_SYNC = 0, VEC_IRQ = 1, VEC_FIQ = 2, VEC_SERROR = 3 };
+
+static uint64_t *elr_for(struct cpu *c, unsigned el) { return el == 2 ? &c->sr.elr_el2 : &c->sr.elr_el1; }
+static uint64_t *spsr_for(struct cpu *c, unsigned el) { return el == 2 ? &c->sr.spsr_el2 : &c->sr.spsr_el1; }
+static uint64_t *esr_for(struct cpu *c, unsigned el) { return el == 2 ? &c->sr.esr_el2 : &c->sr.esr_el1; }
+static uint64_t *far_for(struct cpu *c, unsigned el) { return el == 2 ? &c->sr.far_el2 : &c->sr.far_el1; }
+
+static void take_exception(struct cpu *c, unsigned target, enum vec_type type, uint64_t pref_ret)
+{
+    uint32_t old = c->pstate;
+    uint64_t vbar = target == 2 ? c->sr.vbar_el2 : c->sr.vbar_el1;
+    uint64_t offset;
+    if (target == c->el)
+        offset = (old & PSTATE_SP) ? 0x200 : 0x0;
+    else
+        offset = 0x400;
+    offset += (uint64_t)type * 0x80;
+
+    *spsr_for(c, target) = old | c->nzcv;
+    *elr_for(c, target) = pref_ret;
+
+    uint64_t sctlr = target == 2 ? c->sr.sctlr_el2 : c->sr.sctlr_el1;
+    uint32_t ps = (old & (PSTATE_PAN | PSTATE_DIT)) | (uint32_t)target << PSTATE_EL_SHIFT | PSTATE_SP | PSTATE_DAIF;
+    bool pan_regime = target == 1 || (target == 2 && e2h(c) && tge(c));
+    if (pan_regime && !(sctlr & SCTLR_SPAN) && (c->model->id_aa64mmfr1 >> 20 & 0xf))
+        ps |= PSTATE_PAN;
+    if (sctlr & SCTLR_DSSBS)
+        ps |= PSTATE_SSBS;
+    c->pstate = ps;
+    c->excl_addr = ~0ull;
+    sys_pstate_changed(c, old);
+    c->pc = (vbar & ~0x7ffull) + offset;
+}
+
+/* Default target of a synchronous exception from the current EL. */
+static unsigned sync_target(const struct cpu *c)
+{
+    if (c->el == 0)
+        return tge(c) ? 2 : 1;
+    return c->el;
+}
+
+void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc)
+{
+    (void)pc;
+    bool exec = exc->access == ACC_EXEC;
+    unsigned target = exc->stage2 ? 2 : sync_target(c);
+    if (exc->target_el > target)
+        target = exc->target_el;
+    exc->target_el = target;
+    bool same = target == c->el;
+    uint32_t fsc;
+    if (exc->ec == EC_DABORT_LOWER || exc->ec == EC_IABORT_LOWER || exc->ec == EC_DABORT_SAME ||
+        exc->ec == EC_IABORT_SAME) {
+        fsc = exc->iss & 0x3f;
+        if (fsc == 0)   /* environment gave no code: a level-0 translation fault */
+            fsc = exc->perm ? FSC_PERMISSION(3) : FSC_TRANSLATION(0);
+    } else {
+        fsc = exc->iss & 0x3f;
+    }
+    uint32_t iss = fsc;
+    if (!exec && exc->access == ACC_WRITE)
+        iss |= 1u << 6;                    /* WnR */
+    if (exc->s1ptw)
+        iss |= 1u << 7;
+    if (exec)
+        exc->ec = same ? EC_IABORT_SAME : EC_IABORT_LOWER;
+    else
+        exc->ec = same ? EC_DABORT_SAME : EC_DABORT_LOWER;
+    exc->iss = iss;
+}
+
+/* NESTVM_DEBUG=exc prints every synchronous exception (a debugging aid). */
+static int debug_exc = -1;
+
+void sys_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc)
+{
+    if (debug_exc < 0) {
+        const char *d = getenv("NESTVM_DEBUG");
+        debug_exc = d && strstr(d, "exc");
+    }
+    if (debug_exc)
+        fprintf(stderr, "[exc] EL%u pc=%#llx ec=%#x iss=%#x far=%#llx\n", c->el, (unsigned long long)pc, exc->ec,
+                exc->iss, (unsigned long long)exc->far);
+    unsigned target = exc->target_el ? exc->target_el : sync_target(c);
+    if (exc->ec == EC_HVC64)
+        target = 2;
+    if (target < c->el)
+        target = c->el;
+    uint32_t ec = exc->ec;
+    /* Aborts: same/lower EC according to the final target. */
+    if (ec == EC_DABORT_LOWER || ec == EC_DABORT_SAME)
+        ec = target == c->el ? EC_DABORT_SAME : EC_DABORT_LOWER;
+    else if (ec == EC_IABORT_LOWER || ec == EC_IABORT_SAME)
+        ec = target == c->el ? EC_IABORT_SAME : EC_IABORT_LOWER;
+    uint32_t esr = esr_make(ec, exc->iss);
+    if (ec == EC_UNKNOWN)
+        esr = ESR_IL;
+    *esr_for(c, target) = esr;
+    switch (ec) {
+    case EC_DABORT_LOWER: case EC_DABORT_SAME: case EC_IABORT_LOWER: case EC_IABORT_SAME:
+    case EC_PC_ALIGN:
+        *far_for(c, target) = exc->far;
+        if (target == 2 && exc->stage2)
+            c->sr.hpfar_el2 = (exc->ipa >> 12) << 4;
+        break;
+    default:
+        break;
+    }
+    exc->target_el = 0;
+    exc->stage2 = exc->s1ptw = false;
+    take_exception(c, target, VEC_SYNC, pc);
+}
+
+/* ---- interrupts ---------------------------------------------------------- */
+
+void cpu_set_irq(struct cpu *c, uint32_t line, bool level)
+{
+    if (level)
+        __atomic_or_fetch(&c->irq_lines, line, __ATOMIC_SEQ_CST);
+    else
+        __atomic_and_fetch(&c->irq_lines, ~line, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&c->exit_request, 1, __ATOMIC_RELEASE);
+}
+
+/* Is a physical interrupt routed to EL2 (IMO/FMO/TGE) and where are we. */
+static bool try_take(struct cpu *c, uint32_t lines, uint32_t phys_line, uint32_t virt_line, uint64_t route_bit,
+                     uint32_t mask_bit, enum vec_type type)
+{
+    if (lines & phys_line) {
+        bool to_el2 = c->el2_enabled && (c->sr.hcr_el2 & (route_bit | HCR_TGE));
+        unsigned target = to_el2 ? 2 : 1;
+        if (target > c->el || (target == c->el && !(c->pstate & mask_bit))) {
+            if (target >= c->el) {
+                take_exception(c, target, type, c->pc);
+                return true;
+            }
+        }
+    }
+    if ((lines & virt_line) && c->el2_enabled && (c->sr.hcr_el2 & route_bit) && !(c->sr.hcr_el2 & HCR_TGE) &&
+        c->el < 2 && !(c->pstate & mask_bit)) {
+        take_exception(c, 1, type, c->pc);
+        return true;
+    }
+    return false;
+}
+
+void sys_check_interrupts(struct cpu *c)
+{
+    uint32_t lines = __atomic_load_n(&c->irq_lines, __ATOMIC_ACQUIRE);
+    if (c->el2_enabled && c->el < 2 && !(c->sr.hcr_el2 & HCR_TGE)) {
+        if (c->sr.hcr_el2 & (1ull << 7))
+            lines |= CPU_VIRQ;      /* HCR_EL2.VI */
+        if (c->sr.hcr_el2 & (1ull << 6))
+            lines |= CPU_VFIQ;      /* HCR_EL2.VF */
+    }
+    if (!lines)
+        return;
+    if (try_take(c, lines, CPU_FIQ, CPU_VFIQ, HCR_FMO, PSTATE_F, VEC_FIQ))
+        return;
+    (void)try_take(c, lines, CPU_IRQ, CPU_VIRQ, HCR_IMO, PSTATE_I, VEC_IRQ);
+}
+
+/* Anything that would wake a WFI (pending and not masked by the routing
+ * rules; PSTATE masks do not matter for wake-up). */
+bool sys_wfi_wakeup(struct cpu *c)
+{
+    uint32_t lines = __atomic_load_n(&c->irq_lines, __ATOMIC_ACQUIRE);
+    if (c->el2_enabled && c->el < 2 && (c->sr.hcr_el2 & (3ull << 6)))
+        return true;
+    return lines != 0;
+}
+
+/* ---- exception return ---------------------------------------------------- */
+
+void sys_eret(struct cpu *c)
+{
+    unsigned el = c->el;
+    uint64_t spsr = *spsr_for(c, el);
+    uint64_t elr = *elr_for(c, el);
+    uint32_t old = c->pstate;
+    unsigned target = (unsigned)(spsr >> PSTATE_EL_SHIFT) & 3;
+    bool illegal = (spsr & 0x10) ||                         /* AArch32: not implemented */
+                   target > el ||
+                   (target == 2 && !c->el2_enabled) ||
+                   (target == 3) ||
+                   (target == 1 && tge(c)) ||
+                   ((spsr & 0x3) == 0x2) || (target == 0 && (spsr & PSTATE_SP));
+    uint32_t mask = PSTATE_DAIF | PSTATE_SP | (3u << PSTATE_EL_SHIFT) | PSTATE_SS | PSTATE_IL | PSTATE_PAN |
+                    PSTATE_UAO | PSTATE_DIT | PSTATE_SSBS | PSTATE_TCO | PSTATE_BTYPE;
+    c->nzcv = (uint32_t)spsr & 0xf0000000u;
+    if (illegal) {
+        c->pstate = (old & (PSTATE_SP | (3u << PSTATE_EL_SHIFT))) |
+                    ((uint32_t)spsr & mask & ~(PSTATE_SP | (3u << PSTATE_EL_SHIFT))) | PSTATE_IL;
+    } else {
+        c->pstate = (uint32_t)spsr & mask;
+    }
+    c->excl_addr = ~0ull;
+    sys_pstate_changed(c, old);
+    c->pc = elr;
+}

@@ -1,0 +1,55 @@
+/* System-level architecture inside the CPU: exception levels, exception entry
+ * and return, interrupts, translation contexts and the MMU. */
+#ifndef NESTVM_SYSTEM_H
+#define NESTVM_SYSTEM_H
+
+#include "uop.h"
+
+/* Translation context bits (struct xlat.ctx / struct block.ctx). */
+#define CTX_EL_MASK 3u          /* current EL */
+#define CTX_IL (1u << 2)        /* PSTATE.IL: every instruction is an Illegal State exception */
+#define CTX_FP_OK (1u << 3)     /* FP/SIMD accessible at the current EL */
+#define CTX_E2H (1u << 4)       /* HCR_EL2.E2H (EL2 present) */
+#define CTX_TGE (1u << 5)       /* HCR_EL2.TGE */
+#define CTX_EL2 (1u << 6)       /* the CPU implements EL2 */
+#define CTX_USER (1u << 7)      /* user-mode emulation */
+
+uint32_t sys_ctx(struct cpu *c);
+uint64_t sys_effective_va(struct cpu *c, uint64_t va);
+
+/* Reset a vCPU to its initial state at el (1 or 2), pc, with x0 = arg. */
+void sys_reset(struct cpu *c, unsigned el, uint64_t pc);
+
+/* Synchronous exception entry for c->exc (ec, iss, far) with preferred
+ * return address pc: picks the target EL, writes the syndrome, vectors. */
+void sys_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc);
+/* Turn a translation fault description into the final EC/ISS (same EL or
+ * lower, instruction or data, stage 1 or 2). */
+void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc);
+/* Take a pending, unmasked interrupt if there is one. */
+void sys_check_interrupts(struct cpu *c);
+/* ERET from the current EL (illegal returns set PSTATE.IL). */
+void sys_eret(struct cpu *c);
+/* Would a WFI wake up now? */
+bool sys_wfi_wakeup(struct cpu *c);
+/* PSTATE changed (EL, SPSel, PAN ...): recompute the cached state. */
+void sys_pstate_changed(struct cpu *c, uint32_t old_pstate);
+
+/* MMU: translate va for acc in the current regime and fill a TLB entry. */
+bool mmu_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry *e, struct exc_info *exc);
+/* AT instructions: translate without filling the TLB; returns PAR_EL1. */
+uint64_t mmu_at(struct cpu *c, uint64_t va, unsigned el, bool write, bool stage2);
+
+/* ESR_ELx layout helpers. */
+#define ESR_IL (1u << 25)
+static inline uint32_t esr_make(uint32_t ec, uint32_t iss) { return ec << 26 | ESR_IL | (iss & 0x1ffffff); }
+
+/* Fault status codes (DFSC/IFSC). */
+#define FSC_ADDR_SIZE(l) (0x00u + (l))
+#define FSC_TRANSLATION(l) (0x04u + (l))
+#define FSC_ACCESS(l) (0x08u + (l))
+#define FSC_PERMISSION(l) (0x0cu + (l))
+#define FSC_SYNC_EXTERNAL 0x10u
+#define FSC_ALIGNMENT 0x21u
+
+#endif

@@ -1,0 +1,539 @@
+/* The software backend of hv: nestvm's own A64 CPU, the GICv3 model and the
+ * generic timers.
+ *
+ * Threads: each vCPU runs on the thread that calls hv_vcpu_run(); WFI sleeps
+ * on the vCPU's condition variable until an interrupt line rises (the GIC
+ * kicks it), its own timer deadline passes, or it is cancelled.  One timer
+ * thread per VM sleeps until the earliest armed timer deadline of any vCPU and
+ * raises that timer's PPI, so a vCPU busy running code still gets its tick. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cpu/cpu.h"
+#include "cpu/sysreg.h"
+#include "gic.h"
+#include "hv-internal.h"
+
+#define MAX_REGIONS 16
+#define SOFT_MAX_VCPUS GIC_MAX_CPUS
+
+struct region {
+    uint64_t ipa, size;
+    uint8_t *host;
+};
+
+struct hv_vcpu {
+    hv_vm_t *vm;
+    unsigned id;
+    struct cpu *cpu;
+    struct hv_vcpu_exit exit;
+    bool mmio_pending;          /* an MMIO exit awaits its result */
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    volatile int canceled;
+    bool timer_level[4];
+};
+
+struct hv_vm {
+    struct hv_vm_config cfg;
+    struct region regions[MAX_REGIONS];
+    unsigned nregions;
+    struct gic *gic;
+    struct hv_vcpu *vcpus[SOFT_MAX_VCPUS];
+    unsigned nvcpus;
+    pthread_mutex_t lock;
+    /* timer thread */
+    pthread_t timer_thread;
+    pthread_cond_t timer_cond;
+    bool timer_started, timer_stop;
+};
+
+/* ---- memory -------------------------------------------------------------- */
+
+static void *soft_ram_ptr(void *opaque, uint64_t pa)
+{
+    hv_vm_t *vm = opaque;
+    for (unsigned i = 0; i < vm->nregions; i++) {
+        struct region *r = &vm->regions[i];
+        if (pa - r->ipa < r->size)
+            return r->host + (pa - r->ipa);
+    }
+    return NULL;
+}
+
+void *hv_vm_host_ptr(hv_vm_t *vm, uint64_t ipa, size_t len)
+{
+    for (unsigned i = 0; i < vm->nregions; i++) {
+        struct region *r = &vm->regions[i];
+        if (ipa - r->ipa < r->size && len <= r->size - (ipa - r->ipa))
+            return r->host + (ipa - r->ipa);
+    }
+    return NULL;
+}
+
+void hv_vm_notify_write(hv_vm_t *vm, uint64_t ipa, size_t len)
+{
+    void *p = hv_vm_host_ptr(vm, ipa, len);
+    if (!p)
+        return;
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        if (vm->vcpus[i])
+            cpu_code_invalidate_host(vm->vcpus[i]->cpu, p, len);
+}
+
+hv_return_t hv_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t size, unsigned flags)
+{
+    (void)flags;
+    if (((uintptr_t)host | ipa | size) & 0xfff || !size || ipa + size < ipa ||
+        ((ipa + size - 1) >> vm->cfg.ipa_bits))
+        return HV_BAD_ARGUMENT;
+    pthread_mutex_lock(&vm->lock);
+    hv_return_t ret = HV_SUCCESS;
+    for (unsigned i = 0; i < vm->nregions; i++) {
+        struct region *r = &vm->regions[i];
+        if (ipa < r->ipa + r->size && r->ipa < ipa + size)
+            ret = HV_BAD_ARGUMENT;
+    }
+    if (ret == HV_SUCCESS && vm->nregions == MAX_REGIONS)
+        ret = HV_NO_RESOURCES;
+    if (ret == HV_SUCCESS)
+        vm->regions[vm->nregions++] = (struct region){ ipa, size, host };
+    pthread_mutex_unlock(&vm->lock);
+    return ret;
+}
+
+/* ---- timers -------------------------------------------------------------- */
+
+enum { T_PHYS, T_VIRT, T_HPHYS, T_HVIRT };
+static const unsigned timer_ppi[4] = { HV_PPI_PTIMER, HV_PPI_VTIMER, HV_PPI_HTIMER, HV_PPI_HVTIMER };
+
+static uint64_t load64(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+
+/* Timer t of a vCPU: output level now, and if it is armed but not yet firing,
+ * the counter value at which it will fire (else ~0). */
+static bool timer_state(struct hv_vcpu *v, unsigned t, uint64_t now, uint64_t *fire_at)
+{
+    struct cpu *c = v->cpu;
+    const uint64_t *ctl, *cval;
+    uint64_t offset = 0;
+    switch (t) {
+    case T_PHYS: ctl = &c->sr.cntp_ctl_el0; cval = &c->sr.cntp_cval_el0; break;
+    case T_VIRT: ctl = &c->sr.cntv_ctl_el0; cval = &c->sr.cntv_cval_el0;
+        offset = c->el2_enabled ? load64(&c->sr.cntvoff_el2) : 0; break;
+    case T_HPHYS: ctl = &c->sr.cnthp_ctl_el2; cval = &c->sr.cnthp_cval_el2; break;
+    default: ctl = &c->sr.cnthv_ctl_el2; cval = &c->sr.cnthv_cval_el2; break;
+    }
+    *fire_at = ~0ull;
+    uint64_t cv = load64(ctl);
+    if (!(cv & 1) || (t >= T_HPHYS && !c->el2_enabled))
+        return false;
+    uint64_t target = load64(cval) + offset;   /* in physical counter terms */
+    if (now >= target)
+        return !(cv & 2);
+    if (!(cv & 2))
+        *fire_at = target;
+    return false;
+}
+
+/* Re-evaluate a vCPU's timers into the GIC; returns its next deadline. */
+static uint64_t update_timers(struct hv_vcpu *v)
+{
+    uint64_t now = cpu_counter_now(), next = ~0ull;
+    for (unsigned t = 0; t < 4; t++) {
+        uint64_t at;
+        bool level = timer_state(v, t, now, &at);
+        if (at < next)
+            next = at;
+        if (level != v->timer_level[t]) {
+            v->timer_level[t] = level;
+            if (v->vm->gic)
+                gic_set_ppi(v->vm->gic, v->id, timer_ppi[t], level);
+        }
+    }
+    return next;
+}
+
+static void timer_changed(void *opaque, struct cpu *c)
+{
+    hv_vm_t *vm = opaque;
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        if (vm->vcpus[i] && vm->vcpus[i]->cpu == c)
+            update_timers(vm->vcpus[i]);
+    pthread_mutex_lock(&vm->lock);
+    pthread_cond_signal(&vm->timer_cond);
+    pthread_mutex_unlock(&vm->lock);
+}
+
+static struct timespec counter_to_abstime(uint64_t counter)
+{
+    /* The counter runs on CLOCK_MONOTONIC at CNT_FREQ_HZ. */
+    uint64_t ns = counter / (CNT_FREQ_HZ / 1000000ull) * 1000ull + counter % (CNT_FREQ_HZ / 1000000ull) * 1000ull / (CNT_FREQ_HZ / 1000000ull);
+    return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000ull), .tv_nsec = (long)(ns % 1000000000ull) };
+}
+
+static void *timer_thread(void *arg)
+{
+    hv_vm_t *vm = arg;
+    pthread_mutex_lock(&vm->lock);
+    while (!vm->timer_stop) {
+        uint64_t next = ~0ull;
+        unsigned n = vm->nvcpus;
+        pthread_mutex_unlock(&vm->lock);
+        for (unsigned i = 0; i < n; i++) {
+            if (!vm->vcpus[i])
+                continue;
+            uint64_t d = update_timers(vm->vcpus[i]);
+            if (d < next)
+                next = d;
+        }
+        pthread_mutex_lock(&vm->lock);
+        if (vm->timer_stop)
+            break;
+        if (next == ~0ull) {
+            pthread_cond_wait(&vm->timer_cond, &vm->lock);
+        } else {
+            struct timespec ts = counter_to_abstime(next);
+            pthread_cond_timedwait(&vm->timer_cond, &vm->lock, &ts);
+        }
+    }
+    pthread_mutex_unlock(&vm->lock);
+    return NULL;
+}
+
+/* ---- GIC glue ------------------------------------------------------------ */
+
+static void kick_vcpu(struct hv_vcpu *v)
+{
+    pthread_mutex_lock(&v->lock);
+    pthread_cond_signal(&v->wake);
+    pthread_mutex_unlock(&v->lock);
+}
+
+static void gic_kick(void *opaque, unsigned cpu)
+{
+    hv_vm_t *vm = opaque;
+    if (cpu < vm->nvcpus && vm->vcpus[cpu])
+        kick_vcpu(vm->vcpus[cpu]);
+}
+
+static unsigned vcpu_index(hv_vm_t *vm, struct cpu *c)
+{
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        if (vm->vcpus[i] && vm->vcpus[i]->cpu == c)
+            return i;
+    return ~0u;
+}
+
+static bool soft_gic_read(void *opaque, struct cpu *c, uint32_t key, uint64_t *val)
+{
+    hv_vm_t *vm = opaque;
+    return vm->gic && gic_sysreg_read(vm->gic, vcpu_index(vm, c), key, val);
+}
+
+static bool soft_gic_write(void *opaque, struct cpu *c, uint32_t key, uint64_t val)
+{
+    hv_vm_t *vm = opaque;
+    return vm->gic && gic_sysreg_write(vm->gic, vcpu_index(vm, c), key, val);
+}
+
+static void soft_tlbi_broadcast(void *opaque, struct cpu *c, unsigned mask)
+{
+    hv_vm_t *vm = opaque;
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        if (vm->vcpus[i] && vm->vcpus[i]->cpu != c)
+            cpu_request_tlb_flush(vm->vcpus[i]->cpu, mask);
+}
+
+hv_return_t hv_gic_create(hv_vm_t *vm, const struct hv_gic_config *cfg)
+{
+    if (vm->gic)
+        return HV_BUSY;
+    if (cfg->spi_count > 988 || (cfg->distributor_base & 0xffff) || (cfg->redistributor_base & 0xffff))
+        return HV_BAD_ARGUMENT;
+    vm->gic = gic_new(cfg, gic_kick, vm);
+    if (!vm->gic)
+        return HV_NO_RESOURCES;
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        if (vm->vcpus[i])
+            gic_attach_cpu(vm->gic, i, vm->vcpus[i]->cpu, hv_vcpu_mpidr(vm->vcpus[i]));
+    return HV_SUCCESS;
+}
+
+hv_return_t hv_gic_set_spi(hv_vm_t *vm, unsigned intid, bool level)
+{
+    if (!vm->gic)
+        return HV_BAD_ARGUMENT;
+    gic_set_spi(vm->gic, intid, level);
+    return HV_SUCCESS;
+}
+
+/* ---- VM ------------------------------------------------------------------ */
+
+hv_return_t soft_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
+{
+    const char *model = cfg->cpu_model;
+    if (model && !cpu_model_find(model))
+        return HV_BAD_ARGUMENT;
+    hv_vm_t *vm = calloc(1, sizeof(*vm));
+    if (!vm)
+        return HV_NO_RESOURCES;
+    vm->cfg = *cfg;
+    if (!vm->cfg.ipa_bits)
+        vm->cfg.ipa_bits = 40;
+    pthread_mutex_init(&vm->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&vm->timer_cond, &ca);
+    pthread_condattr_destroy(&ca);
+    *out = vm;
+    return HV_SUCCESS;
+}
+
+void hv_vm_destroy(hv_vm_t *vm)
+{
+    if (!vm)
+        return;
+    if (vm->timer_started) {
+        pthread_mutex_lock(&vm->lock);
+        vm->timer_stop = true;
+        pthread_cond_signal(&vm->timer_cond);
+        pthread_mutex_unlock(&vm->lock);
+        pthread_join(vm->timer_thread, NULL);
+    }
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        hv_vcpu_destroy(vm->vcpus[i]);
+    gic_free(vm->gic);
+    free(vm);
+}
+
+enum hv_backend hv_vm_backend(hv_vm_t *vm)
+{
+    (void)vm;
+    return HV_BACKEND_SOFT;
+}
+
+/* ---- vCPUs --------------------------------------------------------------- */
+
+uint64_t hv_vcpu_mpidr(hv_vcpu_t *v)
+{
+    return 1ull << 31 | v->id;  /* Aff0 = vCPU number; uniprocessor bit clear */
+}
+
+unsigned hv_vcpu_id(hv_vcpu_t *v)
+{
+    return v->id;
+}
+
+hv_return_t hv_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_vcpu_exit **exit)
+{
+    if (id >= SOFT_MAX_VCPUS)
+        return HV_BAD_ARGUMENT;
+    pthread_mutex_lock(&vm->lock);
+    if (vm->vcpus[id]) {
+        pthread_mutex_unlock(&vm->lock);
+        return HV_BUSY;
+    }
+    pthread_mutex_unlock(&vm->lock);
+    hv_vcpu_t *v = calloc(1, sizeof(*v));
+    if (!v)
+        return HV_NO_RESOURCES;
+    v->vm = vm;
+    v->id = id;
+    struct cpu_env env = {
+        .ram_ptr = soft_ram_ptr,
+        .timer_update = timer_changed,
+        .gic_read = soft_gic_read,
+        .gic_write = soft_gic_write,
+        .tlbi_broadcast = soft_tlbi_broadcast,
+        .opaque = vm,
+    };
+    const struct cpu_model *m = vm->cfg.cpu_model ? cpu_model_find(vm->cfg.cpu_model) : NULL;
+    v->cpu = cpu_new(m, &env, false);
+    if (!v->cpu) {
+        free(v);
+        return HV_NO_RESOURCES;
+    }
+    v->cpu->el2_enabled = vm->cfg.el2_enabled;
+    v->cpu->sr.mpidr_el1 = hv_vcpu_mpidr(v);
+    v->cpu->sr.vmpidr_el2 = v->cpu->sr.mpidr_el1;
+    v->cpu->sr.vpidr_el2 = v->cpu->model->midr;
+    pthread_mutex_init(&v->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&v->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    cpu_power_on_reset(v->cpu, 0);
+
+    pthread_mutex_lock(&vm->lock);
+    vm->vcpus[id] = v;
+    if (id + 1 > vm->nvcpus)
+        vm->nvcpus = id + 1;
+    bool start_timer = !vm->timer_started;
+    vm->timer_started = true;
+    pthread_mutex_unlock(&vm->lock);
+    if (vm->gic)
+        gic_attach_cpu(vm->gic, id, v->cpu, hv_vcpu_mpidr(v));
+    if (start_timer && pthread_create(&vm->timer_thread, NULL, timer_thread, vm) != 0) {
+        vm->timer_started = false;
+        return HV_NO_RESOURCES;
+    }
+    *out = v;
+    if (exit)
+        *exit = &v->exit;
+    return HV_SUCCESS;
+}
+
+void hv_vcpu_destroy(hv_vcpu_t *v)
+{
+    if (!v)
+        return;
+    cpu_free(v->cpu);
+    pthread_cond_destroy(&v->wake);
+    pthread_mutex_destroy(&v->lock);
+    free(v);
+}
+
+hv_return_t hv_vcpu_reset(hv_vcpu_t *v, uint64_t pc, uint64_t arg0)
+{
+    struct cpu *c = v->cpu;
+    memset(c->x, 0, sizeof(c->x));
+    memset(c->v, 0, sizeof(c->v));
+    c->fpcr = c->fpsr = 0;
+    uint64_t mpidr = c->sr.mpidr_el1, vmpidr = c->sr.vmpidr_el2, vpidr = c->sr.vpidr_el2;
+    memset(&c->sr, 0, sizeof(c->sr));
+    c->sr.mpidr_el1 = mpidr, c->sr.vmpidr_el2 = vmpidr, c->sr.vpidr_el2 = vpidr;
+    c->mmio_ndone = c->mmio_nused = 0;
+    v->mmio_pending = false;
+    cpu_power_on_reset(c, pc);
+    c->x[0] = arg0;
+    cpu_code_invalidate_all(c);
+    return HV_SUCCESS;
+}
+
+void hv_vcpus_exit(hv_vcpu_t *const *vcpus, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++) {
+        if (!vcpus[i])
+            continue;
+        __atomic_store_n(&vcpus[i]->canceled, 1, __ATOMIC_RELEASE);
+        cpu_request_exit(vcpus[i]->cpu);
+        kick_vcpu(vcpus[i]);
+    }
+}
+
+/* Sleep in WFI until an interrupt line is up, the vCPU's own next timer
+ * deadline passes, or a cancel. */
+static void wait_for_interrupt(struct hv_vcpu *v)
+{
+    pthread_mutex_lock(&v->lock);
+    for (;;) {
+        if (v->canceled || cpu_wfi_should_wake(v->cpu))
+            break;
+        uint64_t next = update_timers(v);
+        if (cpu_wfi_should_wake(v->cpu))
+            break;
+        if (next == ~0ull) {
+            pthread_cond_wait(&v->wake, &v->lock);
+        } else {
+            struct timespec ts = counter_to_abstime(next);
+            if (pthread_cond_timedwait(&v->wake, &v->lock, &ts) == ETIMEDOUT)
+                (void)update_timers(v);
+        }
+    }
+    pthread_mutex_unlock(&v->lock);
+}
+
+hv_return_t hv_vcpu_run(hv_vcpu_t *v)
+{
+    struct cpu *c = v->cpu;
+    hv_vm_t *vm = v->vm;
+    if (v->mmio_pending) {
+        v->mmio_pending = false;
+        if (v->exit.mmio.abort)
+            cpu_mmio_abort(c);
+        else
+            cpu_mmio_complete(c, v->exit.mmio.data);
+    }
+    v->exit.reason = HV_EXIT_NONE;
+    for (;;) {
+        if (__atomic_exchange_n(&v->canceled, 0, __ATOMIC_ACQ_REL)) {
+            v->exit.reason = HV_EXIT_CANCELED;
+            return HV_SUCCESS;
+        }
+        enum cpu_exit r = cpu_run(c);
+        switch (r) {
+        case CPU_EXIT_MMIO: {
+            uint64_t data = c->mmio.data;
+            if (vm->gic && gic_mmio(vm->gic, v->id, c->mmio.pa, c->mmio.size, c->mmio.write, &data)) {
+                cpu_mmio_complete(c, data);
+                continue;
+            }
+            v->exit.reason = HV_EXIT_MMIO;
+            v->exit.mmio.addr = c->mmio.pa;
+            v->exit.mmio.size = c->mmio.size;
+            v->exit.mmio.write = c->mmio.write;
+            v->exit.mmio.data = c->mmio.write ? c->mmio.data : 0;
+            v->exit.mmio.abort = false;
+            v->mmio_pending = true;
+            return HV_SUCCESS;
+        }
+        case CPU_EXIT_WFI:
+            wait_for_interrupt(v);
+            continue;
+        case CPU_EXIT_HVC:
+            v->exit.reason = HV_EXIT_HVC;
+            v->exit.hvc.imm = c->exc.iss & 0xffff;
+            v->exit.hvc.smc = c->exc.ec == EC_SMC64;
+            return HV_SUCCESS;
+        case CPU_EXIT_REQUEST:
+            continue;   /* cancel is checked at the top */
+        default:
+            v->exit.reason = HV_EXIT_INTERNAL_ERROR;
+            snprintf(v->exit.message, sizeof(v->exit.message),
+                     "vCPU %u stopped: CPU exit %d at pc 0x%llx (EC 0x%x)", v->id, (int)r,
+                     (unsigned long long)c->pc, c->exc.ec);
+            return HV_ERROR;
+        }
+    }
+}
+
+hv_return_t hv_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *value)
+{
+    struct cpu *c = v->cpu;
+    if (reg <= 30)
+        *value = c->x[reg];
+    else if (reg == HV_REG_SP)
+        *value = c->x[REG_SP];
+    else if (reg == HV_REG_PC)
+        *value = c->pc;
+    else if (reg == HV_REG_PSTATE)
+        *value = c->pstate | c->nzcv;
+    else
+        return HV_BAD_ARGUMENT;
+    return HV_SUCCESS;
+}
+
+hv_return_t hv_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
+{
+    struct cpu *c = v->cpu;
+    if (reg <= 30)
+        c->x[reg] = value;
+    else if (reg == HV_REG_SP)
+        c->x[REG_SP] = value;
+    else if (reg == HV_REG_PC)
+        c->pc = value;
+    else
+        return HV_BAD_ARGUMENT;
+    return HV_SUCCESS;
+}
+
+hv_return_t hv_vcpu_get_sys_reg(hv_vcpu_t *v, uint32_t key, uint64_t *value)
+{
+    return cpu_sysreg_get(v->cpu, key, value) ? HV_SUCCESS : HV_BAD_ARGUMENT;
+}
