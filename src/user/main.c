@@ -122,6 +122,12 @@ static void handle_exit(struct cpu *c, enum cpu_exit r)
     case CPU_EXIT_REQUEST:
     case CPU_EXIT_NONE:
         break;
+    default:
+        /* System-mode exits (HVC, WFI, MMIO ...) cannot happen at EL0 in user
+         * mode; treat anything unexpected as an undefined instruction. */
+        snprintf(desc, sizeof(desc), "unexpected CPU exit %d at pc 0x%llx", (int)r, (unsigned long long)c->pc);
+        sig_force(SIGILL, 1 /* ILL_ILLOPC */, c->pc, desc);
+        break;
     }
 }
 

@@ -143,6 +143,9 @@ nvonly() { # name expected-substring binary args...
 if selected signals && [ -x "$WORK/signals.armv8-a" ]; then
     nvonly "SIGILL is ILL_ILLOPC at the pc" "SIGILL: sig=4 code=1 addr-ok=1" "$WORK/signals.armv8-a"
 fi
+if selected mmap && [ -x "$WORK/mmap.armv8-a" ]; then
+    nvonly "MAP_FIXED_NOREPLACE over a mapping fails with EEXIST" "noreplace EEXIST=1" "$WORK/mmap.armv8-a"
+fi
 if selected fork_wait && [ -x "$WORK/fork_wait.armv8-a" ]; then
     nvonly "execve of a static aarch64 program" "exec'd child says hi" "$WORK/fork_wait.armv8-a" exec
     nvonly "exec'd child exit status" "exec child status=7" "$WORK/fork_wait.armv8-a" exec

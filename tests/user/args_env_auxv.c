@@ -10,9 +10,21 @@ int main(int argc, char **argv, char **envp)
     printf("argc=%d\n", argc);
     for (int i = 1; i < argc; i++)
         printf("argv[%d]=%s\n", i, argv[i]);
+    /* qemu-aarch64 passes the environment in reverse order: sort. */
+    const char *mine[16];
+    int n = 0;
     for (char **e = envp; *e; e++)
-        if (!strncmp(*e, "NVT_", 4))
-            printf("env %s\n", *e);
+        if (!strncmp(*e, "NVT_", 4) && n < 16)
+            mine[n++] = *e;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (strcmp(mine[i], mine[j]) > 0) {
+                const char *t = mine[i];
+                mine[i] = mine[j];
+                mine[j] = t;
+            }
+    for (int i = 0; i < n; i++)
+        printf("env %s\n", mine[i]);
     printf("getenv NVT_A=%s\n", getenv("NVT_A") ? getenv("NVT_A") : "(null)");
     printf("AT_PAGESZ=%lu\n", getauxval(AT_PAGESZ));
     printf("sysconf pagesize=%ld\n", sysconf(_SC_PAGESIZE));

@@ -64,9 +64,9 @@ int main(void)
     printf("SIGSEGV: sig=%d code=%d addr-ok=%d\n", got, got_code, got_addr == (void *)bad);
 
     got = 0;
-    void *pc = NULL;
+    static void *volatile pc;
     if (!sigsetjmp(jb, 1)) {
-        __asm__ volatile("adr %0, 1f\n1: .inst 0x00000000" : "=r"(pc));
+        __asm__ volatile("adr x9, 1f\n str x9, %0\n1: .inst 0x00000000" : "=m"(pc) : : "x9", "memory");
     }
     /* qemu-aarch64 reports ILL_ILLOPN and another si_addr; Linux gives
      * ILL_ILLOPC and the pc, which NVT_STRICT checks (nestvm only). */
