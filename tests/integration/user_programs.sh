@@ -72,7 +72,7 @@ for src in "$SRC"/tests/user/*.c; do
         nolibc) flags="-O2 -static -nostdlib -ffreestanding -mgeneral-regs-only -fno-builtin -mno-outline-atomics -I$SRC/tests/user" ;;
         nolibc-lse) flags="-O2 -march=armv8.2-a -static -nostdlib -ffreestanding -mgeneral-regs-only -fno-builtin -mno-outline-atomics -I$SRC/tests/user" ;;
         pie) flags="-O2 -static-pie -fPIE" ;;
-        *) flags="-O2 -static -march=$v" ;;
+        *) flags="-O2 -static -march=$v -lm" ;;
         esac
         if ! $CC $flags -o "$exe" "$src" -w 2>"$WORK/cc.err"; then
             bad "$base.$v (build)"
