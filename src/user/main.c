@@ -43,6 +43,25 @@ struct cpu *proc_new_cpu(void)
     return c;
 }
 
+void proc_set_cmdline(char *const argv[], int argc)
+{
+    size_t n = 0;
+    for (int i = 0; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    char *b = malloc(n ? n : 1);
+    if (!b)
+        return;
+    size_t k = 0;
+    for (int i = 0; i < argc; i++) {
+        size_t l = strlen(argv[i]) + 1;
+        memcpy(b + k, argv[i], l);
+        k += l;
+    }
+    free(P.cmdline);
+    P.cmdline = b;
+    P.cmdline_len = n;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: nestvm-user [--cpu MODEL] [--strace] PROGRAM [ARGS...]\n"
@@ -208,6 +227,7 @@ int main(int argc, char **argv)
     while (environ[envc])
         envc++;
     uint64_t sp = elf_setup_stack(&img, prog, argv + i, argc - i, environ, envc);
+    proc_set_cmdline(argv + i, argc - i);
     tcpu->x[REG_SP] = sp;
     tcpu->pc = img.entry;
 

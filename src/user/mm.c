@@ -733,6 +733,25 @@ static int64_t sys_mincore_l(uint64_t addr, uint64_t len, uint64_t vec)
     return 0;
 }
 
+/* The guest's /proc/self/maps. */
+void mm_format_maps(FILE *f)
+{
+    pthread_mutex_lock(&mm_mu);
+    for (int i = 0; i < nvma; i++) {
+        const struct vma *v = &vmas[i];
+        const char *name = "";
+        if (v->end == G_STACK_TOP)
+            name = "[stack]";
+        else if (brk_start && v->start >= brk_start && v->end <= PAGE_UP(brk_cur) && v->start < PAGE_UP(brk_cur))
+            name = "[heap]";
+        fprintf(f, "%08llx-%08llx %c%c%c%c 00000000 00:00 0%s%s\n", (unsigned long long)v->start,
+                (unsigned long long)v->end, v->prot & GP_R ? 'r' : '-', v->prot & GP_W ? 'w' : '-',
+                v->prot & GP_X ? 'x' : '-', v->flags & VMA_SHARED ? 's' : 'p', *name ? "                          " : "",
+                name);
+    }
+    pthread_mutex_unlock(&mm_mu);
+}
+
 void mm_dump(void)
 {
     for (int i = 0; i < nvma; i++)

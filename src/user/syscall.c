@@ -108,6 +108,43 @@ static int g_dirfd(uint64_t d)
     return (int)(int32_t)d; /* AT_FDCWD = -100 on both */
 }
 
+/* /proc/self files that must describe the guest, not the emulator: served
+ * from a memfd.  Returns -ENOENT for every other path. */
+static int proc_file(const char *path)
+{
+    char self[64];
+    const char *rest = NULL;
+    snprintf(self, sizeof(self), "/proc/%d/", (int)getpid());
+    if (!strncmp(path, "/proc/self/", 11))
+        rest = path + 11;
+    else if (!strncmp(path, self, strlen(self)))
+        rest = path + strlen(self);
+    else if (!strncmp(path, "/proc/thread-self/", 18))
+        rest = path + 18;
+    if (!rest || (strcmp(rest, "maps") && strcmp(rest, "cmdline")))
+        return -ENOENT;
+    int fd = (int)syscall(SYS_memfd_create, "nestvm-proc", 0u);
+    if (fd < 0)
+        return -errno;
+    if (!strcmp(rest, "maps")) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (f) {
+            mm_format_maps(f);
+            fclose(f);
+            if (write(fd, buf, len) < 0)
+                len = 0;
+            free(buf);
+        }
+    } else if (P.cmdline && write(fd, P.cmdline, P.cmdline_len) < 0) {
+        close(fd);
+        return -EIO;
+    }
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
 /* ---- struct stat --------------------------------------------------------- */
 
 static int put_stat(uint64_t va, const struct stat *st)
@@ -449,6 +486,7 @@ int64_t do_execve(const char *path, char **argv, int argc, char **envp, int envc
     close_cloexec_fds();
     t_clear_child_tid = 0;
     uint64_t sp = elf_setup_stack(&img, execfn, argv, argc, envp, envc);
+    proc_set_cmdline(argv, argc);
     tcpu->x[REG_SP] = sp;
     tcpu->pc = img.entry;
     return 0;
@@ -614,6 +652,9 @@ static int64_t dispatch(struct cpu *c, uint64_t nr, bool *noret)
     case A64_SYS_pwritev: return do_rwv(fd, a1, a2, true, true, (int64_t)a3);
     case A64_SYS_openat: {
         PATH_ARG(path, a1);
+        int e = proc_file(path);
+        if (e != -ENOENT)
+            return e;
         return ret(openat(g_dirfd(a0), path, oflags_g2h(a2), (mode_t)a3));
     }
     case A64_SYS_close: return ret(close(fd));

@@ -79,6 +79,8 @@ int64_t sys_msync(uint64_t addr, uint64_t len, int flags);
 int64_t sys_mincore(uint64_t addr, uint64_t len, uint64_t vec);
 void mm_set_brk(uint64_t start);
 void mm_dump(void);
+#include <stdio.h>
+void mm_format_maps(FILE *f);
 
 /* ---- elf.c --------------------------------------------------------------- */
 struct elf_image {
@@ -144,6 +146,8 @@ int64_t do_execve(const char *path, char **argv, int argc, char **envp, int envc
 struct proc {
     const struct cpu_model *model;
     char exe_path[4096];   /* absolute path of the running program (/proc/self/exe) */
+    char *cmdline;         /* argv joined with NULs (/proc/self/cmdline) */
+    size_t cmdline_len;
     bool debug;            /* NESTVM_USER_DEBUG */
     bool strace;           /* NESTVM_USER_STRACE */
 };
@@ -154,6 +158,7 @@ extern __thread struct cpu *tcpu;
 extern __thread uint64_t t_clear_child_tid;
 
 struct cpu *proc_new_cpu(void);
+void proc_set_cmdline(char *const argv[], int argc);
 _Noreturn void run_loop(void);
 
 /* ---- thread.c ------------------------------------------------------------ */
