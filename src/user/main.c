@@ -153,10 +153,12 @@ static void handle_exit(struct cpu *c, enum cpu_exit r)
 _Noreturn void run_loop(void)
 {
     for (;;) {
+        thread_check_exec();
         thread_sync();
         struct cpu *c = tcpu;
         enum cpu_exit r = cpu_run(c);
         handle_exit(c, r);
+        thread_check_exec();
         if (sig_pending())
             sig_deliver();
     }

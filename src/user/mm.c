@@ -388,11 +388,17 @@ static uint8_t *mm_host_l(uint64_t va)
 
 void mm_reset(void)
 {
-    for (int i = 0; i < nvma; i++)
-        munmap(vmas[i].host, vmas[i].end - vmas[i].start);
-    nvma = 0;
+    pthread_mutex_lock(&mm_mu);
+    unmap_range(0, G_TASK_SIZE);
     last_hit = 0;
     brk_start = brk_cur = 0;
+    if (tcpu) {
+        cpu_tlb_flush(tcpu);
+        cpu_code_invalidate_all(tcpu);
+    }
+    cur_epoch = thread_shootdown(true);
+    pthread_mutex_unlock(&mm_mu);
+    mm_reclaim();
 }
 
 static int mm_iov_l(uint64_t va, uint64_t len, int prot, struct iovec *iov, int max)

@@ -464,6 +464,7 @@ int64_t do_execve(const char *path, char **argv, int argc, char **envp, int envc
         return -errnum;
     }
     /* Point of no return. */
+    thread_exec_begin();
     char execfn[PATH_BUF];
     snprintf(execfn, sizeof(execfn), "%s", path);
     char real[PATH_MAX];
@@ -620,6 +621,7 @@ void do_syscall(struct cpu *c)
     uint64_t orig_x0 = c->x[0];
     bool noret = false;
     int64_t r = dispatch(c, nr, &noret);
+    thread_check_exec();
     c = tcpu; /* execve replaces the CPU */
     if (P.strace)
         fprintf(stderr, "[nestvm-user %d] syscall %llu (0x%llx, 0x%llx, 0x%llx) = %lld\n", (int)getpid(),

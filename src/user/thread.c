@@ -24,6 +24,7 @@ struct thr {
     struct cpu *cpu;
     pid_t tid;
     uint64_t acked;
+    uint64_t gen;
     struct thr *next;
 };
 
@@ -32,6 +33,10 @@ static struct thr *threads;
 static int nthreads;
 static uint64_t epoch, code_epoch;
 static __thread struct thr *self;
+/* execve ends every other thread: threads of an older generation leave as
+ * soon as they notice (top of the run loop, or when their syscall returns). */
+static uint64_t exec_gen;
+static __thread uint64_t my_gen;
 
 __thread struct cpu *tcpu;
 __thread uint64_t t_clear_child_tid;
@@ -47,6 +52,7 @@ static void add_self(struct cpu *c)
     t->tid = (pid_t)syscall(SYS_gettid);
     pthread_mutex_lock(&thr_mu);
     t->acked = epoch;
+    t->gen = my_gen;
     t->next = threads;
     threads = t;
     nthreads++;
@@ -149,6 +155,7 @@ struct tstart {
 static void *thread_main(void *arg)
 {
     struct tstart *ts = arg;
+    my_gen = __atomic_load_n(&exec_gen, __ATOMIC_ACQUIRE);
     tcpu = ts->cpu;
     add_self(tcpu);
     pid_t tid = self->tid;
@@ -211,8 +218,14 @@ int64_t thread_create(struct cpu *parent, uint64_t flags, uint64_t newsp, uint64
 
 _Noreturn void thread_exit(int code)
 {
+    /* Last thread of the current image (threads left over from before an
+     * execve, still blocked in the host, do not count)? */
     pthread_mutex_lock(&thr_mu);
-    bool last = nthreads <= 1;
+    int live = 0;
+    for (struct thr *t = threads; t; t = t->next)
+        if (t->gen == my_gen)
+            live++;
+    bool last = live <= 1;
     pthread_mutex_unlock(&thr_mu);
     if (last) {
         fflush(stdout);
@@ -242,4 +255,46 @@ _Noreturn void thread_exit(int code)
     if (last)
         _exit(code);
     pthread_exit(NULL);
+}
+
+static _Noreturn void thread_die(void)
+{
+    pthread_mutex_lock(&thr_mu);
+    for (struct thr **pp = &threads; *pp; pp = &(*pp)->next)
+        if (*pp == self) {
+            *pp = self->next;
+            break;
+        }
+    nthreads--;
+    pthread_mutex_unlock(&thr_mu);
+    free(self);
+    self = NULL;
+    cpu_free(tcpu);
+    tcpu = NULL;
+    mm_reclaim();
+    pthread_exit(NULL);
+}
+
+void thread_check_exec(void)
+{
+    if (__atomic_load_n(&exec_gen, __ATOMIC_ACQUIRE) != my_gen)
+        thread_die();
+}
+
+void thread_exec_begin(void)
+{
+    if (thread_count() <= 1)
+        return;
+    my_gen = __atomic_add_fetch(&exec_gen, 1, __ATOMIC_ACQ_REL);
+    pthread_mutex_lock(&thr_mu);
+    if (self)
+        self->gen = my_gen;
+    for (struct thr *t = threads; t; t = t->next)
+        if (t != self)
+            cpu_request_exit(t->cpu);
+    pthread_mutex_unlock(&thr_mu);
+    /* Threads running guest code leave at once; one blocked in a host syscall
+     * leaves when it returns (its host memory is kept until then). */
+    for (int i = 0; i < 200 && thread_count() > 1; i++)
+        usleep(1000);
 }

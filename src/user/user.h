@@ -175,6 +175,8 @@ uint64_t thread_min_acked(void);
 int64_t thread_create(struct cpu *parent, uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls, uint64_t ctid);
 _Noreturn void thread_exit(int code);
 void thread_after_fork_child(void);
+void thread_exec_begin(void);
+void thread_check_exec(void);
 void mm_lock_write(void);
 void mm_unlock(void);
 void mm_reclaim(void);
