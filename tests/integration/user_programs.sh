@@ -164,6 +164,10 @@ stage2 cloexec fd closed=1
 stage2 plain fd open=1"
         if [ "$out" = "$want" ] && [ $rc = 11 ]; then ok "execve, fork+exec+wait, close-on-exec"; else
             bad "execve, fork+exec+wait, close-on-exec"; echo "$out" | sed 's/^/  /'; echo "  exit $rc"; fi
+        out=$(cd "$WORK" && run_env timeout 20 "$NV" ./nvonly_exec mtexec 2>&1)
+        rc=$?
+        if [ "$out" = "stage3 after multithreaded execve" ] && [ $rc = 13 ]; then
+            ok "execve from a multithreaded process"; else bad "execve from a multithreaded process"; echo "  $out (exit $rc)"; fi
         printf '#!%s child\n' "$WORK/nvonly_exec" >"$WORK/script"
         chmod +x "$WORK/script"
         out=$(cd "$WORK" && run_env "$NV" ./nvonly_exec ./script script 2>&1)
