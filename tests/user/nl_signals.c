@@ -95,6 +95,15 @@ int main(int argc, char **argv, char **envp)
     line("SIGTRAP sig", last_sig);
     line("SIGTRAP code", last_code);
 
+    /* An unaligned exclusive load raises SIGBUS (BUS_ADRALN) at the address. */
+    static char ubuf[64] __attribute__((aligned(16)));
+    set_handler(7, skip_handler, SA_SIGINFO, 0);
+    unsigned long uv;
+    __asm__ volatile("ldxr %0, [%1]" : "=r"(uv) : "r"(ubuf + 3) : "memory");
+    line("SIGBUS sig", last_sig);
+    line("SIGBUS code", last_code);
+    line("SIGBUS addr ok", last_addr == (unsigned long)(ubuf + 3));
+
     /* A signal sent to ourselves while blocked stays pending until unblocked. */
     set_handler(10, counter, 0, 0);
     unsigned long set = 1ul << 9, old = 0;
