@@ -404,6 +404,31 @@ static void close_cloexec_fds(void)
         close(fds[i]);
 }
 
+/* Is path an ELF executable for the host machine? */
+static bool host_native_elf(const char *path)
+{
+    const char *e = getenv("NESTVM_USER_HOST_EXEC");
+    if (e && !strcmp(e, "0"))
+        return false;
+#if defined(__x86_64__)
+    const unsigned host_machine = 62; /* EM_X86_64 */
+#elif defined(__aarch64__)
+    const unsigned host_machine = 183;
+#elif defined(__riscv)
+    const unsigned host_machine = 243;
+#else
+    const unsigned host_machine = 0;
+#endif
+    unsigned char h[20];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, h, sizeof(h));
+    close(fd);
+    return n == (ssize_t)sizeof(h) && !memcmp(h, "\177ELF", 4) && (unsigned)(h[18] | h[19] << 8) == host_machine &&
+           host_machine != 0;
+}
+
 int64_t do_execve(const char *path, char **argv, int argc, char **envp, int envc)
 {
     char err[256];
@@ -461,6 +486,23 @@ int64_t do_execve(const char *path, char **argv, int argc, char **envp, int envc
     if (!f) {
         if (P.debug)
             user_warn("execve %s: %s", path, err);
+        if (errnum == ENOEXEC && host_native_elf(path)) {
+            /* Like qemu-aarch64: a program for the host itself (e.g. /bin/sh
+             * from system()) is run by the host kernel. */
+            char **hargv = calloc((size_t)argc + 1, sizeof(char *));
+            char **henvp = calloc((size_t)envc + 1, sizeof(char *));
+            if (!hargv || !henvp)
+                return -ENOMEM;
+            memcpy(hargv, argv, sizeof(char *) * (size_t)argc);
+            memcpy(henvp, envp, sizeof(char *) * (size_t)envc);
+            fflush(stdout);
+            fflush(stderr);
+            execve(path, hargv, henvp);
+            int e = errno;
+            free(hargv);
+            free(henvp);
+            return -e;
+        }
         return -errnum;
     }
     /* Point of no return. */
