@@ -640,6 +640,57 @@ static bool host_sigset_from_guest(uint64_t va, uint64_t size, sigset_t *hs)
     return true;
 }
 
+/* ---- sendmsg / recvmsg (struct msghdr has the same layout; its pointers
+ * are translated) ----------------------------------------------------------- */
+
+static int64_t do_msg(int fd, uint64_t gmsg, int flags, bool send)
+{
+    uint64_t m[7];
+    int r = copy_from_guest(m, gmsg, 56);
+    if (r < 0)
+        return r;
+    uint64_t gname = m[0], giov = m[2], giovlen = m[3], gctl = m[4], gctllen = m[5];
+    uint32_t namelen = (uint32_t)m[1];
+    uint8_t name[128];
+    static __thread uint8_t ctl[4096];
+    if (namelen > sizeof(name) || gctllen > sizeof(ctl) || giovlen > 1024)
+        return -EINVAL;
+    if (send && gname && namelen && (r = copy_from_guest(name, gname, namelen)) < 0)
+        return r;
+    if (send && gctl && gctllen && (r = copy_from_guest(ctl, gctl, gctllen)) < 0)
+        return r;
+    int n = 0;
+    for (uint64_t i = 0; i < giovlen; i++) {
+        uint64_t e[2];
+        if ((r = copy_from_guest(e, giov + 16 * i, 16)) < 0)
+            return r;
+        int k = mm_iov(e[0], e[1], send ? GP_R : GP_W, iov + n, MAX_IOV - n);
+        if (k < 0)
+            return k;
+        n += k;
+    }
+    struct msghdr h = { .msg_name = gname ? name : NULL, .msg_namelen = gname ? (send ? namelen : sizeof(name)) : 0,
+                        .msg_iov = iov, .msg_iovlen = (size_t)n, .msg_control = gctl ? ctl : NULL,
+                        .msg_controllen = gctl ? gctllen : 0, .msg_flags = 0 };
+    ssize_t k = send ? sendmsg(fd, &h, flags) : recvmsg(fd, &h, flags);
+    if (k < 0)
+        return -errno;
+    if (!send) {
+        if (gname && (r = copy_to_guest(gname, name, h.msg_namelen < namelen ? h.msg_namelen : namelen)) < 0)
+            return r;
+        if (gctl && h.msg_controllen && (r = copy_to_guest(gctl, ctl, h.msg_controllen)) < 0)
+            return r;
+        uint32_t nl = h.msg_namelen;
+        uint64_t cl = h.msg_controllen;
+        int32_t fl = h.msg_flags;
+        if ((r = copy_to_guest(gmsg + 8, &nl, 4)) < 0 || (r = copy_to_guest(gmsg + 40, &cl, 8)) < 0 ||
+            (r = copy_to_guest(gmsg + 48, &fl, 4)) < 0)
+            return r;
+        cpu_code_invalidate_all(tcpu);
+    }
+    return k;
+}
+
 /* ---- the dispatcher ------------------------------------------------------ */
 
 static bool restartable(uint64_t nr)
@@ -1069,6 +1120,47 @@ static int64_t dispatch(struct cpu *c, uint64_t nr, bool *noret)
         return 0;
     }
 
+    case A64_SYS_sendmsg: case A64_SYS_recvmsg: return do_msg(fd, a1, (int)a2, nr == A64_SYS_sendmsg);
+
+    /* ---- timers, inotify ---- */
+    case A64_SYS_timer_create: {
+        uint8_t ev[64];
+        if (a1 && (r = copy_from_guest(ev, a1, sizeof(ev))) < 0)
+            return r;
+        int tid = 0;
+        if (syscall(SYS_timer_create, (clockid_t)a0, a1 ? ev : NULL, &tid) < 0)
+            return -errno;
+        return out_buf(a2, &tid, 4, 0);
+    }
+    case A64_SYS_timer_settime: case A64_SYS_timerfd_settime: {
+        struct itimerspec n, o;
+        if ((r = copy_from_guest(&n, a2, sizeof(n))) < 0)
+            return r;
+        long k = syscall(nr == A64_SYS_timer_settime ? SYS_timer_settime : SYS_timerfd_settime, (int)a0, (int)a1, &n, &o);
+        if (k < 0)
+            return -errno;
+        if (a3)
+            return out_buf(a3, &o, sizeof(o), 0);
+        return 0;
+    }
+    case A64_SYS_timer_gettime: case A64_SYS_timerfd_gettime: {
+        struct itimerspec o;
+        if (syscall(nr == A64_SYS_timer_gettime ? SYS_timer_gettime : SYS_timerfd_gettime, (int)a0, &o) < 0)
+            return -errno;
+        return out_buf(a1, &o, sizeof(o), 0);
+    }
+    case A64_SYS_timer_getoverrun: return ret(syscall(SYS_timer_getoverrun, (int)a0));
+    case A64_SYS_timer_delete: return ret(syscall(SYS_timer_delete, (int)a0));
+    case A64_SYS_timerfd_create: return ret(syscall(SYS_timerfd_create, (int)a0, oflags_g2h(a1)));
+    case A64_SYS_inotify_init1: return ret(syscall(SYS_inotify_init1, oflags_g2h(a0)));
+    case A64_SYS_inotify_add_watch: {
+        PATH_ARG(path, a1);
+        return ret(syscall(SYS_inotify_add_watch, fd, path, (uint32_t)a2));
+    }
+    case A64_SYS_inotify_rm_watch: return ret(syscall(SYS_inotify_rm_watch, fd, (int)a1));
+    case A64_SYS_fadvise64: return ret(syscall(SYS_fadvise64, fd, (off_t)a1, (off_t)a2, (int)a3));
+    case A64_SYS_readahead: return 0;
+
     /* ---- memory ---- */
     case A64_SYS_brk: return sys_brk(a0);
     case A64_SYS_mmap: return sys_mmap(a0, a1, (int)a2, (int)a3, (int)(int32_t)a4, (int64_t)a5);
@@ -1242,6 +1334,17 @@ static int64_t dispatch(struct cpu *c, uint64_t nr, bool *noret)
             char name[16] = { 0 };
             prctl(PR_GET_NAME, name);
             return out_buf(a1, name, 16, 0);
+        }
+        switch (a0) {
+        case PR_SET_PDEATHSIG: case PR_GET_DUMPABLE: case PR_SET_DUMPABLE: case PR_SET_CHILD_SUBREAPER:
+        case PR_SET_NO_NEW_PRIVS: case PR_GET_NO_NEW_PRIVS: case PR_GET_TIMERSLACK: case PR_SET_TIMERSLACK:
+            return ret(prctl((int)a0, (unsigned long)a1, (unsigned long)a2, (unsigned long)a3, (unsigned long)a4));
+        case PR_GET_PDEATHSIG: {
+            int v = 0;
+            if (prctl(PR_GET_PDEATHSIG, &v) < 0)
+                return -errno;
+            return out_buf(a1, &v, 4, 0);
+        }
         }
         if (P.debug)
             user_warn("prctl %llu not supported", (unsigned long long)a0);
