@@ -352,26 +352,36 @@ static int mm_protect_l(uint64_t start, uint64_t len, int prot)
 {
     uint64_t end = start + len;
     prot = norm_prot(prot);
-    /* The whole range must be mapped. */
-    uint64_t a = start;
+    /* Like Linux: the mappings from start on are changed one after the
+     * other until a hole (-ENOMEM) or a mapping that cannot take the new
+     * protection (-EACCES); the part before it stays changed. */
+    uint64_t a = start, stop = start;
+    int err = 0;
     for (int i = vma_first_after(start); a < end; i++) {
-        if (i >= nvma || vmas[i].start > a)
-            return -ENOMEM;
-        if ((vmas[i].flags & VMA_HOSTRO) && (prot & GP_W))
-            return -EACCES;
+        if (i >= nvma || vmas[i].start > a) {
+            err = -ENOMEM;
+            break;
+        }
+        if ((vmas[i].flags & VMA_HOSTRO) && (prot & GP_W)) {
+            err = -EACCES;
+            break;
+        }
         a = vmas[i].end;
+        stop = a < end ? a : end;
     }
-    vma_split(start);
-    vma_split(end);
-    bool lost_x = false;
-    for (int i = vma_first_after(start); i < nvma && vmas[i].start < end; i++) {
-        if ((vmas[i].prot & GP_X) && !(prot & GP_X))
-            lost_x = true;
-        vmas[i].prot = prot;
+    if (stop > start) {
+        vma_split(start);
+        vma_split(stop);
+        bool lost_x = false;
+        for (int i = vma_first_after(start); i < nvma && vmas[i].start < stop; i++) {
+            if ((vmas[i].prot & GP_X) && !(prot & GP_X))
+                lost_x = true;
+            vmas[i].prot = prot;
+        }
+        vma_merge_around(start, stop);
+        flush_cpu(start, stop - start, lost_x);
     }
-    vma_merge_around(start, end);
-    flush_cpu(start, len, lost_x);
-    return 0;
+    return err;
 }
 
 static int mm_prot_at_l(uint64_t va)
@@ -624,14 +634,20 @@ static int64_t sys_mremap_l(uint64_t old, uint64_t oldsz, uint64_t newsz, int fl
         return -EINVAL;
     if (oldsz == 0)
         return -EINVAL; /* duplicating shared mappings is not supported */
+    if (old + oldsz < old || old + oldsz > G_TASK_SIZE)
+        return -EINVAL;
+    /* Linux wants a mapping at old, then always allows a shrinking remap
+     * (it just unmaps the tail, even across several mappings). */
+    if (vma_index(old) < 0)
+        return -EFAULT;
+    if (!(flags & G_MREMAP_FIXED) && newsz <= oldsz) {
+        mm_unmap(old + newsz, oldsz - newsz);
+        return (int64_t)old;
+    }
     int i = vma_index(old);
     if (i < 0 || old + oldsz > vmas[i].end)
         return -EFAULT;
     if (!(flags & G_MREMAP_FIXED)) {
-        if (newsz <= oldsz) {
-            mm_unmap(old + newsz, oldsz - newsz);
-            return (int64_t)old;
-        }
         if (old + newsz <= G_TASK_SIZE && mm_range_free(old + oldsz, old + newsz)) {
             /* Grow in place. */
             vma_split(old);

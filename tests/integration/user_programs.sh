@@ -35,9 +35,9 @@ run_env() {
 
 compare() { # name binary args...
     name=$1; bin=$2; shift 2
-    run_env "$QEMU" -cpu max "$bin" "$@" >"$WORK/q.out" 2>"$WORK/q.err" </dev/null
+    run_env timeout -s KILL 120 "$QEMU" -cpu max "$bin" "$@" >"$WORK/q.out" 2>"$WORK/q.err" </dev/null
     qrc=$?
-    timeout 120 env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C NVT_A=alpha NVT_B="be ta" "$NV" "$bin" "$@" \
+    timeout -s KILL 120 env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C NVT_A=alpha NVT_B="be ta" "$NV" "$bin" "$@" \
         >"$WORK/n.out" 2>"$WORK/n.err" </dev/null
     nrc=$?
     if [ "$qrc" = "$nrc" ] && cmp -s "$WORK/q.out" "$WORK/n.out"; then
