@@ -1,6 +1,7 @@
 /* Freestanding: argv/envp/auxv, brk, mmap/munmap/mprotect, SIGSEGV handler
  * that resumes after the fault, uname, readlink /proc/self/exe, fork+wait. */
 #include "nolibc.h"
+// run: crash
 
 static unsigned long *auxv_of(char **envp)
 {

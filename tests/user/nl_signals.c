@@ -153,6 +153,16 @@ int main(int argc, char **argv, char **envp)
     sys3(103, 0, zero, 0);
     line("timer signals >= 3", count >= 3);
 
+    /* No SA_RESTORER: the kernel (here: nestvm-user) provides the return path. */
+    {
+        struct ksigaction sa = { (unsigned long)counter, 0, 0, 0 };
+        sys4(NR_rt_sigaction, 12, &sa, 0, 8);
+        count = 0;
+        sys2(NR_kill, sys0(NR_getpid), 12);
+        sys2(NR_kill, sys0(NR_getpid), 12);
+        line("handler without restorer returned", count);
+    }
+
     /* Unhandled SIGILL terminates the process with 128+4. */
     set_handler(4, 0, 0, 0);
     __asm__ volatile(".inst 0x00000000");
