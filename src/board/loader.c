@@ -80,6 +80,10 @@ static int gunzip(const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_l
             break;
         if (r != Z_OK && r != Z_BUF_ERROR)
             break;
+        if (s.avail_in == 0 && s.avail_out != 0) {
+            r = Z_DATA_ERROR;   /* input ended before the stream did: truncated */
+            break;
+        }
         if (s.avail_out == 0) {
             if (cap >= MAX_IMAGE)
                 break;

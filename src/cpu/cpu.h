@@ -110,6 +110,7 @@ struct exc_info {
     bool stage2;        /* abort: stage-2 fault (goes to EL2) */
     bool s1ptw;         /* abort: on a stage-1 table walk */
     uint64_t ipa;       /* abort: faulting IPA for stage-2 faults (HPFAR) */
+    uint32_t insn;      /* abort: the faulting instruction (for the ISV syndrome) */
 };
 
 /* Interrupt lines into a vCPU (struct cpu.irq_lines). */

@@ -322,6 +322,7 @@ static noreturn void raise_abort(struct cpu *c, const struct uop *u, struct exc_
     c->exc = *exc;
     c->exc.far = va;
     c->exc.access = acc;
+    c->exc.insn = u ? u->insn : 0;
     uint64_t pc = u ? uop_pc(c, u) : c->pc;
     if (!c->user_mode)
         sys_finish_abort(c, &c->exc, pc);

@@ -270,8 +270,8 @@ VHOT2(div, s, s, fp32_div_fast)
 VHOT2(div, d, d, fp64_div_fast)
 #undef VHOT2
 
-#define VHOT3(name, SFX, F, T, SIGN, neg)                                                   \
-    static const struct uop *op_v##name##_##SFX(struct cpu *c, const struct uop *u)        \
+#define VHOT3(name, SFX, F, T, SIGN, neg, ATTR, HW)                                         \
+    ATTR static const struct uop *op_v##name##_##SFX##HW(struct cpu *c, const struct uop *u) \
     {                                                                                       \
         vreg n = c->v[u->b], m = c->v[u->c], d = c->v[u->a], r;                             \
         r.q = 0;                                                                            \
@@ -280,7 +280,7 @@ VHOT2(div, d, d, fp64_div_fast)
         c->v[u->a] = r;                                                                     \
         return u + 1;                                                                       \
     }                                                                                       \
-    static const struct uop *op_v##name##idx_##SFX(struct cpu *c, const struct uop *u)     \
+    ATTR static const struct uop *op_v##name##idx_##SFX##HW(struct cpu *c, const struct uop *u) \
     {                                                                                       \
         vreg n = c->v[u->b], d = c->v[u->a], r;                                             \
         T m = c->v[u->c].F[u->d];                                                           \
@@ -292,13 +292,37 @@ VHOT2(div, d, d, fp64_div_fast)
     }
 #define fps_muladd_fast fp32_muladd_fast
 #define fpd_muladd_fast fp64_muladd_fast
-VHOT3(fmla, s, s, uint32_t, S_SIGN, 0)
-VHOT3(fmla, d, d, uint64_t, D_SIGN, 0)
-VHOT3(fmls, s, s, uint32_t, S_SIGN, 1)
-VHOT3(fmls, d, d, uint64_t, D_SIGN, 1)
+VHOT3(fmla, s, s, uint32_t, S_SIGN, 0, , )
+VHOT3(fmla, d, d, uint64_t, D_SIGN, 0, , )
+VHOT3(fmls, s, s, uint32_t, S_SIGN, 1, , )
+VHOT3(fmls, d, d, uint64_t, D_SIGN, 1, , )
+/* The same with the host FMA instruction inlined (chosen when the host has it). */
+#if defined(__x86_64__) || defined(__i386__)
+#define HWFMA __attribute__((target("fma")))
+#else
+#define HWFMA
+#endif
+VHOT3(fmla, s, s, uint32_t, S_SIGN, 0, HWFMA, _hw)
+VHOT3(fmla, d, d, uint64_t, D_SIGN, 0, HWFMA, _hw)
+VHOT3(fmls, s, s, uint32_t, S_SIGN, 1, HWFMA, _hw)
+VHOT3(fmls, d, d, uint64_t, D_SIGN, 1, HWFMA, _hw)
 #undef fps_muladd_fast
 #undef fpd_muladd_fast
 #undef VHOT3
+
+static bool host_has_fma(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    static int has = -1;
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("fma") != 0;
+    }
+    return has;
+#else
+    return false; /* other hosts: __builtin_fma is already the native instruction or libm */
+#endif
+}
 
 /* The specialised handler for an element function, if there is one. */
 static uop_fn hot_handler(uint64_t fn, bool idx)
@@ -314,6 +338,17 @@ static uop_fn hot_handler(uint64_t fn, bool idx)
         { FN(s_fmla), op_vfmla_s, op_vfmlaidx_s },  { FN(d_fmla), op_vfmla_d, op_vfmlaidx_d },
         { FN(s_fmls), op_vfmls_s, op_vfmlsidx_s },  { FN(d_fmls), op_vfmls_d, op_vfmlsidx_d },
     };
+    static const struct {
+        uint64_t fn;
+        uop_fn h, hidx;
+    } hw[] = {
+        { FN(s_fmla), op_vfmla_s_hw, op_vfmlaidx_s_hw }, { FN(d_fmla), op_vfmla_d_hw, op_vfmlaidx_d_hw },
+        { FN(s_fmls), op_vfmls_s_hw, op_vfmlsidx_s_hw }, { FN(d_fmls), op_vfmls_d_hw, op_vfmlsidx_d_hw },
+    };
+    if (host_has_fma())
+        for (size_t i = 0; i < sizeof(hw) / sizeof(hw[0]); i++)
+            if (hw[i].fn == fn)
+                return idx ? hw[i].hidx : hw[i].h;
     for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
         if (tab[i].fn == fn)
             return idx ? tab[i].hidx : tab[i].h;
@@ -381,35 +416,39 @@ SC2(fnmul, fp64_mul_fast, fp32_mul_fast, ^D_SIGN, ^S_SIGN)
 #undef SC2
 
 /* FMADD family: e bit0 negates the product operand n, bit1 negates the addend. */
-static const struct uop *op_fmadd_d(struct cpu *c, const struct uop *u)
-{
-    uint64_t n = c->v[u->b].d[0] ^ ((uint64_t)(u->e & 1) << 63);
-    uint64_t a = c->v[u->d].d[0] ^ ((uint64_t)(u->e >> 1) << 63);
-    c->v[u->a].q = fp64_muladd_fast(c, a, n, c->v[u->c].d[0]);
-    return u + 1;
-}
-static const struct uop *op_fmadd_s(struct cpu *c, const struct uop *u)
-{
-    uint32_t n = c->v[u->b].s[0] ^ ((uint32_t)(u->e & 1) << 31);
-    uint32_t a = c->v[u->d].s[0] ^ ((uint32_t)(u->e >> 1) << 31);
-    c->v[u->a].q = fp32_muladd_fast(c, a, n, c->v[u->c].s[0]);
-    return u + 1;
-}
+#define FMADD_HANDLERS(ATTR, HW)                                                            \
+    ATTR static const struct uop *op_fmadd_d##HW(struct cpu *c, const struct uop *u)       \
+    {                                                                                       \
+        uint64_t n = c->v[u->b].d[0] ^ ((uint64_t)(u->e & 1) << 63);                        \
+        uint64_t a = c->v[u->d].d[0] ^ ((uint64_t)(u->e >> 1) << 63);                       \
+        c->v[u->a].q = fp64_muladd_fast(c, a, n, c->v[u->c].d[0]);                          \
+        return u + 1;                                                                       \
+    }                                                                                       \
+    ATTR static const struct uop *op_fmadd_s##HW(struct cpu *c, const struct uop *u)       \
+    {                                                                                       \
+        uint32_t n = c->v[u->b].s[0] ^ ((uint32_t)(u->e & 1) << 31);                        \
+        uint32_t a = c->v[u->d].s[0] ^ ((uint32_t)(u->e >> 1) << 31);                       \
+        c->v[u->a].q = fp32_muladd_fast(c, a, n, c->v[u->c].s[0]);                          \
+        return u + 1;                                                                       \
+    }
+FMADD_HANDLERS(, )
+FMADD_HANDLERS(HWFMA, _hw)
+#undef FMADD_HANDLERS
 
 static const struct uop *op_fcmp_d(struct cpu *c, const struct uop *u)
 {
-    c->nzcv = fp64_compare(c, c->v[u->b].d[0], u->f ? 0 : c->v[u->c].d[0], u->e);
+    c->nzcv = fp64_compare_fast(c, c->v[u->b].d[0], u->f ? 0 : c->v[u->c].d[0], u->e);
     return u + 1;
 }
 static const struct uop *op_fcmp_s(struct cpu *c, const struct uop *u)
 {
-    c->nzcv = fp32_compare(c, c->v[u->b].s[0], u->f ? 0 : c->v[u->c].s[0], u->e);
+    c->nzcv = fp32_compare_fast(c, c->v[u->b].s[0], u->f ? 0 : c->v[u->c].s[0], u->e);
     return u + 1;
 }
 static const struct uop *op_fccmp_d(struct cpu *c, const struct uop *u)
 {
     if (cond_holds(c->nzcv, u->f))
-        c->nzcv = fp64_compare(c, c->v[u->b].d[0], c->v[u->c].d[0], u->e);
+        c->nzcv = fp64_compare_fast(c, c->v[u->b].d[0], c->v[u->c].d[0], u->e);
     else
         c->nzcv = (uint32_t)u->imm;
     return u + 1;
@@ -417,7 +456,7 @@ static const struct uop *op_fccmp_d(struct cpu *c, const struct uop *u)
 static const struct uop *op_fccmp_s(struct cpu *c, const struct uop *u)
 {
     if (cond_holds(c->nzcv, u->f))
-        c->nzcv = fp32_compare(c, c->v[u->b].s[0], c->v[u->c].s[0], u->e);
+        c->nzcv = fp32_compare_fast(c, c->v[u->b].s[0], c->v[u->c].s[0], u->e);
     else
         c->nzcv = (uint32_t)u->imm;
     return u + 1;
@@ -731,7 +770,8 @@ bool trans_FP_DP3(struct xlat *x, const arg_FP_DP3 *a)
 {
     if (!ftype_ok(a->ftype))
         return false;
-    struct uop *u = emit(x, a->ftype ? op_fmadd_d : op_fmadd_s);
+    bool hw = host_has_fma();
+    struct uop *u = emit(x, a->ftype ? (hw ? op_fmadd_d_hw : op_fmadd_d) : (hw ? op_fmadd_s_hw : op_fmadd_s));
     u->a = (uint8_t)a->rd, u->b = (uint8_t)a->rn, u->c = (uint8_t)a->rm, u->d = (uint8_t)a->ra;
     /* FMADD o1=0 o0=0; FMSUB 0 1 (-n); FNMADD 1 0 (-n, -a); FNMSUB 1 1 (-a) */
     static const uint8_t neg[4] = { 0, 1, 3, 2 };

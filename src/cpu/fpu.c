@@ -6,7 +6,6 @@
  * A middle path runs the host SSE unit with MXCSR set from FPCR.RMode and reads
  * the flags back, when operands and result are plain normal numbers. */
 #include <math.h>
-#include <xmmintrin.h>
 
 #include "uop.h"
 #include "fpu.h"
@@ -71,7 +70,7 @@ static struct unp unpack(struct cpu *c, const struct fmt *f, uint64_t v, bool cv
             u.exp = f->emin - f->F;
             u.mant = fr;
         }
-    } else if (e == f_expmax(f) && !(is_half(f) && (c->fpcr & FPCR_AHP))) {
+    } else if (e == f_expmax(f) && !(is_half(f) && cv && (c->fpcr & FPCR_AHP))) {   /* FPUnpack ignores AHP; only FPUnpackCV honours it */
         u.type = fr == 0 ? T_INF : (fr & f_qbit(f)) ? T_QNAN : T_SNAN;
     } else {
         u.type = T_NUM;
@@ -804,6 +803,8 @@ uint32_t fp_ursqrte(uint32_t a)
 /* Run a host operation with MXCSR rounding from FPCR; return true and set the
  * Arm flags when the result is a normal number above the smallest normal and
  * no input needs flushing. */
+#if defined(__x86_64__) || defined(__i386__)
+#define HOST_PATH 1
 static inline unsigned host_getcsr(void)
 {
     unsigned v;
@@ -814,20 +815,33 @@ static inline void host_setcsr(unsigned v)
 {
     __asm__ volatile("ldmxcsr %0" : : "m"(v) : "memory");
 }
+#else /* other hosts: no MXCSR path, the exact path does everything */
+#define HOST_PATH 0
+static inline unsigned host_getcsr(void) { return 0x3f; }
+static inline void host_setcsr(unsigned v) { (void)v; }
+#endif
 static const unsigned host_rc[4] = { 0, 2, 1, 3 };
 /* flags cleared, all exceptions masked, DAZ/FTZ off, rounding from FPCR */
 #define HOST_BEGIN(c)                                                          \
     unsigned old_csr_ = host_getcsr();                                         \
     host_setcsr((old_csr_ & ~0xe07fu) | 0x1f80u | (host_rc[fp_rmode(c)] << 13))
-/* ok stays true only without host overflow/underflow; adds IXC from PE. */
-#define HOST_END(c, ok)                                                        \
+/* Accept the host result r (of width bits) when it is a normal number above
+ * the smallest normal without host overflow/underflow (IXC from PE), or when
+ * it is finite and exact (no PE/UE/OE): an exact result raises no Arm flag,
+ * unless FZ would flush it (tiny nonzero). */
+#define HOST_END(c, ok, r, bits)                                               \
     do {                                                                       \
         unsigned f_ = host_getcsr();                                           \
         host_setcsr(old_csr_);                                                 \
-        if (f_ & 0x18)                                                         \
-            ok = false;                                                        \
-        if (ok && (f_ & 0x20))                                                 \
-            fp_raise(c, FPSR_IXC);                                             \
+        if (fp##bits##_fast_res(r) && !(f_ & 0x18)) {                          \
+            ok = true;                                                         \
+            if (f_ & 0x20)                                                     \
+                fp_raise(c, FPSR_IXC);                                         \
+        } else {                                                               \
+            uint##bits##_t m_ = (uint##bits##_t)(r << 1);                      \
+            ok = !(f_ & 0x38) && (m_ >> (bits == 64 ? 53 : 24)) != (bits == 64 ? 0x7ffu : 0xffu) && \
+                 (m_ == 0 || !(c->fpcr & FPCR_FZ));                            \
+        }                                                                      \
     } while (0)
 
 static inline bool in64_ok(const struct cpu *c, uint64_t a)
@@ -845,13 +859,13 @@ static inline bool in32_ok(const struct cpu *c, uint32_t a)
 #define HOST2(name, bits, T, conv, back, expr, generic)                          \
     uint##bits##_t name(struct cpu *c, uint##bits##_t a, uint##bits##_t b)       \
     {                                                                            \
-        if (in##bits##_ok(c, a) && in##bits##_ok(c, b)) {                        \
+        if (HOST_PATH && in##bits##_ok(c, a) && in##bits##_ok(c, b)) {                        \
             HOST_BEGIN(c);                                                       \
             volatile T x = conv(a), y = conv(b);                                 \
             volatile T res_ = (expr);                                            \
             uint##bits##_t r = back(res_);                                       \
-            bool ok = fp##bits##_fast_res(r);                                    \
-            HOST_END(c, ok);                                                     \
+            bool ok;                                                             \
+            HOST_END(c, ok, r, bits);                                            \
             if (ok)                                                              \
                 return r;                                                        \
         }                                                                        \
@@ -869,13 +883,13 @@ HOST2(fp32_div, 32, float, fp32_f, fp32_b, x / y, g_div(c, &FMT32, a, b))
 
 uint64_t fp64_muladd(struct cpu *c, uint64_t d, uint64_t a, uint64_t b)
 {
-    if (in64_ok(c, a) && in64_ok(c, b) && in64_ok(c, d)) {
+    if (HOST_PATH && in64_ok(c, a) && in64_ok(c, b) && in64_ok(c, d)) {
         HOST_BEGIN(c);
         volatile double x = fp64_d(a), y = fp64_d(b), z = fp64_d(d);
         volatile double res_ = fma(x, y, z);
         uint64_t r = fp64_b(res_);
-        bool ok = fp64_fast_res(r);
-        HOST_END(c, ok);
+        bool ok;
+        HOST_END(c, ok, r, 64);
         if (ok)
             return r;
     }
@@ -884,13 +898,13 @@ uint64_t fp64_muladd(struct cpu *c, uint64_t d, uint64_t a, uint64_t b)
 
 uint32_t fp32_muladd(struct cpu *c, uint32_t d, uint32_t a, uint32_t b)
 {
-    if (in32_ok(c, a) && in32_ok(c, b) && in32_ok(c, d)) {
+    if (HOST_PATH && in32_ok(c, a) && in32_ok(c, b) && in32_ok(c, d)) {
         HOST_BEGIN(c);
         volatile float x = fp32_f(a), y = fp32_f(b), z = fp32_f(d);
         volatile float res_ = fmaf(x, y, z);
         uint32_t r = fp32_b(res_);
-        bool ok = fp32_fast_res(r);
-        HOST_END(c, ok);
+        bool ok;
+        HOST_END(c, ok, r, 32);
         if (ok)
             return r;
     }
@@ -899,13 +913,13 @@ uint32_t fp32_muladd(struct cpu *c, uint32_t d, uint32_t a, uint32_t b)
 
 uint64_t fp64_sqrt(struct cpu *c, uint64_t a)
 {
-    if (in64_ok(c, a) && !(a >> 63)) {
+    if (HOST_PATH && in64_ok(c, a) && !(a >> 63)) {
         HOST_BEGIN(c);
         volatile double x = fp64_d(a);
         volatile double res_ = sqrt(x);
         uint64_t r = fp64_b(res_);
-        bool ok = fp64_fast_res(r);
-        HOST_END(c, ok);
+        bool ok;
+        HOST_END(c, ok, r, 64);
         if (ok)
             return r;
     }
@@ -914,17 +928,68 @@ uint64_t fp64_sqrt(struct cpu *c, uint64_t a)
 
 uint32_t fp32_sqrt(struct cpu *c, uint32_t a)
 {
-    if (in32_ok(c, a) && !(a >> 31)) {
+    if (HOST_PATH && in32_ok(c, a) && !(a >> 31)) {
         HOST_BEGIN(c);
         volatile float x = fp32_f(a);
         volatile float res_ = sqrtf(x);
         uint32_t r = fp32_b(res_);
-        bool ok = fp32_fast_res(r);
-        HOST_END(c, ok);
+        bool ok;
+        HOST_END(c, ok, r, 32);
         if (ok)
             return r;
     }
     return g_sqrt(c, &FMT32, a);
+}
+
+/* ---- exact host fast path for rounding to integral ------------------------ */
+
+/* Round x (finite, 0 < |x| < 2^52) to an integral double with rm (0-4).
+ * Exact: t, x - t and t +- 1 are all representable.  Sets *inexact. */
+static inline double rint_host(double x, enum fp_rounding rm, bool *inexact)
+{
+    double t = (double)(int64_t)x; /* toward zero */
+    double f = x - t;              /* exact, same sign as x (or zero) */
+    double one = x < 0 ? -1.0 : 1.0, af = fabs(f);
+    double r = t;
+    switch (rm) {
+    case FPR_TIEEVEN:
+        if (af > 0.5 || (af == 0.5 && ((int64_t)t & 1)))
+            r = t + one;
+        break;
+    case FPR_TIEAWAY:
+        if (af >= 0.5)
+            r = t + one;
+        break;
+    case FPR_POSINF:
+        if (f > 0)
+            r = t + 1.0;
+        break;
+    case FPR_NEGINF:
+        if (f < 0)
+            r = t - 1.0;
+        break;
+    default:
+        break;
+    }
+    *inexact = f != 0;
+    return copysign(r, x);
+}
+
+/* Operand usable by the fast path: normal, |x| < 2^52 (2^23 for single);
+ * denormals only when FZ is off. */
+static inline bool rint64_ok(const struct cpu *c, uint64_t a)
+{
+    uint64_t e = a >> 52 & 0x7ff;
+    if (e == 0)
+        return (a << 1) && !(c->fpcr & FPCR_FZ);
+    return e < 0x3ff + 52;
+}
+static inline bool rint32_ok(const struct cpu *c, uint32_t a)
+{
+    uint32_t e = a >> 23 & 0xff;
+    if (e == 0)
+        return (a << 1) && !(c->fpcr & FPCR_FZ);
+    return e < 0x7f + 23;
 }
 
 /* ---- public wrappers -------------------------------------------------------- */
@@ -1009,33 +1074,96 @@ uint16_t fp64_to_fp16(struct cpu *c, uint64_t a, enum fp_rounding rmode)
     return (uint16_t)g_convert(c, &FMT64, &FMT16, a, rmode);
 }
 
+/* x * 2^fbits rounded with rm, when it is in range of the integer type. */
+static inline bool to_fixed_host(struct cpu *c, double x, int fbits, enum fp_rounding rm, bool uns, int isize,
+                                 uint64_t *res)
+{
+    x *= fp64_d((uint64_t)(1023 + fbits) << 52); /* exact: x is normal, fbits <= 64 keeps it finite */
+    if (!(fabs(x) < 0x1p52))
+        return false;
+    bool inexact;
+    double r = rint_host(x, rm, &inexact);
+    int64_t i = (int64_t)r;
+    if (uns ? (i < 0 || (isize == 32 && i > 0xffffffffll))
+            : (isize == 32 && (i < INT32_MIN || i > INT32_MAX)))
+        return false;
+    if (inexact)
+        fp_raise(c, FPSR_IXC);
+    *res = isize == 32 ? (uint32_t)i : (uint64_t)i;
+    return true;
+}
+
 uint64_t fp32_to_fixed(struct cpu *c, uint32_t a, int fbits, enum fp_rounding rmode, bool uns, int isize)
 {
+    uint64_t r;
+    uint32_t e = a >> 23 & 0xff;
+    if (likely(e != 0 && e != 0xff) && to_fixed_host(c, (double)fp32_f(a), fbits, resolve(c, rmode), uns, isize, &r))
+        return r;
     return g_to_fixed(c, &FMT32, a, fbits, rmode, uns, isize, false);
 }
 uint64_t fp64_to_fixed(struct cpu *c, uint64_t a, int fbits, enum fp_rounding rmode, bool uns, int isize)
 {
+    uint64_t r;
+    uint64_t e = a >> 52 & 0x7ff;
+    if (likely(e != 0 && e < 0x3ff + 52) && to_fixed_host(c, fp64_d(a), fbits, resolve(c, rmode), uns, isize, &r))
+        return r;
     return g_to_fixed(c, &FMT64, a, fbits, rmode, uns, isize, false);
 }
 uint64_t fp16_to_fixed(struct cpu *c, uint16_t a, int fbits, enum fp_rounding rmode, bool uns, int isize)
 {
     return g_to_fixed(c, &FMT16, a, fbits, rmode, uns, isize, false);
 }
+/* Exact conversions (|v| <= 2^24 / 2^53) need no rounding and raise no flag;
+ * the scaling by 2^-fbits (fbits <= 64) stays normal, hence exact too. */
+static inline int64_t fixed_value(uint64_t v, bool uns, int isize, bool *fits, int64_t lim)
+{
+    int64_t i;
+    if (isize == 32)
+        i = uns ? (int64_t)(uint32_t)v : (int64_t)(int32_t)v;
+    else if (uns && (int64_t)v < 0)
+        return *fits = false, 0;
+    else
+        i = (int64_t)v;
+    *fits = i >= -lim && i <= lim;
+    return i;
+}
 uint32_t fixed_to_fp32(struct cpu *c, uint64_t v, int fbits, bool uns, int isize, enum fp_rounding rmode)
 {
+    bool fits;
+    int64_t i = fixed_value(v, uns, isize, &fits, 1 << 24);
+    if (likely(fits))
+        return fp32_b((float)((double)i * fp64_d((uint64_t)(1023 - fbits) << 52)));
     return (uint32_t)g_from_fixed(c, &FMT32, v, fbits, uns, isize, rmode);
 }
 uint64_t fixed_to_fp64(struct cpu *c, uint64_t v, int fbits, bool uns, int isize, enum fp_rounding rmode)
 {
+    bool fits;
+    int64_t i = fixed_value(v, uns, isize, &fits, 1ll << 53);
+    if (likely(fits))
+        return fp64_b((double)i * fp64_d((uint64_t)(1023 - fbits) << 52));
     return g_from_fixed(c, &FMT64, v, fbits, uns, isize, rmode);
 }
 
 uint32_t fp32_round_int(struct cpu *c, uint32_t a, enum fp_rounding rmode, bool exact)
 {
+    if (likely(rint32_ok(c, a))) {
+        bool inexact;
+        double r = rint_host((double)fp32_f(a), resolve(c, rmode), &inexact);
+        if (inexact && exact)
+            fp_raise(c, FPSR_IXC);
+        return fp32_b((float)r);
+    }
     return (uint32_t)g_round_int(c, &FMT32, a, rmode, exact);
 }
 uint64_t fp64_round_int(struct cpu *c, uint64_t a, enum fp_rounding rmode, bool exact)
 {
+    if (likely(rint64_ok(c, a))) {
+        bool inexact;
+        double r = rint_host(fp64_d(a), resolve(c, rmode), &inexact);
+        if (inexact && exact)
+            fp_raise(c, FPSR_IXC);
+        return fp64_b(r);
+    }
     return g_round_int(c, &FMT64, a, rmode, exact);
 }
 uint32_t fp32_round_intn(struct cpu *c, uint32_t a, enum fp_rounding rmode, int intsize)
@@ -1091,10 +1219,6 @@ uint32_t fp32_muladd_h(struct cpu *c, uint32_t addend, uint16_t h1, uint16_t h2)
     /* FPMulAddH: the half operands are exact in single precision; unpacked
      * with FZ16 (no IDC), NaNs converted with FPConvertNaN. */
     struct unp a = unpack(c, &FMT16, h1, false), b = unpack(c, &FMT16, h2, false);
-    uint32_t op1, op2;
-    uint64_t r;
-    bool save = (c->fpcr & FPCR_DN) != 0;
-    (void)save;
     /* Convert each half to the single with the same value (zero when flushed). */
     uint32_t conv[2];
     const struct unp *u[2] = { &a, &b };
@@ -1114,10 +1238,8 @@ uint32_t fp32_muladd_h(struct cpu *c, uint32_t addend, uint16_t h1, uint16_t h2)
             conv[i] = s | (uint32_t)be << 23 | ((uint32_t)(p->mant << sh) & 0x7fffff);
         }
     }
-    op1 = conv[0];
-    op2 = conv[1];
-    /* Flags from the single-precision unpack of op1/op2 cannot occur (no
-     * single denormals arise from halves), so the generic muladd is exact. */
-    r = g_muladd(c, &FMT32, addend, op1, op2);
-    return (uint32_t)r;
+    /* The single-precision unpack of these cannot flush or flag anything
+     * (halves are normal singles), so the generic fused multiply-add, with
+     * its addend-first NaN order, is FPMulAddH. */
+    return (uint32_t)g_muladd(c, &FMT32, addend, conv[0], conv[1]);
 }

@@ -167,16 +167,27 @@ static inline uint32_t fp32_b(float f) { uint32_t v; memcpy(&v, &f, 4); return v
 
 /* ---- inline fast paths ------------------------------------------------------ *
  * Used by the hot handlers (FADD/FMUL/FMADD ...).  The host computes the
- * operation in round-to-nearest; the result is taken when FPCR selects RN with
- * FZ off, FPSR.IXC is already set (so the only flag such an operation can raise
- * is already there) and the result is a normal number strictly above the
- * smallest normal (so no NaN/inf operand, no overflow, no underflow whatever
- * the tininess rule).  Otherwise the exact path decides. */
+ * operation in round-to-nearest; the result is taken when FPCR selects RN,
+ * FZ is off or no operand is denormal, FPSR.IXC is already set (so the only
+ * flag such an operation can raise is already there) and the result is a
+ * normal number strictly above the smallest normal (so no NaN/inf operand, no
+ * overflow, no underflow whatever the tininess rule) or a zero that is exact
+ * by construction.  Otherwise the out-of-line function decides (host SSE with
+ * MXCSR from FPCR and flags read back, else the exact integer path).  The host
+ * thread's MXCSR is assumed to be in its default state (RN, no FTZ/DAZ). */
 
-static inline bool fp_fast_ok(const struct cpu *c)
+static inline bool fp64_is_denormal(uint64_t a) { return !(a & 0x7ff0000000000000ull) && (a << 1); }
+static inline bool fp32_is_denormal(uint32_t a) { return !(a & 0x7f800000u) && (uint32_t)(a << 1); }
+
+/* RN and IXC already set; FZ allowed when no operand is denormal (FZ then
+ * only matters for tiny results, which the result checks exclude). */
+static inline bool fp_fast_mode(const struct cpu *c, bool any_denormal)
 {
-    return ((c->fpcr & (FPCR_RMODE_MASK | FPCR_FZ)) | (~c->fpsr & FPSR_IXC)) == 0;
+    uint32_t k = (c->fpcr & (FPCR_RMODE_MASK | FPCR_FZ)) | (~c->fpsr & FPSR_IXC);
+    return k == 0 || (k == FPCR_FZ && !any_denormal);
 }
+#define fp_fast_ok64(c, a, b) fp_fast_mode(c, fp64_is_denormal(a) | fp64_is_denormal(b))
+#define fp_fast_ok32(c, a, b) fp_fast_mode(c, fp32_is_denormal(a) | fp32_is_denormal(b))
 static inline bool fp64_fast_res(uint64_t r)
 {
     return ((r & 0x7fffffffffffffffull) - 0x0010000000000001ull) < 0x7fe0000000000000ull - 1;
@@ -186,13 +197,15 @@ static inline bool fp32_fast_res(uint32_t r)
     return ((r & 0x7fffffffu) - 0x00800001u) < 0x7f000000u - 1;
 }
 
-#define FP_FAST2(name, bits, T, conv, back, expr)                                 \
+/* zero_ok: a (+-)0 result is exact (so flag-free) -- for add/sub always,
+ * for mul when an operand is 0, for div when the dividend is 0. */
+#define FP_FAST2(name, bits, T, conv, back, expr, zero_ok)                        \
     static inline uint##bits##_t name##_fast(struct cpu *c, uint##bits##_t a, uint##bits##_t b) \
     {                                                                             \
-        if (likely(fp_fast_ok(c))) {                                              \
+        if (likely(fp_fast_ok##bits(c, a, b))) {                                  \
             T x = conv(a), y = conv(b);                                           \
             uint##bits##_t r = back(expr);                                        \
-            if (likely(fp##bits##_fast_res(r)))                                   \
+            if (likely(fp##bits##_fast_res(r)) || ((uint##bits##_t)(r << 1) == 0 && (zero_ok))) \
                 return r;                                                         \
         }                                                                         \
         return name(c, a, b);                                                     \
@@ -200,33 +213,65 @@ static inline bool fp32_fast_res(uint32_t r)
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
 #endif
-FP_FAST2(fp64_add, 64, double, fp64_d, fp64_b, x + y)
-FP_FAST2(fp64_sub, 64, double, fp64_d, fp64_b, x - y)
-FP_FAST2(fp64_mul, 64, double, fp64_d, fp64_b, x * y)
-FP_FAST2(fp64_div, 64, double, fp64_d, fp64_b, x / y)
-FP_FAST2(fp32_add, 32, float, fp32_f, fp32_b, x + y)
-FP_FAST2(fp32_sub, 32, float, fp32_f, fp32_b, x - y)
-FP_FAST2(fp32_mul, 32, float, fp32_f, fp32_b, x * y)
-FP_FAST2(fp32_div, 32, float, fp32_f, fp32_b, x / y)
+FP_FAST2(fp64_add, 64, double, fp64_d, fp64_b, x + y, 1)
+FP_FAST2(fp64_sub, 64, double, fp64_d, fp64_b, x - y, 1)
+FP_FAST2(fp64_mul, 64, double, fp64_d, fp64_b, x * y, x == 0 || y == 0)
+FP_FAST2(fp64_div, 64, double, fp64_d, fp64_b, x / y, x == 0)
+FP_FAST2(fp32_add, 32, float, fp32_f, fp32_b, x + y, 1)
+FP_FAST2(fp32_sub, 32, float, fp32_f, fp32_b, x - y, 1)
+FP_FAST2(fp32_mul, 32, float, fp32_f, fp32_b, x * y, x == 0 || y == 0)
+FP_FAST2(fp32_div, 32, float, fp32_f, fp32_b, x / y, x == 0)
 #undef FP_FAST2
 
+/* d + a*b: a zero result is exact when the product and the addend are 0. */
 static inline uint64_t fp64_muladd_fast(struct cpu *c, uint64_t d, uint64_t a, uint64_t b)
 {
-    if (likely(fp_fast_ok(c))) {
-        uint64_t r = fp64_b(__builtin_fma(fp64_d(a), fp64_d(b), fp64_d(d)));
-        if (likely(fp64_fast_res(r)))
+    if (likely(fp_fast_mode(c, fp64_is_denormal(a) | fp64_is_denormal(b) | fp64_is_denormal(d)))) {
+        double x = fp64_d(a), y = fp64_d(b), z = fp64_d(d);
+        uint64_t r = fp64_b(__builtin_fma(x, y, z));
+        if (likely(fp64_fast_res(r)) || ((r << 1) == 0 && (x == 0 || y == 0) && z == 0))
             return r;
     }
     return fp64_muladd(c, d, a, b);
 }
 static inline uint32_t fp32_muladd_fast(struct cpu *c, uint32_t d, uint32_t a, uint32_t b)
 {
-    if (likely(fp_fast_ok(c))) {
-        uint32_t r = fp32_b(__builtin_fmaf(fp32_f(a), fp32_f(b), fp32_f(d)));
-        if (likely(fp32_fast_res(r)))
+    if (likely(fp_fast_mode(c, fp32_is_denormal(a) | fp32_is_denormal(b) | fp32_is_denormal(d)))) {
+        float x = fp32_f(a), y = fp32_f(b), z = fp32_f(d);
+        uint32_t r = fp32_b(__builtin_fmaf(x, y, z));
+        if (likely(fp32_fast_res(r)) || ((uint32_t)(r << 1) == 0 && (x == 0 || y == 0) && z == 0))
             return r;
     }
     return fp32_muladd(c, d, a, b);
+}
+
+/* FCMP/FCMPE: ordered operands compare on the host (no flags possible)
+ * unless FZ would flush one; NaNs go out of line. */
+static inline uint32_t fp64_compare_fast(struct cpu *c, uint64_t a, uint64_t b, bool signal)
+{
+    if (likely(!(c->fpcr & FPCR_FZ) || !(fp64_is_denormal(a) | fp64_is_denormal(b)))) {
+        double x = fp64_d(a), y = fp64_d(b);
+        if (x == y)
+            return 0x60000000u;
+        if (x < y)
+            return 0x80000000u;
+        if (x > y)
+            return 0x20000000u;
+    }
+    return fp64_compare(c, a, b, signal);
+}
+static inline uint32_t fp32_compare_fast(struct cpu *c, uint32_t a, uint32_t b, bool signal)
+{
+    if (likely(!(c->fpcr & FPCR_FZ) || !(fp32_is_denormal(a) | fp32_is_denormal(b)))) {
+        float x = fp32_f(a), y = fp32_f(b);
+        if (x == y)
+            return 0x60000000u;
+        if (x < y)
+            return 0x80000000u;
+        if (x > y)
+            return 0x20000000u;
+    }
+    return fp32_compare(c, a, b, signal);
 }
 
 #endif

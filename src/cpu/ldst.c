@@ -344,9 +344,15 @@ bool trans_LDST_imm9(struct xlat *x, const arg_LDST_imm9 *a)
         if (op == OP_PRFM)
             return true;
         break;
-    case 2:             /* LDTR/STTR: as normal accesses at EL0 */
+    case 2:             /* LDTR/STTR: the access is checked as if from EL0 */
         if (a->v || op == OP_PRFM)
             return false;
+        if (unpriv_applies(x->ctx)) {
+            emit(x, op_unpriv_begin);
+            emit_single(x, op, M_OFF, a->rn, a->rt, (uint64_t)a->imm, 0, 0);
+            emit(x, op_unpriv_end);
+            return true;
+        }
         break;
     default:            /* post / pre-index */
         if (op == OP_PRFM)

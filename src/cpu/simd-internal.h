@@ -70,8 +70,8 @@ static inline unsigned simd_clzn(uint64_t v, unsigned e)
 static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
 {
     uint64_t r = 0;
-    for (unsigned i = 0; i < bits; i++)
-        r ^= (b >> i & 1) ? a << i : 0;
+    for (unsigned i = 0; i < bits; i++) /* branch-free so that lanes vectorise */
+        r ^= (a << i) & (0 - (b >> i & 1));
     return r;
 }
 
@@ -110,18 +110,55 @@ static inline uint64_t simd_clmul(uint64_t a, uint64_t b, unsigned bits)
 #define X_URHADD ((ut)(((uw)a + b + 1) >> 1))
 #define X_SHSUB ((ut)(((sw)(st)a - (st)b) >> 1))
 #define X_UHSUB ((ut)(((sw)a - (sw)b) >> 1))
-#define X_SQADD SATS((sw)(st)a + (st)b)
-#define X_UQADD SATU((sw)a + (sw)b)
-#define X_SQSUB SATS((sw)(st)a - (st)b)
-#define X_UQSUB SATU((sw)a - (sw)b)
+/* Saturating add/sub at the element width (no widening: vectorises and
+ * avoids __int128 for 64-bit lanes). */
+#define X_SQADD                                                                  \
+    ({                                                                           \
+        ut r_ = (ut)(a + b);                                                     \
+        bool o_ = (st)(ut)((a ^ r_) & (b ^ r_)) < 0;                             \
+        qc |= o_;                                                                \
+        o_ ? (ut)((ut)((st)a >> (E_ - 1)) ^ (ut)SMAX_) : r_;                     \
+    })
+#define X_SQSUB                                                                  \
+    ({                                                                           \
+        ut r_ = (ut)(a - b);                                                     \
+        bool o_ = (st)(ut)((a ^ b) & (a ^ r_)) < 0;                              \
+        qc |= o_;                                                                \
+        o_ ? (ut)((ut)((st)a >> (E_ - 1)) ^ (ut)SMAX_) : r_;                     \
+    })
+#define X_UQADD                                                                  \
+    ({                                                                           \
+        ut r_ = (ut)(a + b);                                                     \
+        bool o_ = r_ < a;                                                        \
+        qc |= o_;                                                                \
+        o_ ? UMAX_ : r_;                                                         \
+    })
+#define X_UQSUB                                                                  \
+    ({                                                                           \
+        bool o_ = a < b;                                                         \
+        qc |= o_;                                                                \
+        o_ ? (ut)0 : (ut)(a - b);                                                \
+    })
 #define X_CMGT ONES((st)a > (st)b)
 #define X_CMHI ONES(a > b)
 #define X_CMGE ONES((st)a >= (st)b)
 #define X_CMHS ONES(a >= b)
 #define X_CMTST ONES((a & b) != 0)
 #define X_CMEQ ONES(a == b)
-#define X_SSHL SHLREG(1, 0, 0)
-#define X_USHL SHLREG(0, 0, 0)
+/* plain SSHL/USHL at the element width (vectorisable where the host has
+ * per-lane variable shifts) */
+#define X_SSHL                                                                   \
+    ({                                                                           \
+        int s_ = (int8_t)b;                                                      \
+        s_ >= 0 ? (s_ >= E_ ? (ut)0 : (ut)((um)a << s_))                         \
+                : (ut)((st)a >> (-s_ >= E_ ? E_ - 1 : -s_));                     \
+    })
+#define X_USHL                                                                   \
+    ({                                                                           \
+        int s_ = (int8_t)b;                                                      \
+        s_ >= 0 ? (s_ >= E_ ? (ut)0 : (ut)((um)a << s_))                         \
+                : (-s_ >= E_ ? (ut)0 : (ut)(a >> -s_));                          \
+    })
 #define X_SRSHL SHLREG(1, 1, 0)
 #define X_URSHL SHLREG(0, 1, 0)
 #define X_SQSHL SHLREG(1, 0, 1)

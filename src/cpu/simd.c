@@ -5,9 +5,20 @@
  * Each trans_ resolves at translate time the operation, element size and
  * shape (64-bit vector / 128-bit vector / scalar) to one specialised handler
  * from the generated families (simd-ew.c, simd-ew2.c, simd-wide.c, see
- * simd-internal.h).  Reserved size/Q combinations and FP opcodes (fp.decode)
- * return false. */
+ * simd-internal.h).  Reserved size/Q combinations, FP opcodes (fp.decode)
+ * and the 64-bit PMULL (crypto.decode) return false.
+ *
+ * On x86 hosts, operations the compiler cannot vectorise well from the
+ * generic element expressions (byte shifts, saturating 8/16-bit add/sub,
+ * widening 16-bit multiplies, permutes, REV, EXT, across-lanes min/max/add,
+ * dot products, polynomial multiply) get SSE2 handlers chosen at translate
+ * time; the generic handlers remain the portable fallback (tests pass with
+ * -U__SSE2__ too). */
 #include "simd-internal.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static bool have_rdm(struct xlat *x)
 {
@@ -77,7 +88,6 @@ static const uop_fn (*const tlogic[2][4])[3] = {
 };
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
 /* SQADD/UQADD/SQSUB/UQSUB on 8/16-bit lanes are single SSE2 instructions;
  * QC is set when the saturating and the wrapping results differ. */
 #define SAT_FN(NAME, SAT, WRAP, Q)                                                              \
@@ -114,11 +124,65 @@ static const uop_fn tsat_sse[2][2][2][2] = { /* [sub][u][size][q] */
 };
 #endif
 
+#if defined(__SSE2__)
+/* PMUL / PMULL on bytes: carry-less multiply as 8 masked shift-and-XOR
+ * steps over all lanes at once. */
+static inline __m128i clmul8_lanes(__m128i a, __m128i b)
+{
+    __m128i r = _mm_setzero_si128();
+    for (int k = 0; k < 8; k++) {
+        __m128i bit = _mm_set1_epi8((char)(1 << k));
+        __m128i m = _mm_cmpeq_epi8(_mm_and_si128(b, bit), bit);
+        __m128i sh = _mm_and_si128(_mm_sll_epi16(a, _mm_cvtsi32_si128(k)), _mm_set1_epi8((char)(0xff << k)));
+        r = _mm_xor_si128(r, _mm_and_si128(sh, m));
+    }
+    return r;
+}
+
+static inline __m128i clmul8_wide(__m128i a16, __m128i b16)
+{
+    __m128i r = _mm_setzero_si128();
+    for (int k = 0; k < 8; k++) {
+        __m128i bit = _mm_set1_epi16((short)(1 << k));
+        __m128i m = _mm_cmpeq_epi16(_mm_and_si128(b16, bit), bit);
+        r = _mm_xor_si128(r, _mm_and_si128(_mm_sll_epi16(a16, _mm_cvtsi32_si128(k)), m));
+    }
+    return r;
+}
+
+#define PMUL_FN(NAME, Q)                                                                        \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        __m128i r = clmul8_lanes(_mm_load_si128((const __m128i *)&c->v[u->b]),                  \
+                                 _mm_load_si128((const __m128i *)&c->v[u->c]));                 \
+        _mm_store_si128((__m128i *)&c->v[u->a], (Q) ? r : _mm_move_epi64(r));                  \
+        return u + 1;                                                                           \
+    }
+PMUL_FN(op_pmul_d, 0)
+PMUL_FN(op_pmul_q, 1)
+
+#define PMULL_FN(NAME, UNPACK)                                                                  \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        __m128i z = _mm_setzero_si128();                                                        \
+        __m128i n = UNPACK(_mm_load_si128((const __m128i *)&c->v[u->b]), z);                    \
+        __m128i m = UNPACK(_mm_load_si128((const __m128i *)&c->v[u->c]), z);                    \
+        _mm_store_si128((__m128i *)&c->v[u->a], clmul8_wide(n, m));                             \
+        return u + 1;                                                                           \
+    }
+PMULL_FN(op_pmull8_v, _mm_unpacklo_epi8)
+PMULL_FN(op_pmull8_v2, _mm_unpackhi_epi8)
+#endif
+
 bool trans_SIMD_3same(struct xlat *x, const arg_SIMD_3same *a)
 {
     if (a->op >= 0x18)
         return false; /* FP */
 #if defined(__SSE2__)
+    if (a->op == 19 && a->u && a->size == 0) {
+        vop(x, a->q ? op_pmul_q : op_pmul_d, a->rd, a->rn, a->rm);
+        return true;
+    }
     if ((a->op == 1 || a->op == 5) && a->size < 2) {
         vop(x, tsat_sse[a->op == 5][a->u][a->size][a->q], a->rd, a->rn, a->rm);
         return true;
@@ -157,6 +221,7 @@ bool trans_SIMD_s3same(struct xlat *x, const arg_SIMD_s3same *a)
         c->v[u->a] = r;                                                                         \
         return u + 1;                                                                           \
     }
+#if !defined(__SSE2__)
 DOT_FN(op_sdot_d, int8_t, 2, pm[4 * i + k])
 DOT_FN(op_sdot_q, int8_t, 4, pm[4 * i + k])
 DOT_FN(op_udot_d, uint8_t, 2, pm[4 * i + k])
@@ -165,11 +230,53 @@ DOT_FN(op_sdotx_d, int8_t, 2, pm[4 * u->e + k])
 DOT_FN(op_sdotx_q, int8_t, 4, pm[4 * u->e + k])
 DOT_FN(op_udotx_d, uint8_t, 2, pm[4 * u->e + k])
 DOT_FN(op_udotx_q, uint8_t, 4, pm[4 * u->e + k])
+#endif
 
+#if defined(__SSE2__)
+/* SDOT/UDOT: widen the bytes to 16 bits, PMADDWD sums adjacent products,
+ * then pairs of those are added across the two halves. */
+static inline __m128i widen8(__m128i v, bool sgn, bool hi)
+{
+    __m128i ext = sgn ? _mm_cmplt_epi8(v, _mm_setzero_si128()) : _mm_setzero_si128();
+    return hi ? _mm_unpackhi_epi8(v, ext) : _mm_unpacklo_epi8(v, ext);
+}
+
+static inline __m128i dot4(__m128i n, __m128i m, bool sgn)
+{
+    __m128i lo = _mm_madd_epi16(widen8(n, sgn, false), widen8(m, sgn, false));
+    __m128i hi = _mm_madd_epi16(widen8(n, sgn, true), widen8(m, sgn, true));
+    __m128 l = _mm_castsi128_ps(lo), h = _mm_castsi128_ps(hi);
+    return _mm_add_epi32(_mm_castps_si128(_mm_shuffle_ps(l, h, 0x88)), _mm_castps_si128(_mm_shuffle_ps(l, h, 0xdd)));
+}
+
+#define DOT_SSE(NAME, SGN, Q, BYELEM)                                                           \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        __m128i m = (BYELEM) ? _mm_set1_epi32((int)c->v[u->c].s[u->e])                          \
+                             : _mm_load_si128((const __m128i *)&c->v[u->c]);                    \
+        __m128i r = _mm_add_epi32(_mm_load_si128((const __m128i *)&c->v[u->a]), dot4(n, m, SGN)); \
+        _mm_store_si128((__m128i *)&c->v[u->a], (Q) ? r : _mm_move_epi64(r));                   \
+        return u + 1;                                                                           \
+    }
+DOT_SSE(op_sdot_sse_d, 1, 0, 0)
+DOT_SSE(op_sdot_sse_q, 1, 1, 0)
+DOT_SSE(op_udot_sse_d, 0, 0, 0)
+DOT_SSE(op_udot_sse_q, 0, 1, 0)
+DOT_SSE(op_sdotx_sse_d, 1, 0, 1)
+DOT_SSE(op_sdotx_sse_q, 1, 1, 1)
+DOT_SSE(op_udotx_sse_d, 0, 0, 1)
+DOT_SSE(op_udotx_sse_q, 0, 1, 1)
+static const uop_fn tdot[2][2][2] = { /* [by element][unsigned][q] */
+    { { op_sdot_sse_d, op_sdot_sse_q }, { op_udot_sse_d, op_udot_sse_q } },
+    { { op_sdotx_sse_d, op_sdotx_sse_q }, { op_udotx_sse_d, op_udotx_sse_q } },
+};
+#else
 static const uop_fn tdot[2][2][2] = { /* [by element][unsigned][q] */
     { { op_sdot_d, op_sdot_q }, { op_udot_d, op_udot_q } },
     { { op_sdotx_d, op_sdotx_q }, { op_udotx_d, op_udotx_q } },
 };
+#endif
 
 static const struct fam trdm[2] = { F(sqrdmlah, 6, 6), F(sqrdmlsh, 6, 6) };
 
@@ -216,7 +323,6 @@ static const struct dfam t3diff[2][16] = {
 };
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
 /* 16x16->32 widening multiplies: the host compiler does not vectorise these
  * at 64-bit width, so they get PMULLW/PMULHW directly. */
 #define MULL16_FN(NAME, SGN, ACC, HI, BYELEM)                                                   \
@@ -297,6 +403,12 @@ static bool emit_dfam(struct xlat *x, const struct dfam *f, unsigned size, unsig
 bool trans_SIMD_3diff(struct xlat *x, const arg_SIMD_3diff *a)
 {
     /* size 3 includes the 64-bit PMULL, which crypto.decode implements. */
+#if defined(__SSE2__)
+    if (a->op == 14 && !a->u && a->size == 0) {
+        vop(x, a->q ? op_pmull8_v2 : op_pmull8_v, a->rd, a->rn, a->rm);
+        return true;
+    }
+#endif
     return emit_dfam(x, &t3diff[a->u][a->op], a->size, a->q, false, a->rd, a->rn, a->rm, 0, 0);
 }
 
@@ -377,7 +489,6 @@ static void emit_perm(struct xlat *x, const uint8_t *tab, unsigned q, unsigned r
 }
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
 /* ZIP1/ZIP2 of full vectors are the SSE2 unpack instructions. */
 #define ZIP_FN(NAME, INTR)                                                                      \
     static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
@@ -468,6 +579,99 @@ static const uop_fn tperm_q[6][4] = {
     { op_trn2_8, op_trn2_16, op_trn2_32, op_zip2_64 },
     { op_zip2_8, op_zip2_16, op_zip2_32, op_zip2_64 },
 };
+
+/* 64-bit forms: UZP works on Vn<63:0>:Vm<63:0> joined in one register,
+ * TRN/ZIP1 are lane-local, ZIP2 is the upper half of the ZIP1 result. */
+static inline __m128i join_lo(__m128i n, __m128i m) { return _mm_unpacklo_epi64(n, m); }
+#define PERMD_FN(NAME, EXPR)                                                                    \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        __m128i m = _mm_load_si128((const __m128i *)&c->v[u->c]);                               \
+        _mm_store_si128((__m128i *)&c->v[u->a], _mm_move_epi64(EXPR));                          \
+        return u + 1;                                                                           \
+    }
+PERMD_FN(op_uzp1_8d, uzp1_8(join_lo(n, m), n))
+PERMD_FN(op_uzp1_16d, uzp1_16(join_lo(n, m), n))
+PERMD_FN(op_uzp1_32d, uzp1_32(join_lo(n, m), n))
+PERMD_FN(op_uzp2_8d, uzp2_8(join_lo(n, m), n))
+PERMD_FN(op_uzp2_16d, uzp2_16(join_lo(n, m), n))
+PERMD_FN(op_uzp2_32d, uzp2_32(join_lo(n, m), n))
+PERMD_FN(op_trn1_8d, trn1_8(n, m))
+PERMD_FN(op_trn1_16d, trn1_16(n, m))
+PERMD_FN(op_trn1_32d, trn1_32(n, m))
+PERMD_FN(op_trn2_8d, trn2_8(n, m))
+PERMD_FN(op_trn2_16d, trn2_16(n, m))
+PERMD_FN(op_trn2_32d, trn2_32(n, m))
+PERMD_FN(op_zip1_8d, _mm_unpacklo_epi8(n, m))
+PERMD_FN(op_zip1_16d, _mm_unpacklo_epi16(n, m))
+PERMD_FN(op_zip1_32d, _mm_unpacklo_epi32(n, m))
+PERMD_FN(op_zip2_8d, _mm_srli_si128(_mm_unpacklo_epi8(n, m), 8))
+PERMD_FN(op_zip2_16d, _mm_srli_si128(_mm_unpacklo_epi16(n, m), 8))
+PERMD_FN(op_zip2_32d, _mm_srli_si128(_mm_unpacklo_epi32(n, m), 8))
+static const uop_fn tperm_d[6][3] = {
+    { op_uzp1_8d, op_uzp1_16d, op_uzp1_32d },
+    { op_trn1_8d, op_trn1_16d, op_trn1_32d },
+    { op_zip1_8d, op_zip1_16d, op_zip1_32d },
+    { op_uzp2_8d, op_uzp2_16d, op_uzp2_32d },
+    { op_trn2_8d, op_trn2_16d, op_trn2_32d },
+    { op_zip2_8d, op_zip2_16d, op_zip2_32d },
+};
+
+/* REV16/REV32/REV64: byte swaps inside 16-bit lanes plus word shuffles. */
+static inline __m128i bswap16_lanes(__m128i v) { return _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8)); }
+static inline __m128i swap16_in32(__m128i v) { return _mm_shufflehi_epi16(_mm_shufflelo_epi16(v, 0xb1), 0xb1); }
+static inline __m128i rev16_in64(__m128i v) { return _mm_shufflehi_epi16(_mm_shufflelo_epi16(v, 0x1b), 0x1b); }
+#define REV_FN(NAME, EXPR)                                                                      \
+    static const struct uop *NAME##_q(struct cpu *c, const struct uop *u)                       \
+    {                                                                                           \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        _mm_store_si128((__m128i *)&c->v[u->a], EXPR);                                          \
+        return u + 1;                                                                           \
+    }                                                                                           \
+    static const struct uop *NAME##_d(struct cpu *c, const struct uop *u)                       \
+    {                                                                                           \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        _mm_store_si128((__m128i *)&c->v[u->a], _mm_move_epi64(EXPR));                          \
+        return u + 1;                                                                           \
+    }
+REV_FN(op_rev64_8, rev16_in64(bswap16_lanes(n)))
+REV_FN(op_rev64_16, rev16_in64(n))
+REV_FN(op_rev64_32, _mm_shuffle_epi32(n, 0xb1))
+REV_FN(op_rev32_8, swap16_in32(bswap16_lanes(n)))
+REV_FN(op_rev32_16, swap16_in32(n))
+REV_FN(op_rev16_8, bswap16_lanes(n))
+static const uop_fn trev[3][3][2] = { /* [REV64 REV32 REV16][size][q] */
+    { { op_rev64_8_d, op_rev64_8_q }, { op_rev64_16_d, op_rev64_16_q }, { op_rev64_32_d, op_rev64_32_q } },
+    { { op_rev32_8_d, op_rev32_8_q }, { op_rev32_16_d, op_rev32_16_q } },
+    { { op_rev16_8_d, op_rev16_8_q } },
+};
+
+/* EXT: byte shifts of Vn:Vm (the shift must be an immediate in SSE2). */
+#define EXT_FN(I)                                                                               \
+    static const struct uop *op_ext_q##I(struct cpu *c, const struct uop *u)                    \
+    {                                                                                           \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        __m128i m = _mm_load_si128((const __m128i *)&c->v[u->c]);                               \
+        _mm_store_si128((__m128i *)&c->v[u->a],                                                 \
+                        (I) ? _mm_or_si128(_mm_srli_si128(n, I), _mm_slli_si128(m, (16 - I) & 15)) : n); \
+        return u + 1;                                                                           \
+    }                                                                                           \
+    static const struct uop *op_ext_d##I(struct cpu *c, const struct uop *u)                    \
+    {                                                                                           \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        __m128i m = _mm_load_si128((const __m128i *)&c->v[u->c]);                               \
+        _mm_store_si128((__m128i *)&c->v[u->a], _mm_move_epi64(_mm_srli_si128(join_lo(n, m), I & 7))); \
+        return u + 1;                                                                           \
+    }
+EXT_FN(0) EXT_FN(1) EXT_FN(2) EXT_FN(3) EXT_FN(4) EXT_FN(5) EXT_FN(6) EXT_FN(7)
+EXT_FN(8) EXT_FN(9) EXT_FN(10) EXT_FN(11) EXT_FN(12) EXT_FN(13) EXT_FN(14) EXT_FN(15)
+#define E2(i) { op_ext_d##i, op_ext_q##i }
+static const uop_fn text[16][2] = {
+    E2(0), E2(1), E2(2), E2(3), E2(4), E2(5), E2(6), E2(7),
+    E2(8), E2(9), E2(10), E2(11), E2(12), E2(13), E2(14), E2(15),
+};
+#undef E2
 #endif
 
 bool trans_SIMD_perm(struct xlat *x, const arg_SIMD_perm *a)
@@ -476,10 +680,8 @@ bool trans_SIMD_perm(struct xlat *x, const arg_SIMD_perm *a)
         return false;
     unsigned k = (a->op & 3) - 1 + (a->op >> 2) * 3;
 #if defined(__SSE2__)
-    if (a->q) {
-        vop(x, tperm_q[k][a->size], a->rd, a->rn, a->rm);
-        return true;
-    }
+    vop(x, a->q ? tperm_q[k][a->size] : tperm_d[k][a->size], a->rd, a->rn, a->rm);
+    return true;
 #endif
     emit_perm(x, perm_tab[k][a->size][a->q], a->q, a->rd, a->rn, a->rm);
     return true;
@@ -489,6 +691,10 @@ bool trans_SIMD_ext(struct xlat *x, const arg_SIMD_ext *a)
 {
     if (!a->q && (a->imm4 & 8))
         return false;
+#if defined(__SSE2__)
+    vop(x, text[a->imm4][a->q], a->rd, a->rn, a->rm);
+    return true;
+#endif
     emit_perm(x, ext_tab[a->imm4][a->q], a->q, a->rd, a->rn, a->rm);
     return true;
 }
@@ -566,7 +772,11 @@ bool trans_SIMD_2misc(struct xlat *x, const arg_SIMD_2misc *a)
         unsigned kind = op ? 2 : u;
         if ((op && u) || size >= 3 - kind)
             return false;
+#if defined(__SSE2__)
+        vop(x, trev[kind][size][q], a->rd, a->rn, a->rn);
+#else
         emit_perm(x, rev_tab[kind][size][q], q, a->rd, a->rn, a->rn);
+#endif
         return true;
     }
     case 2: /* SADDLP, UADDLP */
@@ -628,6 +838,45 @@ SAD_FN(op_addv8_d, 0, 0xff)
 SAD_FN(op_addv8_q, 1, 0xff)
 SAD_FN(op_uaddlv8_d, 0, 0xffff)
 SAD_FN(op_uaddlv8_q, 1, 0xffff)
+
+/* SMAXV/UMAXV/SMINV/UMINV over bytes and halfwords: log-step folds with
+ * PMAXUB/PMINUB/PMAXSW/PMINSW; the other signedness is biased by the top bit. */
+#define MMV_FN(NAME, OP, BIAS, Q, ESZ, MASK)                                                    \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        const __m128i bias = BIAS;                                                              \
+        __m128i v = _mm_xor_si128(_mm_load_si128((const __m128i *)&c->v[u->b]), bias);          \
+        if (Q)                                                                                  \
+            v = OP(v, _mm_srli_si128(v, 8));                                                    \
+        v = OP(v, _mm_srli_si128(v, 4));                                                        \
+        v = OP(v, _mm_srli_si128(v, 2));                                                        \
+        if ((ESZ) == 1)                                                                         \
+            v = OP(v, _mm_srli_si128(v, 1));                                                    \
+        v = _mm_xor_si128(v, bias);                                                             \
+        _mm_store_si128((__m128i *)&c->v[u->a], _mm_cvtsi32_si128(_mm_cvtsi128_si32(v) & (MASK))); \
+        return u + 1;                                                                           \
+    }
+#define MMV_ALL(OP, INTR8, B8, INTR16, B16)                                                     \
+    MMV_FN(op_##OP##8_d, INTR8, B8, 0, 1, 0xff)                                                 \
+    MMV_FN(op_##OP##8_q, INTR8, B8, 1, 1, 0xff)                                                 \
+    MMV_FN(op_##OP##16_d, INTR16, B16, 0, 2, 0xffff)                                            \
+    MMV_FN(op_##OP##16_q, INTR16, B16, 1, 2, 0xffff)
+#define B8S _mm_set1_epi8((char)0x80)
+#define B16U _mm_set1_epi16((short)0x8000)
+#define ZERO _mm_setzero_si128()
+MMV_ALL(smaxv, _mm_max_epu8, B8S, _mm_max_epi16, ZERO)
+MMV_ALL(umaxv, _mm_max_epu8, ZERO, _mm_max_epi16, B16U)
+MMV_ALL(sminv, _mm_min_epu8, B8S, _mm_min_epi16, ZERO)
+MMV_ALL(uminv, _mm_min_epu8, ZERO, _mm_min_epi16, B16U)
+#undef B8S
+#undef B16U
+#undef ZERO
+static const uop_fn tmmv[2][2][2][2] = { /* [min][u][size][q] */
+    { { { op_smaxv8_d, op_smaxv8_q }, { op_smaxv16_d, op_smaxv16_q } },
+      { { op_umaxv8_d, op_umaxv8_q }, { op_umaxv16_d, op_umaxv16_q } } },
+    { { { op_sminv8_d, op_sminv8_q }, { op_sminv16_d, op_sminv16_q } },
+      { { op_uminv8_d, op_uminv8_q }, { op_uminv16_d, op_uminv16_q } } },
+};
 #endif
 
 bool trans_SIMD_across(struct xlat *x, const arg_SIMD_across *a)
@@ -637,6 +886,10 @@ bool trans_SIMD_across(struct xlat *x, const arg_SIMD_across *a)
     if (a->size == 0 && ((a->op == 27 && !a->u) || (a->op == 3 && a->u))) {
         vop(x, a->op == 27 ? (a->q ? op_addv8_q : op_addv8_d) : (a->q ? op_uaddlv8_q : op_uaddlv8_d),
             a->rd, a->rn, a->rn);
+        return true;
+    }
+    if (a->size < 2 && (a->op == 10 || a->op == 26)) {
+        vop(x, tmmv[a->op == 26][a->u][a->size][a->q], a->rd, a->rn, a->rn);
         return true;
     }
 #endif
@@ -915,6 +1168,67 @@ static const struct dfam tshrn[2][4] = { /* [u][op - 16] */
     { D(sqshrun, 7), D(sqrshrun, 7), D(uqshrn, 7), D(uqrshrn, 7) },
 };
 
+#if defined(__SSE2__)
+/* SHL/SSHR/USHR/SSRA/USRA by immediate with SSE2 shifts by a uniform count
+ * (u->imm); a count >= the lane width gives 0 / sign fill as required.
+ * Bytes have no SSE2 shifts: 16-bit shifts plus masks, and for SSHR the
+ * byte duplicated into both halves of a 16-bit lane. */
+static inline __m128i shl8(__m128i n, int sh)
+{
+    return _mm_and_si128(_mm_sll_epi16(n, _mm_cvtsi32_si128(sh)), _mm_set1_epi8((char)(0xff << sh)));
+}
+static inline __m128i ushr8(__m128i n, int sh)
+{
+    return _mm_and_si128(_mm_srl_epi16(n, _mm_cvtsi32_si128(sh)), _mm_set1_epi8((char)(0xff >> sh)));
+}
+static inline __m128i sshr8(__m128i n, int sh)
+{
+    __m128i c8 = _mm_cvtsi32_si128(sh + 8);
+    return _mm_packs_epi16(_mm_sra_epi16(_mm_unpacklo_epi8(n, n), c8), _mm_sra_epi16(_mm_unpackhi_epi8(n, n), c8));
+}
+#define SHI_CNT _mm_cvtsi32_si128(sh)
+#define SHI_FN(NAME, EXPR, Q)                                                                   \
+    static const struct uop *NAME(struct cpu *c, const struct uop *u)                           \
+    {                                                                                           \
+        const int sh = (int)u->imm;                                                             \
+        __m128i n = _mm_load_si128((const __m128i *)&c->v[u->b]);                               \
+        __m128i d = _mm_load_si128((const __m128i *)&c->v[u->a]);                               \
+        __m128i r = (EXPR);                                                                     \
+        (void)d;                                                                                \
+        _mm_store_si128((__m128i *)&c->v[u->a], (Q) ? r : _mm_move_epi64(r));                   \
+        return u + 1;                                                                           \
+    }
+#define SHI_FNS(NAME, EXPR) SHI_FN(NAME##_d, EXPR, 0) SHI_FN(NAME##_q, EXPR, 1)
+SHI_FNS(op_sshr8, sshr8(n, sh))
+SHI_FNS(op_sshr16, _mm_sra_epi16(n, SHI_CNT))
+SHI_FNS(op_sshr32, _mm_sra_epi32(n, SHI_CNT))
+SHI_FNS(op_ushr8, ushr8(n, sh))
+SHI_FNS(op_ushr16, _mm_srl_epi16(n, SHI_CNT))
+SHI_FNS(op_ushr32, _mm_srl_epi32(n, SHI_CNT))
+SHI_FNS(op_ushr64, _mm_srl_epi64(n, SHI_CNT))
+SHI_FNS(op_ssra8, _mm_add_epi8(d, sshr8(n, sh)))
+SHI_FNS(op_ssra16, _mm_add_epi16(d, _mm_sra_epi16(n, SHI_CNT)))
+SHI_FNS(op_ssra32, _mm_add_epi32(d, _mm_sra_epi32(n, SHI_CNT)))
+SHI_FNS(op_usra8, _mm_add_epi8(d, ushr8(n, sh)))
+SHI_FNS(op_usra16, _mm_add_epi16(d, _mm_srl_epi16(n, SHI_CNT)))
+SHI_FNS(op_usra32, _mm_add_epi32(d, _mm_srl_epi32(n, SHI_CNT)))
+SHI_FNS(op_usra64, _mm_add_epi64(d, _mm_srl_epi64(n, SHI_CNT)))
+SHI_FNS(op_shl8, shl8(n, sh))
+SHI_FNS(op_shl16, _mm_sll_epi16(n, SHI_CNT))
+SHI_FNS(op_shl32, _mm_sll_epi32(n, SHI_CNT))
+SHI_FNS(op_shl64, _mm_sll_epi64(n, SHI_CNT))
+#define Q2(n) { n##_d, n##_q }
+/* [SSHR USHR SSRA USRA SHL][size][q]; NULL: generic handler */
+static const uop_fn tshi_sse[5][4][2] = {
+    { Q2(op_sshr8), Q2(op_sshr16), Q2(op_sshr32), { NULL, NULL } },
+    { Q2(op_ushr8), Q2(op_ushr16), Q2(op_ushr32), Q2(op_ushr64) },
+    { Q2(op_ssra8), Q2(op_ssra16), Q2(op_ssra32), { NULL, NULL } },
+    { Q2(op_usra8), Q2(op_usra16), Q2(op_usra32), Q2(op_usra64) },
+    { Q2(op_shl8), Q2(op_shl16), Q2(op_shl32), Q2(op_shl64) },
+};
+#undef Q2
+#endif
+
 static bool shimm(struct xlat *x, unsigned q, unsigned u, unsigned immh, unsigned immb, unsigned op,
                   unsigned rn, unsigned rd, bool scalar)
 {
@@ -926,6 +1240,13 @@ static bool shimm(struct xlat *x, unsigned q, unsigned u, unsigned immh, unsigne
     if (op < 16) {
         if (op & 1)
             return false;
+#if defined(__SSE2__)
+        int k = op == 0 ? (int)u : op == 2 ? 2 + (int)u : op == 10 && !u ? 4 : -1;
+        if (k >= 0 && !scalar && (size < 3 || q) && tshi_sse[k][size][q]) {
+            vop(x, tshi_sse[k][size][q], rd, rn, rn)->imm = op == 10 ? lsh : rsh;
+            return true;
+        }
+#endif
         return emit_fam(x, &tshimm[u][op >> 1], size, q, scalar, rd, rn, rn, op >= 10 ? lsh : rsh);
     }
     if (op < 20) {

@@ -4,6 +4,21 @@
 #include "sysreg.h"
 #include "system.h"
 
+/* The SCTLR whose EL0 controls (DZE, UCI, nTWI ...) apply: SCTLR_EL2 in the
+ * EL2&0 host regime (E2H and TGE), else SCTLR_EL1. */
+static uint64_t el0_sctlr(const struct cpu *c)
+{
+    bool host = c->el2_enabled && (c->sr.hcr_el2 >> 34 & 1) && (c->sr.hcr_el2 >> 27 & 1);
+    return host ? c->sr.sctlr_el2 : c->sr.sctlr_el1;
+}
+
+/* EL0 cache maintenance needs SCTLR.UCI; otherwise it traps (EC 0x18). */
+static void check_el0_uci(struct cpu *c, const struct uop *u)
+{
+    if (!c->user_mode && c->el == 0 && !(el0_sctlr(c) >> 26 & 1))
+        cpu_raise(c, uop_pc(c, u), EC_SYSREG, 0, 0);
+}
+
 static unsigned ctx_el(uint32_t ctx)
 {
     return (ctx & CTX_USER) ? 0 : ctx & CTX_EL_MASK;
@@ -38,8 +53,7 @@ static const struct uop *op_wfx(struct cpu *c, const struct uop *u)
 {
     bool wfe = u->e;
     uint64_t pc = uop_pc(c, u);
-    if (c->el == 0 && !(c->sr.sctlr_el1 >> (wfe ? 18 : 16) & 1) &&
-        !(c->el2_enabled && (c->sr.hcr_el2 >> 27 & 1)))
+    if (c->el == 0 && !(el0_sctlr(c) >> (wfe ? 18 : 16) & 1))
         cpu_raise(c, pc, EC_WFX, wfe, 0);
     if (c->el < 2 && c->el2_enabled && !(c->sr.hcr_el2 >> 27 & 1) && (c->sr.hcr_el2 >> (wfe ? 14 : 13) & 1)) {
         struct exc_info *e = &c->exc;
@@ -210,7 +224,7 @@ bool trans_MSR_imm(struct xlat *x, const arg_MSR_imm *a)
 
 static const struct uop *op_dc_zva(struct cpu *c, const struct uop *u)
 {
-    if (!c->user_mode && c->el == 0 && !(c->sr.sctlr_el1 >> 14 & 1))   /* SCTLR_EL1.DZE */
+    if (!c->user_mode && c->el == 0 && !(el0_sctlr(c) >> 14 & 1))   /* SCTLR.DZE */
         cpu_raise(c, uop_pc(c, u), EC_SYSREG, 0, 0);
     unsigned bs = 4u << (c->model->dczid & 0xf);
     uint64_t va = c->x[u->a] & ~(uint64_t)(bs - 1);
@@ -223,6 +237,7 @@ static const struct uop *op_dc_zva(struct cpu *c, const struct uop *u)
  * must translate (an unmapped one faults as a read). */
 static const struct uop *op_dc_maint(struct cpu *c, const struct uop *u)
 {
+    check_el0_uci(c, u);
     (void)ld8(c, u, c->x[u->a]);
     return u + 1;
 }
@@ -239,6 +254,7 @@ static const struct uop *op_dc_ivac(struct cpu *c, const struct uop *u)
 static const struct uop *op_ic_ivau(struct cpu *c, const struct uop *u)
 {
     uint64_t va = c->x[u->a];
+    check_el0_uci(c, u);
     uint8_t *p = mem_ptr(c, u, va & ~63ull, 1, ACC_READ);
     cpu_code_invalidate_host(c, p, 1);
     return u + 1;
@@ -380,7 +396,6 @@ bool trans_SYS(struct xlat *x, const arg_SYS *a)
         return !is_user(x) && trans_tlbi(x, a->op1, a->crm, a->op2, a->rt);
     if (a->crn == 7 && (a->crm == 8 || a->crm == 9))
         return !is_user(x) && trans_at(x, a->op1, a->crm, a->op2, a->rt);
-    bool el0_uci = is_user(x) || el >= 1 || (x->cpu->sr.sctlr_el1 >> 26 & 1);   /* SCTLR_EL1.UCI */
     switch (key) {
     case SYSREG_KEY(1, 3, 7, 4, 1): fn = op_dc_zva; break;                        /* DC ZVA */
     case SYSREG_KEY(1, 3, 7, 11, 1):                                               /* DC CVAU */
@@ -388,13 +403,9 @@ bool trans_SYS(struct xlat *x, const arg_SYS *a)
     case SYSREG_KEY(1, 3, 7, 14, 1):                                               /* DC CIVAC */
     case SYSREG_KEY(1, 3, 7, 12, 1):                                               /* DC CVAP */
     case SYSREG_KEY(1, 3, 7, 13, 1):                                               /* DC CVADP */
-        if (!el0_uci)
-            return false;
         fn = op_dc_maint;
         break;
     case SYSREG_KEY(1, 3, 7, 5, 1):                                                /* IC IVAU */
-        if (!el0_uci)
-            return false;
         fn = op_ic_ivau;
         break;
     case SYSREG_KEY(1, 0, 7, 6, 1):                                                /* DC IVAC */

@@ -43,7 +43,8 @@ uint64_t cpu_counter_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * CNT_FREQ_HZ + (uint64_t)ts.tv_nsec * (CNT_FREQ_HZ / 1000000ull) / 1000ull;
+    /* 62.5 MHz: exactly one tick per 16 ns. */
+    return ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec) / CNT_NS_PER_TICK;
 }
 
 #define FIELD(f) offsetof(struct cpu, f)
@@ -488,10 +489,28 @@ static const struct uop *op_mrs_gic(struct cpu *c, const struct uop *u)
     return u + 1;
 }
 
+/* ISS of a trapped MSR/MRS (EC 0x18). */
+static uint32_t sysreg_iss(uint32_t key, unsigned rt, bool read)
+{
+    unsigned op0 = key >> 14, op1 = key >> 11 & 7, crn = key >> 7 & 0xf, crm = key >> 3 & 0xf, op2 = key & 7;
+    return op0 << 20 | op2 << 17 | op1 << 14 | crn << 10 | rt << 5 | crm << 1 | (read ? 1u : 0u);
+}
+
+static bool is_sgi_key(uint32_t key)
+{
+    return key == K(3, 0, 12, 11, 5) || key == K(3, 0, 12, 11, 6) || key == K(3, 0, 12, 11, 7);
+}
+
 static const struct uop *op_msr_gic(struct cpu *c, const struct uop *u)
 {
     struct sysreg r = { .key = (uint32_t)u->imm };
     c->pc = uop_pc(c, u);
+    /* SGI generation is not virtualized: under IMO/FMO it traps to EL2. */
+    if (c->el < 2 && c->el2_enabled && (c->sr.hcr_el2 & (3ull << 3)) && !(c->sr.hcr_el2 & (1ull << 27)) &&
+        is_sgi_key(r.key)) {
+        c->exc.target_el = 2;
+        cpu_raise(c, c->pc, EC_SYSREG, sysreg_iss(r.key, u->insn & 31, false), 0);
+    }
     wr_gic(c, &r, c->x[u->a]);
     return u + 1;
 }

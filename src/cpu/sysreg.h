@@ -18,6 +18,7 @@ const char *sysreg_name(uint32_t key);
 
 /* The counter frequency the generic timer presents (Hz). */
 #define CNT_FREQ_HZ 62500000ull
+#define CNT_NS_PER_TICK 16ull   /* 1e9 / CNT_FREQ_HZ, exact */
 uint64_t cpu_counter_now(void);
 
 #endif

@@ -96,6 +96,28 @@ static unsigned sp_index(const struct cpu *c, uint32_t pstate)
     return (pstate & PSTATE_SP) ? (pstate >> PSTATE_EL_SHIFT & 3) : 0;
 }
 
+bool unpriv_applies(uint32_t ctx)
+{
+    if (ctx & CTX_USER)
+        return false;
+    unsigned el = ctx & CTX_EL_MASK;
+    return el == 1 || (el == 2 && (ctx & CTX_E2H) && (ctx & CTX_TGE));
+}
+
+const struct uop *op_unpriv_begin(struct cpu *c, const struct uop *u)
+{
+    c->mmu_idx = c->el == 1 ? MMU_EL10_0 : MMU_EL20_0;
+    c->tlb = c->tlbs[c->mmu_idx];
+    return u + 1;
+}
+
+const struct uop *op_unpriv_end(struct cpu *c, const struct uop *u)
+{
+    c->mmu_idx = compute_mmu_idx(c);
+    c->tlb = c->tlbs[c->mmu_idx];
+    return u + 1;
+}
+
 void sys_pstate_changed(struct cpu *c, uint32_t old_pstate)
 {
     unsigned old_sp = sp_index(c, old_pstate), new_sp = sp_index(c, c->pstate);
@@ -174,6 +196,31 @@ static unsigned sync_target(const struct cpu *c)
     return c->el;
 }
 
+/* Instruction syndrome (ISS[24:14]) of a data abort, valid only for loads and
+ * stores of a single general-purpose register without writeback: what a
+ * hypervisor needs to emulate MMIO.  0 when not valid. */
+static uint32_t data_abort_isv(uint32_t insn)
+{
+    unsigned size = insn >> 30, opc = insn >> 22 & 3, rt = insn & 31;
+    bool ar = false;
+    if ((insn >> 27 & 7) == 7 && !(insn >> 26 & 1)) {
+        unsigned kind = insn >> 24 & 3, mode = insn >> 10 & 3;
+        bool ok = kind == 1 ||                                          /* unsigned offset */
+                  (kind == 0 && !(insn >> 21 & 1) && (mode == 0 || mode == 2)) ||   /* unscaled, unprivileged */
+                  (kind == 0 && (insn >> 21 & 1) && mode == 2);        /* register offset */
+        if (!ok || (size == 3 && opc >= 2))
+            return 0;                                                   /* writeback, PRFM */
+    } else if ((insn >> 24 & 0x3f) == 0x08 && (insn >> 23 & 1) && !(insn >> 21 & 1) && (insn >> 15 & 1)) {
+        opc = insn >> 22 & 1;                                           /* LDAR/STLR */
+        ar = true;
+    } else {
+        return 0;
+    }
+    bool sse = opc >= 2;
+    bool sf = opc == 2 || (opc <= 1 && size == 3);
+    return 1u << 24 | size << 22 | (uint32_t)sse << 21 | rt << 16 | (uint32_t)sf << 15 | (uint32_t)ar << 14;
+}
+
 void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc)
 {
     (void)pc;
@@ -197,6 +244,8 @@ void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc)
         iss |= 1u << 6;                    /* WnR */
     if (exc->s1ptw)
         iss |= 1u << 7;
+    if (!exec && exc->stage2 && !exc->s1ptw && (fsc & 0x3c) != 0x10 && exc->insn)
+        iss |= data_abort_isv(exc->insn);
     if (exec)
         exc->ec = same ? EC_IABORT_SAME : EC_IABORT_LOWER;
     else

@@ -201,6 +201,12 @@ const struct uop *op_goto_nochain(struct cpu *c, const struct uop *u);
  * functions it calls are declared by the generated header. */
 bool a64_decode(struct xlat *x, uint32_t insn);
 #include "a64-decode.h"
+/* Unprivileged accesses (LDTR/STTR ...) at EL1, or at EL2 in the EL2&0 host
+ * regime, use EL0's permissions: bracket the access with these uops. */
+bool unpriv_applies(uint32_t ctx);
+const struct uop *op_unpriv_begin(struct cpu *c, const struct uop *u);
+const struct uop *op_unpriv_end(struct cpu *c, const struct uop *u);
+
 /* Called by the decoder after an FP/SIMD instruction was translated: if FP is
  * disabled in this context, its uops (from index before) become a trap. */
 void decode_fp_check(struct xlat *x, unsigned before);

@@ -12,6 +12,8 @@
 
 #define PRIO_MASK 0xf8u
 #define SPURIOUS 1023u
+#define GIC_NUM_LR 8
+#define MAINT_PPI 25
 
 struct irq {
     uint8_t prio;
@@ -28,6 +30,10 @@ struct gic_cpu {
     bool eoimode, cbpr, grpen0, grpen1;
     uint32_t apr0, apr1;        /* active priorities, bit n = priority n << 3 */
     bool line;
+    /* Virtualization: the ICH_* state of this CPU's virtual interface. */
+    uint64_t ich_hcr, ich_vmcr, ich_lr[GIC_NUM_LR];
+    uint32_t ich_ap0r, ich_ap1r;
+    bool vline;
 };
 
 struct gic {
@@ -164,11 +170,16 @@ static bool can_signal(struct gic_cpu *gc, unsigned prio, int group)
     return (prio & mask) < (running_prio(gc) & mask) || running_prio(gc) == 0xff;
 }
 
+static void update_virtual(struct gic *g, unsigned cpu);
+static bool ich_read(struct gic_cpu *gc, uint32_t key, uint64_t *val);
+static bool ich_write(struct gic_cpu *gc, uint32_t key, uint64_t v);
+
 static void update_cpu(struct gic *g, unsigned cpu)
 {
     struct gic_cpu *gc = &g->cpus[cpu];
     if (!gc->cpu)
         return;
+    update_virtual(g, cpu);     /* may change the maintenance PPI */
     bool irq = false, fiq = false;
     unsigned prio;
     if (g->en_grp1 && gc->grpen1) {
@@ -185,7 +196,9 @@ static void update_cpu(struct gic *g, unsigned cpu)
         cpu_set_irq(gc->cpu, CPU_IRQ, irq);
     if (fiq != !!(lines & CPU_FIQ))
         cpu_set_irq(gc->cpu, CPU_FIQ, fiq);
-    gc->line = irq || fiq;
+    if (gc->vline != !!(lines & CPU_VIRQ))
+        cpu_set_irq(gc->cpu, CPU_VIRQ, gc->vline);
+    gc->line = irq || fiq || gc->vline;
     if (gc->line && !was && g->kick)
         g->kick(g->kick_opaque, cpu);
 }
@@ -525,7 +538,7 @@ bool gic_sysreg_read(struct gic *g, unsigned cpu, uint32_t key, uint64_t *val)
     case ICC(12, 6): *val = gc->grpen0; break;
     case ICC(12, 7): *val = gc->grpen1; break;
     case SYSREG_KEY(3, 4, 12, 9, 5): *val = 0xf; break;                           /* ICC_SRE_EL2: Enable|SRE|DFB|DIB */
-    default: ok = false; break;
+    default: ok = ich_read(gc, key, val); break;
     }
     pthread_mutex_unlock(&g->lock);
     return ok;
@@ -565,8 +578,292 @@ bool gic_sysreg_write(struct gic *g, unsigned cpu, uint32_t key, uint64_t v)
     case ICC(11, 6): break;                                          /* ASGI1R: other security state */
     case ICC(11, 7): send_sgi(g, cpu, v); break;                     /* SGI0R: group 0 SGIs */
     case SYSREG_KEY(3, 4, 12, 9, 5): break;                          /* ICC_SRE_EL2 */
-    default: ok = false; break;
+    default: ok = ich_write(gc, key, v); break;
     }
+    if (ok)
+        update_all(g);
+    pthread_mutex_unlock(&g->lock);
+    return ok;
+}
+
+/* ---- virtualization: ICH_* and the virtual CPU interface (ICV_*) --------- */
+/* GICv3 spec chapter 6.  List registers: vINTID[31:0], pINTID[44:32],
+ * EOI[41] (for HW=0), Priority[55:48], Group[60], HW[61], State[63:62]. */
+
+#define LR_STATE(lr) ((unsigned)((lr) >> 62))
+#define LR_PENDING 1u
+#define LR_ACTIVE 2u
+#define LR_PRIO(lr) ((unsigned)((lr) >> 48) & 0xff & PRIO_MASK)
+#define LR_GROUP(lr) ((unsigned)((lr) >> 60) & 1)
+#define LR_HW(lr) (((lr) >> 61) & 1)
+#define LR_VINTID(lr) ((unsigned)(lr))
+#define LR_PINTID(lr) ((unsigned)((lr) >> 32) & 0x1fff)
+#define LR_EOI(lr) (((lr) >> 41) & 1)
+
+#define VMCR_ENG0 (1ull << 0)
+#define VMCR_ENG1 (1ull << 1)
+#define VMCR_CBPR (1ull << 4)
+#define VMCR_EOIM (1ull << 9)
+#define VMCR_BPR1(v) ((unsigned)((v) >> 18) & 7)
+#define VMCR_BPR0(v) ((unsigned)((v) >> 21) & 7)
+#define VMCR_PMR(v) ((unsigned)((v) >> 24) & 0xff)
+
+static unsigned v_running_prio(const struct gic_cpu *gc)
+{
+    uint32_t ap = gc->ich_ap0r | gc->ich_ap1r;
+    return ap ? (unsigned)__builtin_ctz(ap) << 3 : 0xff;
+}
+
+/* Highest-priority pending LR of a group whose priority passes VPMR and
+ * preempts the virtual running priority; -1 if none. */
+static int v_hppi(const struct gic_cpu *gc, int group, bool check_preempt)
+{
+    int best = -1;
+    unsigned bprio = 0x100;
+    for (int i = 0; i < GIC_NUM_LR; i++) {
+        uint64_t lr = gc->ich_lr[i];
+        if (!(LR_STATE(lr) & LR_PENDING) || (LR_STATE(lr) & LR_ACTIVE) || (int)LR_GROUP(lr) != group)
+            continue;
+        if (LR_PRIO(lr) < bprio) {
+            bprio = LR_PRIO(lr);
+            best = i;
+        }
+    }
+    if (best < 0 || !check_preempt)
+        return best;
+    if (bprio >= VMCR_PMR(gc->ich_vmcr))
+        return -1;
+    unsigned bpr = group ? ((gc->ich_vmcr & VMCR_CBPR) ? VMCR_BPR0(gc->ich_vmcr) + 1 : VMCR_BPR1(gc->ich_vmcr))
+                         : VMCR_BPR0(gc->ich_vmcr) + 1;
+    unsigned mask = (0xffu << bpr) & 0xff;
+    unsigned rp = v_running_prio(gc);
+    if (rp != 0xff && (bprio & mask) >= (rp & mask))
+        return -1;
+    return best;
+}
+
+static uint32_t ich_misr(const struct gic_cpu *gc)
+{
+    uint64_t hcr = gc->ich_hcr, vmcr = gc->ich_vmcr;
+    uint32_t m = 0;
+    unsigned valid = 0;
+    bool any_pending = false, eoi = false;
+    for (int i = 0; i < GIC_NUM_LR; i++) {
+        uint64_t lr = gc->ich_lr[i];
+        if (LR_STATE(lr))
+            valid++;
+        if (LR_STATE(lr) & LR_PENDING)
+            any_pending = true;
+        if (!LR_STATE(lr) && !LR_HW(lr) && LR_EOI(lr))
+            eoi = true;
+    }
+    if (eoi) m |= 1u << 0;
+    if ((hcr & (1u << 1)) && valid <= 1) m |= 1u << 1;                  /* U */
+    if ((hcr & (1u << 2)) && (hcr >> 27)) m |= 1u << 2;                 /* LRENP */
+    if ((hcr & (1u << 3)) && !any_pending) m |= 1u << 3;                /* NP */
+    if ((hcr & (1u << 4)) && (vmcr & VMCR_ENG0)) m |= 1u << 4;
+    if ((hcr & (1u << 5)) && !(vmcr & VMCR_ENG0)) m |= 1u << 5;
+    if ((hcr & (1u << 6)) && (vmcr & VMCR_ENG1)) m |= 1u << 6;
+    if ((hcr & (1u << 7)) && !(vmcr & VMCR_ENG1)) m |= 1u << 7;
+    return m;
+}
+
+static void update_virtual(struct gic *g, unsigned cpu)
+{
+    struct gic_cpu *gc = &g->cpus[cpu];
+    bool en = gc->ich_hcr & 1;
+    gc->vline = en && (gc->ich_vmcr & VMCR_ENG1) && v_hppi(gc, 1, true) >= 0;
+    bool maint = en && ich_misr(gc) != 0;
+    struct irq *q = &gc->local[MAINT_PPI];
+    if (q->level != maint)
+        set_line(q, maint);
+}
+
+static unsigned v_acknowledge(struct gic *g, unsigned cpu, int group)
+{
+    struct gic_cpu *gc = &g->cpus[cpu];
+    (void)g;
+    if (!(gc->ich_vmcr & (group ? VMCR_ENG1 : VMCR_ENG0)))
+        return SPURIOUS;
+    int i = v_hppi(gc, group, true);
+    if (i < 0)
+        return SPURIOUS;
+    uint64_t *lr = &gc->ich_lr[i];
+    unsigned id = LR_VINTID(*lr);
+    /* pending -> active (SGIs/level from the hypervisor's point of view alike) */
+    *lr = (*lr & ~(3ull << 62)) | (uint64_t)LR_ACTIVE << 62;
+    unsigned prio = LR_PRIO(*lr);
+    if (group)
+        gc->ich_ap1r |= 1u << (prio >> 3);
+    else
+        gc->ich_ap0r |= 1u << (prio >> 3);
+    return id;
+}
+
+static void v_deactivate(struct gic *g, unsigned cpu, unsigned vintid)
+{
+    struct gic_cpu *gc = &g->cpus[cpu];
+    for (int i = 0; i < GIC_NUM_LR; i++) {
+        uint64_t *lr = &gc->ich_lr[i];
+        if (LR_VINTID(*lr) == vintid && (LR_STATE(*lr) & LR_ACTIVE)) {
+            *lr &= ~((uint64_t)LR_ACTIVE << 62);
+            if (LR_HW(*lr))
+                deactivate(g, cpu, LR_PINTID(*lr));
+            return;
+        }
+    }
+    /* No LR: count it for the hypervisor (ICH_HCR_EL2.EOIcount). */
+    if (vintid < 1020) {
+        uint64_t cnt = (gc->ich_hcr >> 27) + 1;
+        gc->ich_hcr = (gc->ich_hcr & ((1ull << 27) - 1)) | (cnt & 0x1f) << 27;
+    }
+}
+
+static void v_eoi(struct gic *g, unsigned cpu, unsigned vintid, int group)
+{
+    struct gic_cpu *gc = &g->cpus[cpu];
+    uint32_t *ap = group ? &gc->ich_ap1r : &gc->ich_ap0r;
+    if (*ap)
+        *ap &= *ap - 1;
+    if (!(gc->ich_vmcr & VMCR_EOIM))
+        v_deactivate(g, cpu, vintid);
+}
+
+#define ICH(crm, op2) SYSREG_KEY(3, 4, 12, crm, op2)
+
+static bool ich_read(struct gic_cpu *gc, uint32_t key, uint64_t *val)
+{
+    if (key >= ICH(12, 0) && key <= ICH(13, 7)) {
+        unsigned n = (key >> 3 & 1) * 8 + (key & 7);
+        *val = n < GIC_NUM_LR ? gc->ich_lr[n] : 0;
+        return true;
+    }
+    switch (key) {
+    case ICH(8, 0): *val = gc->ich_ap0r; return true;
+    case ICH(8, 1): case ICH(8, 2): case ICH(8, 3): *val = 0; return true;
+    case ICH(9, 0): *val = gc->ich_ap1r; return true;
+    case ICH(9, 1): case ICH(9, 2): case ICH(9, 3): *val = 0; return true;
+    case ICH(11, 0): *val = gc->ich_hcr; return true;
+    case ICH(11, 1):    /* VTR: 8 LRs, 5 bits of priority and preemption, A3V, nV4 */
+        *val = (GIC_NUM_LR - 1) | 4u << 26 | 4u << 29 | 1u << 21 | 1u << 20;
+        return true;
+    case ICH(11, 2): *val = ich_misr(gc); return true;
+    case ICH(11, 3): {  /* EISR */
+        uint64_t v = 0;
+        for (int i = 0; i < GIC_NUM_LR; i++) {
+            uint64_t lr = gc->ich_lr[i];
+            if (!LR_STATE(lr) && !LR_HW(lr) && LR_EOI(lr))
+                v |= 1u << i;
+        }
+        *val = v;
+        return true;
+    }
+    case ICH(11, 5): {  /* ELRSR */
+        uint64_t v = 0;
+        for (int i = 0; i < GIC_NUM_LR; i++) {
+            uint64_t lr = gc->ich_lr[i];
+            if (!LR_STATE(lr) && (LR_HW(lr) || !LR_EOI(lr)))
+                v |= 1u << i;
+        }
+        *val = v;
+        return true;
+    }
+    case ICH(11, 7): *val = gc->ich_vmcr; return true;
+    default: return false;
+    }
+}
+
+static bool ich_write(struct gic_cpu *gc, uint32_t key, uint64_t v)
+{
+    if (key >= ICH(12, 0) && key <= ICH(13, 7)) {
+        unsigned n = (key >> 3 & 1) * 8 + (key & 7);
+        if (n < GIC_NUM_LR)
+            gc->ich_lr[n] = v & 0xf0ff1fffffffffffull;   /* RES0 bits 47:45 dropped; pINTID 13 bits */
+        return true;
+    }
+    switch (key) {
+    case ICH(8, 0): gc->ich_ap0r = (uint32_t)v; return true;
+    case ICH(9, 0): gc->ich_ap1r = (uint32_t)v; return true;
+    case ICH(8, 1): case ICH(8, 2): case ICH(8, 3):
+    case ICH(9, 1): case ICH(9, 2): case ICH(9, 3): return true;
+    case ICH(11, 0): gc->ich_hcr = v & 0xf8007cffull; return true;
+    case ICH(11, 7): gc->ich_vmcr = v & 0xfffc021full; return true;
+    default: return false;   /* VTR, MISR, EISR, ELRSR are read-only */
+    }
+}
+
+/* ICV_* registers: the ICC_* encodings at EL1 when EL2 virtualizes them. */
+static bool icv_read(struct gic *g, unsigned cpu, uint32_t key, uint64_t *val)
+{
+    struct gic_cpu *gc = &g->cpus[cpu];
+    uint64_t vmcr = gc->ich_vmcr;
+    int i;
+    switch (key) {
+    case SYSREG_KEY(3, 0, 4, 6, 0): *val = VMCR_PMR(vmcr); return true;            /* PMR */
+    case ICC(12, 0): *val = v_acknowledge(g, cpu, 1); return true;                   /* IAR1 */
+    case ICC(8, 0): *val = v_acknowledge(g, cpu, 0); return true;                    /* IAR0 */
+    case ICC(12, 2): i = v_hppi(gc, 1, false); *val = i < 0 ? SPURIOUS : LR_VINTID(gc->ich_lr[i]); return true;
+    case ICC(8, 2): i = v_hppi(gc, 0, false); *val = i < 0 ? SPURIOUS : LR_VINTID(gc->ich_lr[i]); return true;
+    case ICC(8, 3): *val = VMCR_BPR0(vmcr); return true;
+    case ICC(12, 3): *val = (vmcr & VMCR_CBPR) ? VMCR_BPR0(vmcr) + 1u : VMCR_BPR1(vmcr); return true;
+    case ICC(8, 4): *val = gc->ich_ap0r; return true;
+    case ICC(9, 0): *val = gc->ich_ap1r; return true;
+    case ICC(8, 5): case ICC(8, 6): case ICC(8, 7): case ICC(9, 1): case ICC(9, 2): case ICC(9, 3):
+        *val = 0;
+        return true;
+    case ICC(11, 3): *val = v_running_prio(gc); return true;                          /* RPR */
+    case ICC(12, 4):                                                                   /* CTLR */
+        *val = ((vmcr & VMCR_CBPR) ? 1u : 0u) | ((vmcr & VMCR_EOIM) ? 2u : 0u) | 4u << 8 | 1u << 15;
+        return true;
+    case ICC(12, 5): *val = 7; return true;                                            /* SRE */
+    case ICC(12, 6): *val = (vmcr & VMCR_ENG0) ? 1 : 0; return true;
+    case ICC(12, 7): *val = (vmcr & VMCR_ENG1) ? 1 : 0; return true;
+    default: return false;
+    }
+}
+
+static bool icv_write(struct gic *g, unsigned cpu, uint32_t key, uint64_t v)
+{
+    struct gic_cpu *gc = &g->cpus[cpu];
+    uint64_t *vmcr = &gc->ich_vmcr;
+    switch (key) {
+    case SYSREG_KEY(3, 0, 4, 6, 0): *vmcr = (*vmcr & ~(0xffull << 24)) | (v & PRIO_MASK) << 24; return true;
+    case ICC(12, 1): v_eoi(g, cpu, (unsigned)v & 0xffffff, 1); return true;            /* EOIR1 */
+    case ICC(8, 1): v_eoi(g, cpu, (unsigned)v & 0xffffff, 0); return true;             /* EOIR0 */
+    case ICC(11, 1): v_deactivate(g, cpu, (unsigned)v & 0xffffff); return true;        /* DIR */
+    case ICC(8, 3): *vmcr = (*vmcr & ~(7ull << 21)) | (uint64_t)((v & 7) < 2 ? 2 : v & 7) << 21; return true;
+    case ICC(12, 3): *vmcr = (*vmcr & ~(7ull << 18)) | (uint64_t)((v & 7) < 3 ? 3 : v & 7) << 18; return true;
+    case ICC(8, 4): gc->ich_ap0r = (uint32_t)v; return true;
+    case ICC(9, 0): gc->ich_ap1r = (uint32_t)v; return true;
+    case ICC(8, 5): case ICC(8, 6): case ICC(8, 7): case ICC(9, 1): case ICC(9, 2): case ICC(9, 3): return true;
+    case ICC(12, 4):
+        *vmcr = (*vmcr & ~(VMCR_CBPR | VMCR_EOIM)) | ((v & 1) ? VMCR_CBPR : 0) | ((v & 2) ? VMCR_EOIM : 0);
+        return true;
+    case ICC(12, 5): return true;
+    case ICC(12, 6): *vmcr = (*vmcr & ~VMCR_ENG0) | ((v & 1) ? VMCR_ENG0 : 0); return true;
+    case ICC(12, 7): *vmcr = (*vmcr & ~VMCR_ENG1) | ((v & 1) ? VMCR_ENG1 : 0); return true;
+    default: return false;
+    }
+}
+
+bool gic_vsysreg_read(struct gic *g, unsigned cpu, uint32_t key, uint64_t *val)
+{
+    if (cpu >= g->ncpus)
+        return false;
+    pthread_mutex_lock(&g->lock);
+    bool ok = icv_read(g, cpu, key, val);
+    if (ok)
+        update_cpu(g, cpu);
+    pthread_mutex_unlock(&g->lock);
+    return ok;
+}
+
+bool gic_vsysreg_write(struct gic *g, unsigned cpu, uint32_t key, uint64_t val)
+{
+    if (cpu >= g->ncpus)
+        return false;
+    pthread_mutex_lock(&g->lock);
+    bool ok = icv_write(g, cpu, key, val);
     if (ok)
         update_all(g);
     pthread_mutex_unlock(&g->lock);

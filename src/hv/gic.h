@@ -27,6 +27,11 @@ bool gic_mmio(struct gic *g, unsigned cpu_idx, uint64_t addr, unsigned size, boo
 bool gic_sysreg_read(struct gic *g, unsigned cpu_idx, uint32_t key, uint64_t *val);
 bool gic_sysreg_write(struct gic *g, unsigned cpu_idx, uint32_t key, uint64_t val);
 
+/* The same encodings at EL1 when EL2 virtualizes them (HCR_EL2.IMO/FMO):
+ * the virtual CPU interface (ICV_*) of vCPU cpu_idx. */
+bool gic_vsysreg_read(struct gic *g, unsigned cpu_idx, uint32_t key, uint64_t *val);
+bool gic_vsysreg_write(struct gic *g, unsigned cpu_idx, uint32_t key, uint64_t val);
+
 /* Interrupt inputs. */
 void gic_set_spi(struct gic *g, unsigned intid, bool level);
 void gic_set_ppi(struct gic *g, unsigned cpu_idx, unsigned intid, bool level);

@@ -170,8 +170,8 @@ static void timer_changed(void *opaque, struct cpu *c)
 
 static struct timespec counter_to_abstime(uint64_t counter)
 {
-    /* The counter runs on CLOCK_MONOTONIC at CNT_FREQ_HZ. */
-    uint64_t ns = counter / (CNT_FREQ_HZ / 1000000ull) * 1000ull + counter % (CNT_FREQ_HZ / 1000000ull) * 1000ull / (CNT_FREQ_HZ / 1000000ull);
+    /* The counter is CLOCK_MONOTONIC in CNT_NS_PER_TICK units. */
+    uint64_t ns = counter > ~0ull / CNT_NS_PER_TICK ? ~0ull >> 1 : counter * CNT_NS_PER_TICK;
     return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000ull), .tv_nsec = (long)(ns % 1000000000ull) };
 }
 
@@ -228,16 +228,32 @@ static unsigned vcpu_index(hv_vm_t *vm, struct cpu *c)
     return ~0u;
 }
 
+/* At EL0/EL1 under an EL2 that set HCR_EL2.IMO/FMO (and not TGE), the ICC_*
+ * encodings reach the virtual CPU interface. */
+static bool virtual_cpuif(struct cpu *c)
+{
+    uint64_t hcr = c->sr.hcr_el2;
+    return c->el2_enabled && c->el < 2 && (hcr & (3ull << 3)) && !(hcr & (1ull << 27));
+}
+
 static bool soft_gic_read(void *opaque, struct cpu *c, uint32_t key, uint64_t *val)
 {
     hv_vm_t *vm = opaque;
-    return vm->gic && gic_sysreg_read(vm->gic, vcpu_index(vm, c), key, val);
+    if (!vm->gic)
+        return false;
+    if (virtual_cpuif(c))
+        return gic_vsysreg_read(vm->gic, vcpu_index(vm, c), key, val);
+    return gic_sysreg_read(vm->gic, vcpu_index(vm, c), key, val);
 }
 
 static bool soft_gic_write(void *opaque, struct cpu *c, uint32_t key, uint64_t val)
 {
     hv_vm_t *vm = opaque;
-    return vm->gic && gic_sysreg_write(vm->gic, vcpu_index(vm, c), key, val);
+    if (!vm->gic)
+        return false;
+    if (virtual_cpuif(c))
+        return gic_vsysreg_write(vm->gic, vcpu_index(vm, c), key, val);
+    return gic_sysreg_write(vm->gic, vcpu_index(vm, c), key, val);
 }
 
 static void soft_tlbi_broadcast(void *opaque, struct cpu *c, unsigned mask)
@@ -431,22 +447,25 @@ void hv_vcpus_exit(hv_vcpu_t *const *vcpus, unsigned count)
  * deadline passes, or a cancel. */
 static void wait_for_interrupt(struct hv_vcpu *v)
 {
-    pthread_mutex_lock(&v->lock);
     for (;;) {
-        if (v->canceled || cpu_wfi_should_wake(v->cpu))
-            break;
+        /* Timers first, without v->lock: raising a PPI kicks this vCPU. */
         uint64_t next = update_timers(v);
-        if (cpu_wfi_should_wake(v->cpu))
-            break;
-        if (next == ~0ull) {
-            pthread_cond_wait(&v->wake, &v->lock);
-        } else {
-            struct timespec ts = counter_to_abstime(next);
-            if (pthread_cond_timedwait(&v->wake, &v->lock, &ts) == ETIMEDOUT)
-                (void)update_timers(v);
+        pthread_mutex_lock(&v->lock);
+        /* Re-checked under the lock: a kick sets the line before signalling. */
+        bool done = v->canceled || cpu_wfi_should_wake(v->cpu);
+        if (!done) {
+            if (next == ~0ull) {
+                pthread_cond_wait(&v->wake, &v->lock);
+            } else {
+                struct timespec ts = counter_to_abstime(next);
+                pthread_cond_timedwait(&v->wake, &v->lock, &ts);
+            }
+            done = v->canceled || cpu_wfi_should_wake(v->cpu);
         }
+        pthread_mutex_unlock(&v->lock);
+        if (done)
+            return;
     }
-    pthread_mutex_unlock(&v->lock);
 }
 
 hv_return_t hv_vcpu_run(hv_vcpu_t *v)

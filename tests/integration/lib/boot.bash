@@ -1,0 +1,69 @@
+# Shared by the boot tests: boot a guest-kit kernel under nestvm and check
+# what the guest printed.  Source it, then call boot_test.
+#
+#   boot_test NAME KERNEL_ID "NESTVM ARGS" "APPEND" "INITRD COMMANDS" [EXPECT ...]
+#
+# EXPECT entries are extended regexes that must all appear in the console log;
+# the kit's marker NESTVM-GUEST-DONE rc=0 and exit code 0 are always required,
+# and WARNING:/BUG:/Oops/[Firmware Bug] lines are always failures.
+# Exit: 0 pass, 1 fail, 77 skip (kernel not cached and not fetchable, tools missing).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+G=$ROOT/guest
+BUILD=${NESTVM_BUILD:-$ROOT/build}
+NESTVM=$BUILD/nestvm
+CACHE=${NESTVM_CACHE:-$HOME/.cache/nestvm}
+
+skip() { echo "SKIP: $*"; exit 77; }
+
+need_kernel() {   # id
+    [ -f "$CACHE/kernels/$1/Image" ] && [ -x "$CACHE/busybox/busybox" ] && return 0
+    "$G/fetch" "$1" busybox >/dev/null 2>&1 || skip "kernel $1 is not cached and guest/fetch failed"
+}
+
+boot_test() {
+    local name=$1 kid=$2 args=$3 append=$4 cmds=$5
+    shift 5
+    [ -x "$NESTVM" ] || { echo "FAIL: $name: $NESTVM not built"; exit 1; }
+    need_kernel "$kid"
+    local work; work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    local mk=("$G/mkinitramfs" -o "$work/initrd.cpio.gz" --kernel "$kid")
+    if [[ "$cmds" == *kvm-smoke* ]]; then
+        command -v aarch64-linux-gnu-gcc >/dev/null || skip "aarch64-linux-gnu-gcc not installed"
+        local smoke; smoke=$("$G/build-kvm-smoke") || { echo "FAIL: $name: build-kvm-smoke failed"; exit 1; }
+        mk+=(--add "$smoke:/bin/kvm-smoke")
+    fi
+    local c
+    IFS=';' read -ra parts <<<"$cmds"
+    for c in "${parts[@]}"; do
+        [ -n "$c" ] && mk+=(--run "$c")
+    done
+    "${mk[@]}" >/dev/null || { echo "FAIL: $name: mkinitramfs failed"; exit 1; }
+    local start; start=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    "$NESTVM" run --kernel "$CACHE/kernels/$kid/Image" --initrd "$work/initrd.cpio.gz" \
+        --append "console=ttyAMA0 $append" --timeout "${BOOT_TIMEOUT:-240}" $args \
+        </dev/null >"$work/console.log" 2>&1
+    local rc=$?
+    local secs; secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+    tr -d '\r' <"$work/console.log" >"$work/clean.log"
+    local missing=() e
+    grep -q '^NESTVM-GUEST-DONE rc=0' "$work/clean.log" || missing+=("NESTVM-GUEST-DONE rc=0")
+    for e in "$@"; do
+        grep -qE -- "$e" "$work/clean.log" || missing+=("$e")
+    done
+    local bad; bad=$(grep -E 'WARNING:|BUG:|Oops|\[Firmware Bug\]|Kernel panic' "$work/clean.log" || true)
+    if [ $rc = 0 ] && [ ${#missing[@]} = 0 ] && [ -z "$bad" ]; then
+        echo "PASS: $name: $kid ${args:-(no flags)} in ${secs}s"
+        grep -E '^(CPU: All|kvm \[1\]: (VHE|Hyp|HYP)|kvm-smoke:|nestvm-guest: userspace)' "$work/clean.log" | sed 's/^/  /'
+        exit 0
+    fi
+    echo "FAIL: $name: $kid ${args:-} (nestvm exit $rc, ${secs}s)"
+    for e in "${missing[@]}"; do echo "  missing: $e"; done
+    [ -n "$bad" ] && echo "  bad lines:" && echo "$bad" | head -5 | sed 's/^/    /'
+    echo "  console tail:"
+    tail -25 "$work/clean.log" | sed 's/^/    /'
+    exit 1
+}
