@@ -64,8 +64,12 @@ void proc_set_cmdline(char *const argv[], int argc)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: nestvm-user [--cpu MODEL] [--strace] PROGRAM [ARGS...]\n"
+    fprintf(f, "usage: nestvm-user [--cpu MODEL] [--strace] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] PROGRAM [ARGS...]\n"
                "Runs a static aarch64 Linux program (ET_EXEC or static-PIE).\n"
+               "  --cpu MODEL   CPU model (--cpu help lists them)\n"
+               "  -E VAR=VALUE  set VAR in the program's environment (repeatable)\n"
+               "  -U VAR        remove VAR from the program's environment (repeatable)\n"
+               "  -0 ARGV0      pass ARGV0 as argv[0] instead of PROGRAM\n"
                "Environment: NESTVM_USER_DEBUG=1 warns about unsupported syscalls,\n"
                "NESTVM_USER_STRACE=1 traces syscalls.\n");
 }
@@ -167,13 +171,26 @@ _Noreturn void run_loop(void)
 int main(int argc, char **argv)
 {
     int i = 1;
-    const char *model_name = NULL;
+    const char *model_name = NULL, *argv0 = NULL;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--")) {
             i++;
             break;
         } else if ((!strcmp(argv[i], "--cpu") || !strcmp(argv[i], "-cpu")) && i + 1 < argc) {
             model_name = argv[++i];
+        } else if (!strcmp(argv[i], "-E") && i + 1 < argc) {
+            char *eq = strchr(argv[++i], '=');
+            if (!eq) {
+                fprintf(stderr, "nestvm-user: -E needs VAR=VALUE\n");
+                return 2;
+            }
+            *eq = 0;
+            setenv(argv[i], eq + 1, 1);
+            *eq = '=';
+        } else if (!strcmp(argv[i], "-U") && i + 1 < argc) {
+            unsetenv(argv[++i]);
+        } else if (!strcmp(argv[i], "-0") && i + 1 < argc) {
+            argv0 = argv[++i];
         } else if (!strcmp(argv[i], "--strace") || !strcmp(argv[i], "-strace")) {
             P.strace = true;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -228,6 +245,8 @@ int main(int argc, char **argv)
     int envc = 0;
     while (environ[envc])
         envc++;
+    if (argv0)
+        argv[i] = (char *)argv0;
     uint64_t sp = elf_setup_stack(&img, prog, argv + i, argc - i, environ, envc);
     proc_set_cmdline(argv + i, argc - i);
     tcpu->x[REG_SP] = sp;

@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sysnames.h"
 #include "sysnums.h"
 #include "user.h"
 
@@ -717,9 +718,9 @@ void do_syscall(struct cpu *c)
     thread_check_exec();
     c = tcpu; /* execve replaces the CPU */
     if (P.strace)
-        fprintf(stderr, "[nestvm-user %d] syscall %llu (0x%llx, 0x%llx, 0x%llx) = %lld\n", (int)getpid(),
-                (unsigned long long)nr, (unsigned long long)orig_x0, (unsigned long long)c->x[1],
-                (unsigned long long)c->x[2], (long long)r);
+        fprintf(stderr, "[nestvm-user %d] %s(0x%llx, 0x%llx, 0x%llx) = %lld\n", (int)syscall(SYS_gettid),
+                nr < A64_NSYSNAMES && a64_sysnames[nr] ? a64_sysnames[nr] : "?", (unsigned long long)orig_x0,
+                (unsigned long long)c->x[1], (unsigned long long)c->x[2], (long long)r);
     if (noret)
         return;
     if (r == -EINTR && restartable(nr) && sig_should_restart()) {
@@ -1467,7 +1468,8 @@ static int64_t dispatch(struct cpu *c, uint64_t nr, bool *noret)
 
     default:
         if (P.debug)
-            user_warn("unknown syscall %llu (x0=0x%llx) -> ENOSYS", (unsigned long long)nr, (unsigned long long)a0);
+            user_warn("unsupported syscall %llu (%s, x0=0x%llx) -> ENOSYS", (unsigned long long)nr,
+                      nr < A64_NSYSNAMES && a64_sysnames[nr] ? a64_sysnames[nr] : "unknown", (unsigned long long)a0);
         return -ENOSYS;
     }
 }
