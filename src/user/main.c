@@ -202,6 +202,10 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (model_name && !strcmp(model_name, "help")) {
+        cpu_model_list(list_model, NULL);
+        return 0;
+    }
     if (i >= argc) {
         usage(stderr);
         return 2;
@@ -211,10 +215,7 @@ int main(int argc, char **argv)
     const char *st = getenv("NESTVM_USER_STRACE");
     if (st && *st && strcmp(st, "0"))
         P.strace = true;
-    if (model_name && !strcmp(model_name, "help")) {
-        cpu_model_list(list_model, NULL);
-        return 0;
-    }
+
     P.model = model_name ? cpu_model_find(model_name) : cpu_model_default();
     if (!P.model) {
         fprintf(stderr, "nestvm-user: unknown CPU model '%s' (try --cpu help)\n", model_name);
