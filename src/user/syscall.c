@@ -230,8 +230,15 @@ static int64_t do_rwv(int fd, uint64_t giov, uint64_t cnt, bool is_write, bool p
         r = positional ? preadv(fd, iov, n, off) : readv(fd, iov, n);
     if (r < 0)
         return -errno;
-    if (!is_write && r > 0)
-        cpu_code_invalidate_all(tcpu);
+    /* Translated code in the pages just written must be dropped. */
+    for (uint64_t i = 0, left = (uint64_t)r; !is_write && left && i < cnt; i++) {
+        uint64_t e[2];
+        if (copy_from_guest(e, giov + 16 * i, 16) < 0)
+            break;
+        uint64_t n = e[1] < left ? e[1] : left;
+        cpu_code_invalidate_range(tcpu, e[0], n);
+        left -= n;
+    }
     return r;
 }
 
@@ -687,7 +694,14 @@ static int64_t do_msg(int fd, uint64_t gmsg, int flags, bool send)
         if ((r = copy_to_guest(gmsg + 8, &nl, 4)) < 0 || (r = copy_to_guest(gmsg + 40, &cl, 8)) < 0 ||
             (r = copy_to_guest(gmsg + 48, &fl, 4)) < 0)
             return r;
-        cpu_code_invalidate_all(tcpu);
+        for (uint64_t i = 0, left = (uint64_t)k; left && i < giovlen; i++) {
+            uint64_t e[2];
+            if (copy_from_guest(e, giov + 16 * i, 16) < 0)
+                break;
+            uint64_t n = e[1] < left ? e[1] : left;
+            cpu_code_invalidate_range(tcpu, e[0], n);
+            left -= n;
+        }
     }
     return k;
 }
