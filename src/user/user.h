@@ -1,10 +1,12 @@
 /* nestvm-user: run a static aarch64 Linux program at EL0 on the software CPU.
  *
- * One guest process per host process (fork of the guest = fork of the host).
- * The guest address space is a sorted table of VMAs, each backed by host
- * memory obtained with mmap; the CPU's TLB misses are served from it (mm.c).
- * Syscalls are translated to host syscalls (syscall.c), signals are emulated
- * (signal.c) and the ELF loader builds the initial image (elf.c).
+ * One guest process per host process (fork of the guest = fork of the host,
+ * execve of an aarch64 program = reload in place) and one host thread with its
+ * own struct cpu per guest thread (thread.c).  The guest address space is a
+ * sorted table of VMAs, each backed by host memory obtained with mmap; the
+ * CPUs' TLB misses are served from it (mm.c).  Syscalls are translated to host
+ * syscalls (syscall.c), signals are emulated (signal.c) and the ELF loader
+ * builds the initial image (elf.c).
  */
 #ifndef NESTVM_USER_H
 #define NESTVM_USER_H
