@@ -236,12 +236,12 @@ static void on_alarm(int sig)
 /* Run until the next exit that is not KVM_EXIT_INTR-ish; returns reason. */
 static uint32_t vm_run(struct vm *v, const char *phase)
 {
-	alarm(10);
+	alarm(60);
 	for (;;) {
 		if (ioctl(v->vcpu, KVM_RUN, 0) < 0) {
 			if (errno == EINTR) {
 				uint64_t pc = get_reg(v, CORE_REG(regs.pc), "pc");
-				fail("%s: guest did not finish within 10 s (pc=0x%llx)",
+				fail("%s: guest did not finish within 60 s (pc=0x%llx)",
 				     phase, (unsigned long long)pc);
 			}
 			fail("%s: KVM_RUN: %s", phase, strerror(errno));

@@ -64,6 +64,14 @@ void board_destroy(struct board *b);
 
 /* For devices. */
 void board_add_device(struct board *b, struct device *d);
+/* A new device with priv_size bytes of zeroed private state, registered on
+ * the board; destroy defaults to device_free.  NULL when out of memory. */
+struct device *device_new(struct board *b, const char *name, uint64_t base, uint64_t size, int spi, size_t priv_size);
+void device_free(struct device *d);
+/* Begin the device's node "name@base" with compatible (a NUL-separated list
+ * of compat_len bytes), reg and interrupts; the caller adds properties and
+ * calls fdt_end_node. */
+int device_fdt_begin(struct device *d, void *fdt, const char *compat, size_t compat_len);
 void board_set_irq(struct board *b, int spi, bool level);
 uint32_t board_gic_phandle(struct board *b);
 uint32_t board_clock_phandle(struct board *b);

@@ -57,6 +57,46 @@ void board_add_device(struct board *b, struct device *d)
         b->devs[b->ndevs++] = d;
 }
 
+void device_free(struct device *d)
+{
+    free(d->priv);
+    free(d);
+}
+
+struct device *device_new(struct board *b, const char *name, uint64_t base, uint64_t size, int spi, size_t priv_size)
+{
+    struct device *d = calloc(1, sizeof(*d));
+    void *priv = calloc(1, priv_size ? priv_size : 1);
+    if (!d || !priv) {
+        free(d);
+        free(priv);
+        return NULL;
+    }
+    d->name = name;
+    d->base = base;
+    d->size = size;
+    d->spi = spi;
+    d->priv = priv;
+    d->destroy = device_free;
+    board_add_device(b, d);
+    return d;
+}
+
+int device_fdt_begin(struct device *d, void *fdt, const char *compat, size_t compat_len)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "%s@%llx", d->name, (unsigned long long)d->base);
+    uint64_t reg[2] = { cpu_to_fdt64(d->base), cpu_to_fdt64(d->size) };
+    int e = fdt_begin_node(fdt, name);
+    e |= fdt_property(fdt, "compatible", compat, (int)compat_len);
+    e |= fdt_property(fdt, "reg", reg, sizeof(reg));
+    if (d->spi >= 0) {
+        uint32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)d->spi), cpu_to_fdt32(4) };
+        e |= fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    }
+    return e;
+}
+
 void board_set_irq(struct board *b, int spi, bool level)
 {
     if (spi >= 0)

@@ -3,6 +3,8 @@
  * raised when unmasked; received bytes come from a reader thread into a
  * 32-entry FIFO and raise the RX and receive-timeout interrupts. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <libfdt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -30,6 +32,9 @@ struct pl011 {
     unsigned rx_head, rx_count;
     uint32_t ibrd, fbrd, lcr, cr, ifls, imsc, dmacr, ilpr;
     bool level;
+    pthread_t reader;
+    bool reader_started;
+    int stop_pipe[2];   /* written on destroy: the reader thread ends */
 };
 
 static struct termios saved_tio;
@@ -130,10 +135,18 @@ static void *reader(void *arg)
 {
     struct device *d = arg;
     struct pl011 *u = d->priv;
+    struct pollfd fds[2] = { { .fd = 0, .events = POLLIN }, { .fd = u->stop_pipe[0], .events = POLLIN } };
     for (;;) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return NULL;
+        }
+        if (fds[1].revents)
+            return NULL;
         uint8_t ch;
         ssize_t n = read(0, &ch, 1);
-        if (n < 0 && errno == EINTR)
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n <= 0)
             return NULL;
@@ -147,23 +160,18 @@ static void *reader(void *arg)
                 break;
             }
             pthread_mutex_unlock(&u->lock);
-            usleep(1000);   /* guest not draining: wait, never drop input */
+            /* Guest not draining: wait (never drop input), unless stopping. */
+            if (poll(&fds[1], 1, 1) > 0)
+                return NULL;
         }
     }
 }
 
 static int pl011_fdt(struct device *d, void *fdt, struct board *b)
 {
-    char name[32];
-    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)d->base);
-    uint64_t reg[2] = { cpu_to_fdt64(d->base), cpu_to_fdt64(d->size) };
-    uint32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)d->spi), cpu_to_fdt32(4) };
+    static const char compat[] = "arm,pl011\0arm,primecell";
     uint32_t clk[2] = { cpu_to_fdt32(board_clock_phandle(b)), cpu_to_fdt32(board_clock_phandle(b)) };
-    int r = 0;
-    r |= fdt_begin_node(fdt, name);
-    r |= fdt_property(fdt, "compatible", "arm,pl011\0arm,primecell", sizeof("arm,pl011\0arm,primecell"));
-    r |= fdt_property(fdt, "reg", reg, sizeof(reg));
-    r |= fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    int r = device_fdt_begin(d, fdt, compat, sizeof(compat));
     r |= fdt_property(fdt, "clocks", clk, sizeof(clk));
     r |= fdt_property(fdt, "clock-names", "uartclk\0apb_pclk", sizeof("uartclk\0apb_pclk"));
     r |= fdt_end_node(fdt);
@@ -172,31 +180,30 @@ static int pl011_fdt(struct device *d, void *fdt, struct board *b)
 
 static void pl011_destroy(struct device *d)
 {
+    struct pl011 *u = d->priv;
     restore_tty();
-    free(d->priv);
-    free(d);
+    if (u->reader_started) {
+        char x = 0;
+        ssize_t n = write(u->stop_pipe[1], &x, 1);
+        (void)n;
+        pthread_join(u->reader, NULL);
+    }
+    close(u->stop_pipe[0]);
+    close(u->stop_pipe[1]);
+    device_free(d);
 }
 
 struct device *pl011_create(struct board *b, uint64_t base, int spi)
 {
-    struct device *d = calloc(1, sizeof(*d));
-    struct pl011 *u = calloc(1, sizeof(*u));
-    if (!d || !u) {
-        free(d);
-        free(u);
+    struct device *d = device_new(b, "pl011", base, 0x1000, spi, sizeof(struct pl011));
+    if (!d)
         return NULL;
-    }
+    struct pl011 *u = d->priv;
     pthread_mutex_init(&u->lock, NULL);
     u->cr = 0x300;  /* TXE | RXE */
-    d->name = "pl011";
-    d->base = base;
-    d->size = 0x1000;
-    d->spi = spi;
     d->mmio = pl011_mmio;
     d->fdt = pl011_fdt;
     d->destroy = pl011_destroy;
-    d->priv = u;
-    board_add_device(b, d);
     if (isatty(0) && tcgetattr(0, &saved_tio) == 0) {
         struct termios t = saved_tio;
         t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | IEXTEN);   /* keep ISIG: ^C stops nestvm */
@@ -207,8 +214,9 @@ struct device *pl011_create(struct board *b, uint64_t base, int spi)
         atexit(restore_tty);
         tcsetattr(0, TCSANOW, &t);
     }
-    pthread_t th;
-    if (pthread_create(&th, NULL, reader, d) == 0)
-        pthread_detach(th);
+    if (pipe2(u->stop_pipe, O_CLOEXEC) == 0)
+        u->reader_started = pthread_create(&u->reader, NULL, reader, d) == 0;
+    else
+        u->stop_pipe[0] = u->stop_pipe[1] = -1;
     return d;
 }

@@ -57,45 +57,21 @@ static bool pl031_mmio(struct device *d, uint64_t off, unsigned size, bool write
 
 static int pl031_fdt(struct device *d, void *fdt, struct board *b)
 {
-    char name[32];
-    snprintf(name, sizeof(name), "pl031@%llx", (unsigned long long)d->base);
-    uint64_t reg[2] = { cpu_to_fdt64(d->base), cpu_to_fdt64(d->size) };
-    uint32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)d->spi), cpu_to_fdt32(4) };
+    static const char compat[] = "arm,pl031\0arm,primecell";
     uint32_t clk = cpu_to_fdt32(board_clock_phandle(b));
-    int e = 0;
-    e |= fdt_begin_node(fdt, name);
-    e |= fdt_property(fdt, "compatible", "arm,pl031\0arm,primecell", sizeof("arm,pl031\0arm,primecell"));
-    e |= fdt_property(fdt, "reg", reg, sizeof(reg));
-    e |= fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    int e = device_fdt_begin(d, fdt, compat, sizeof(compat));
     e |= fdt_property(fdt, "clocks", &clk, sizeof(clk));
     e |= fdt_property_string(fdt, "clock-names", "apb_pclk");
     e |= fdt_end_node(fdt);
     return e;
 }
 
-static void pl031_destroy(struct device *d)
-{
-    free(d->priv);
-    free(d);
-}
-
 struct device *pl031_create(struct board *b, uint64_t base, int spi)
 {
-    struct device *d = calloc(1, sizeof(*d));
-    struct pl031 *r = calloc(1, sizeof(*r));
-    if (!d || !r) {
-        free(d);
-        free(r);
+    struct device *d = device_new(b, "pl031", base, 0x1000, spi, sizeof(struct pl031));
+    if (!d)
         return NULL;
-    }
-    d->name = "pl031";
-    d->base = base;
-    d->size = 0x1000;
-    d->spi = spi;
     d->mmio = pl031_mmio;
     d->fdt = pl031_fdt;
-    d->destroy = pl031_destroy;
-    d->priv = r;
-    board_add_device(b, d);
     return d;
 }
