@@ -762,6 +762,78 @@ static void test_sys_ereta(void)
     }
 }
 
+/* ---- a compiled program with return-address signing ---------------------- *
+ *
+ * prog.c, linked at HARNESS_BASE behind "_start: bl entry; svc #0" with
+ *   aarch64-linux-gnu-gcc -O2 -march=armv8-a (a) | -march=armv8.3-a (b)
+ *     -mbranch-protection=pac-ret -ffreestanding -fno-pic -fno-omit-frame-pointer
+ *     -fno-asynchronous-unwind-tables -nostdlib -static -Wl,-Ttext=0x10000
+ * and objcopy -O binary -j .text.  (a) uses PACIASP/AUTIASP, (b) PACIASP/RETAA.
+ *
+ *   static long fib(long n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }   (noinline)
+ *   long smash(long x) {                                                      (noinline)
+ *       void **fp = __builtin_frame_address(0);
+ *       fp[1] = (void *)((long)fp[1] ^ (x << 2));   // corrupt the signed saved LR
+ *       __asm__ volatile("" ::: "memory");
+ *       return fib(3) + x;
+ *   }
+ *   long entry(long n, long bad) { return bad ? smash(bad) : fib(n); }
+ */
+static const uint32_t pacret_a[] = {
+    0x9400002d, 0xd4000001, 0xd503201f, 0xd503201f, 0xf100041f, 0x5400032d, 0xd503233f, 0xa9bd7bfd,
+    0x910003fd, 0xa9025bf5, 0xd1000816, 0xd1000c15, 0x927ffac1, 0xa90153f3, 0xcb0102b5, 0xd1000414,
+    0xd2800013, 0xaa1403e0, 0xd1000a94, 0x97fffff1, 0x8b000273, 0xeb15029f, 0x54ffff61, 0x924002d6,
+    0x8b1302c0, 0xa94153f3, 0xa9425bf5, 0xa8c37bfd, 0xd50323bf, 0xd65f03c0, 0xd65f03c0, 0xd503201f,
+    0xd503233f, 0xa9bf7bfd, 0xaa0003e2, 0x910003fd, 0xf94007a1, 0xca000821, 0xf90007a1, 0xd2800060,
+    0x97ffffdc, 0xa8c17bfd, 0xd50323bf, 0x8b020000, 0xd65f03c0, 0xb4000061, 0xaa0103e0, 0x17fffff1,
+    0x17ffffd4,
+};
+static const uint32_t pacret_b[] = {
+    0x9400002c, 0xd4000001, 0xd503201f, 0xd503201f, 0xf100041f, 0x5400030d, 0xd503233f, 0xa9bd7bfd,
+    0x910003fd, 0xa9025bf5, 0xd1000816, 0xd1000c15, 0x927ffac1, 0xa90153f3, 0xcb0102b5, 0xd1000414,
+    0xd2800013, 0xaa1403e0, 0xd1000a94, 0x97fffff1, 0x8b000273, 0xeb15029f, 0x54ffff61, 0x924002d6,
+    0x8b1302c0, 0xa94153f3, 0xa9425bf5, 0xa8c37bfd, 0xd65f0bff, 0xd65f03c0, 0xd503201f, 0xd503201f,
+    0xd503233f, 0xa9bf7bfd, 0xaa0003e2, 0x910003fd, 0xf94007a1, 0xca000821, 0xf90007a1, 0xd2800060,
+    0x97ffffdc, 0xa8c17bfd, 0x8b020000, 0xd65f0bff, 0xb4000061, 0xaa0103e0, 0x17fffff2, 0x17ffffd5,
+};
+
+static void run_pacret(const char *model, const uint32_t *prog, size_t n, uint64_t arg, uint64_t bad)
+{
+    use_model(model);
+    random_regs(h.cpu);
+    h.cpu->x[0] = arg;
+    h.cpu->x[1] = bad;
+    h.cpu->x[REG_SP] = HARNESS_BASE + HARNESS_SIZE - 64;
+    memcpy(h.mem, prog, n * 4);
+    h.cpu->pc = HARNESS_BASE;
+    cpu_code_invalidate_all(h.cpu);
+}
+
+static void test_pacret_program(void)
+{
+    for (int v = 0; v < 2; v++) {
+        const uint32_t *p = v ? pacret_b : pacret_a;
+        size_t n = v ? sizeof(pacret_b) / 4 : sizeof(pacret_a) / 4;
+        /* fib(20) through ~22000 signed/authenticated returns */
+        run_pacret("max", p, n, 20, 0);
+        CHECK_EQ(cpu_run(h.cpu), CPU_EXIT_SVC);
+        CHECK_EQ(h.cpu->x[0], 6765);
+        /* a corrupted PAC bit (48) in the saved LR: the return faults at the
+         * error-coded address (key A: bit 53), bit 48 restored by Auth */
+        run_pacret("max", p, n, 0, 1ull << 46);
+        CHECK_EQ(cpu_run(h.cpu), CPU_EXIT_FAULT);
+        CHECK_EQ(h.cpu->pc, (HARNESS_BASE + 4) | 1ull << 53);
+        /* the default model: PACIASP/AUTIASP are NOPs, RETAA is UNDEFINED */
+        run_pacret("default", p, n, 20, 0);
+        if (v) {
+            CHECK_EQ(cpu_run(h.cpu), CPU_EXIT_UNDEF);
+        } else {
+            CHECK_EQ(cpu_run(h.cpu), CPU_EXIT_SVC);
+            CHECK_EQ(h.cpu->x[0], 6765);
+        }
+    }
+}
+
 int main(void)
 {
     h.mem = calloc(1, HARNESS_SIZE);
@@ -772,6 +844,7 @@ int main(void)
     test_default_undef();
     test_user_branches();
     test_user_ldra();
+    test_pacret_program();
     test_sys_forms();
     test_sys_traps();
     test_sys_keys();
