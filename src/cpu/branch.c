@@ -6,13 +6,13 @@
 
 static const struct uop *op_b(struct cpu *c, const struct uop *u)
 {
-    return chain_to(c, u->imm, 0);
+    return chain_direct(c, u->imm, 0);
 }
 
 static const struct uop *op_bl(struct cpu *c, const struct uop *u)
 {
     c->x[30] = uop_pc(c, u) + 4;
-    return chain_to(c, u->imm, 0);
+    return chain_direct(c, u->imm, 0);
 }
 
 bool trans_B(struct xlat *x, const arg_B *a)
@@ -34,8 +34,8 @@ bool trans_BL(struct xlat *x, const arg_BL *a)
 static inline const struct uop *branch_if(struct cpu *c, const struct uop *u, bool taken)
 {
     if (taken)
-        return chain_to(c, u->imm, 0);
-    return chain_to(c, uop_pc(c, u) + 4, 1);
+        return chain_direct(c, u->imm, 0);
+    return chain_direct(c, uop_pc(c, u) + 4, 1);
 }
 
 static const struct uop *op_bcond(struct cpu *c, const struct uop *u)

@@ -716,7 +716,7 @@ const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot)
 
 const struct uop *op_goto(struct cpu *c, const struct uop *u)
 {
-    return chain_to(c, u->imm, 0);
+    return chain_direct(c, u->imm, 0);
 }
 
 /* Translation state changed (EL, MMU regime, ...): leave the block. */

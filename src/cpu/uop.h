@@ -191,6 +191,19 @@ DEFINE_ST(st64, uint64_t, 8)
  * can be chained (slot 0/1 of the current block), else NULL. */
 const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot);
 
+/* Fast path of chain_to for direct branches: a block ends at its only branch,
+ * so chain slots 0 and 1 always lead to the same targets; c->pc need not be
+ * kept up to date while chaining (uop_pc() derives the pc of any uop). */
+static inline const struct uop *chain_direct(struct cpu *c, uint64_t pc, int slot)
+{
+    struct block *n = ((struct block *)c->blk)->chain[slot];
+    if (likely(n != NULL && !c->exit_request)) {
+        c->blk = n;
+        return n->uops;
+    }
+    return chain_to(c, pc, slot);
+}
+
 /* Shared tail handlers. */
 const struct uop *op_goto(struct cpu *c, const struct uop *u);  /* pc = imm, chain slot 0 */
 const struct uop *op_undef(struct cpu *c, const struct uop *u); /* UNDEFINED at this insn */

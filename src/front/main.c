@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "board/board.h"
 #include "cpu/cpu.h"
@@ -28,7 +29,9 @@ static void run_usage(FILE *f)
     fprintf(f,
             "usage: nestvm run --kernel IMAGE [options]\n"
             "\n"
-            "  --kernel IMAGE      arm64 Linux Image (gzip-compressed accepted)\n"
+            "  --kernel IMAGE      arm64 Linux Image (gzip-compressed accepted); with --nested and\n"
+            "                      no --kernel, the default guest: Debian's newest cloud kernel and a\n"
+            "                      busybox initramfs that runs a KVM guest of its own (fetched on first use)\n"
             "  --initrd FILE       initial ramdisk\n"
             "  --append STRING     kernel command line\n"
             "  --cpus N            vCPUs (1-%u, default 1)\n"
@@ -41,6 +44,69 @@ static void run_usage(FILE *f)
             "Serial console on stdin/stdout.  Exit codes: 0 guest powered off, 3 guest reset,\n"
             "4 timeout, 2 bad usage or input, 1 internal error.\n",
             hv_max_vcpus(HV_BACKEND_SOFT));
+}
+
+/* The default guest of `nestvm run --nested` without --kernel: the guest
+ * kit's newest cloud kernel with a busybox initramfs that runs kvm-smoke, a
+ * KVM guest of its own.  Fetched into the cache on first use. */
+#define DEFAULT_KERNEL_ID "7-cloud"
+
+static int run_capture(const char *cmd, char *out, size_t len)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t n = fread(out, 1, len - 1, p);
+    out[n] = 0;
+    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+        out[--n] = 0;
+    int st = pclose(p);
+    return st == 0 && n ? 0 : -1;
+}
+
+static int default_guest(struct board_config *cfg, char *kernel, char *initrd, size_t len)
+{
+    const char *kit = getenv("NESTVM_GUEST_KIT");
+    char kitbuf[1024];
+    if (!kit) {
+        snprintf(kitbuf, sizeof(kitbuf), "%s/guest", NESTVM_SOURCE_DIR);
+        kit = kitbuf;
+    }
+    char fetch[1200];
+    snprintf(fetch, sizeof(fetch), "%s/fetch", kit);
+    if (access(fetch, X_OK) != 0) {
+        fprintf(stderr, "nestvm: no --kernel given and the guest kit is not at '%s' (set NESTVM_GUEST_KIT)\n", kit);
+        return -1;
+    }
+    char cmd[4096], smoke[1024];
+    fprintf(stderr, "nestvm: preparing the default guest (Debian %s kernel, busybox, kvm-smoke) ...\n", DEFAULT_KERNEL_ID);
+    snprintf(cmd, sizeof(cmd), "'%s' %s busybox >&2", fetch, DEFAULT_KERNEL_ID);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "nestvm: could not fetch the default guest kernel (see above)\n");
+        return -1;
+    }
+    snprintf(cmd, sizeof(cmd), "'%s/build-kvm-smoke'", kit);
+    if (run_capture(cmd, smoke, sizeof(smoke)) < 0) {
+        fprintf(stderr, "nestvm: could not build kvm-smoke (is gcc-aarch64-linux-gnu installed?)\n");
+        return -1;
+    }
+    snprintf(cmd, sizeof(cmd), "'%s/mkinitramfs' --kernel %s --add '%s:/bin/kvm-smoke' --run kvm-smoke", kit,
+             DEFAULT_KERNEL_ID, smoke);
+    if (run_capture(cmd, initrd, len) < 0) {
+        fprintf(stderr, "nestvm: could not build the initramfs\n");
+        return -1;
+    }
+    const char *cache = getenv("NESTVM_CACHE");
+    const char *home = getenv("HOME");
+    if (cache)
+        snprintf(kernel, len, "%s/kernels/%s/Image", cache, DEFAULT_KERNEL_ID);
+    else
+        snprintf(kernel, len, "%s/.cache/nestvm/kernels/%s/Image", home ? home : ".", DEFAULT_KERNEL_ID);
+    cfg->kernel = kernel;
+    cfg->initrd = initrd;
+    if (!cfg->cmdline)
+        cfg->cmdline = "console=ttyAMA0";
+    return 0;
 }
 
 /* "512M", "2G", "1048576K", "4096" (MiB). */
@@ -132,7 +198,11 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "nestvm: run: unexpected argument '%s'\n", argv[optind]);
         return BOARD_EXIT_BAD_INPUT;
     }
-    if (!cfg.kernel) {
+    char kernel_path[1024], initrd_path[1024];
+    if (!cfg.kernel && cfg.nested && !cfg.initrd) {
+        if (default_guest(&cfg, kernel_path, initrd_path, sizeof(kernel_path)) < 0)
+            return BOARD_EXIT_BAD_INPUT;
+    } else if (!cfg.kernel) {
         fprintf(stderr, "nestvm: run: --kernel IMAGE is required (see 'nestvm run --help')\n");
         return BOARD_EXIT_BAD_INPUT;
     }

@@ -354,7 +354,7 @@ static uint64_t gen_fmt(int E, int F)
         e = bias - (bias >> 1) - rn(8);
         return sign | e << F | frac;
     default:
-        return rnd() & ((1ull << (E + F + 1)) - 1);
+        return E + F + 1 >= 64 ? rnd() : rnd() & ((1ull << (E + F + 1)) - 1);
     }
 }
 
