@@ -208,6 +208,9 @@ struct sysregs {
     uint64_t elr_el2, spsr_el2, esr_el2, far_el2, hpfar_el2, afsr0_el2, afsr1_el2;
     uint64_t vtcr_el2, vttbr_el2, vpidr_el2, vmpidr_el2;
     uint64_t mpidr_el1;
+    /* FEAT_PAuth keys APIA, APIB, APDA, APDB, APGA: [k][0] = Key<63:0> (KeyLo),
+     * [k][1] = Key<127:64> (KeyHi). */
+    uint64_t apkey[5][2];
 };
 
 struct block_cache;

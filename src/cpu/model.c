@@ -44,9 +44,11 @@ static const struct cpu_model models[] = {
     },
     {
         .name = "max",
-        .doc = "Every feature nestvm implements.",
+        .doc = "Every feature nestvm implements, including pointer authentication (FEAT_PAuth) with an "
+               "IMPLEMENTATION DEFINED algorithm chosen for speed (not QARMA; see src/cpu/pauth.c).",
         .id_aa64isar0 = ISAR0_BASE,
-        .id_aa64isar1 = ISAR1_BASE,
+        /* API=1, GPI=1: address and generic authentication, IMPDEF algorithm. */
+        .id_aa64isar1 = ISAR1_BASE | 1ull << 8 | 1ull << 28,
         .id_aa64pfr0 = PFR0_BASE,
         .id_aa64mmfr0 = MMFR0_BASE,
         .id_aa64mmfr1 = MMFR1_BASE,

@@ -66,6 +66,8 @@ static const struct uop *op_wfx(struct cpu *c, const struct uop *u)
     cpu_exit_now(c, CPU_EXIT_WFI);
 }
 
+bool pauth_trans_hint(struct xlat *x, unsigned op);    /* pauth.c */
+
 bool trans_HINT(struct xlat *x, const arg_HINT *a)
 {
     unsigned op = a->crm << 3 | a->op2;
@@ -75,6 +77,8 @@ bool trans_HINT(struct xlat *x, const arg_HINT *a)
         x->end = true;
         return true;
     }
+    if (pauth_trans_hint(x, op))    /* PACIASP ... XPACLRI with FEAT_PAuth */
+        return true;
     /* NOP, YIELD, SEV(L), DGH, ESB, CSDB, BTI, and the pointer-authentication
      * hints of a CPU without PAuth: no architectural effect here. */
     return true;

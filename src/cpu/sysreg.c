@@ -19,6 +19,7 @@ enum {
     SR_E2H_ONLY = 1 << 7,   /* *_EL12 / *_EL02: only at EL2 with E2H */
     SR_END = 1 << 8,        /* a write ends the block (translation context may change) */
     SR_U32 = 1 << 9,        /* the field is a uint32_t */
+    SR_PAUTH = 1 << 10,     /* exists only when the model has FEAT_PAuth */
 };
 #define RW0 (SR_EL0R | SR_EL0W | SR_EL1R | SR_EL1W | SR_EL2R | SR_EL2W)
 #define RO0 (SR_EL0R | SR_EL1R | SR_EL2R)
@@ -326,6 +327,18 @@ static const struct sysreg sysregs[] = {
     { "TTBR0_EL1", K(3, 0, 2, 0, 0), RW1, SR(ttbr0_el1), NULL, wr_mmu_el1, 0, K(3, 4, 2, 0, 0) },
     { "TTBR1_EL1", K(3, 0, 2, 0, 1), RW1, SR(ttbr1_el1), NULL, wr_mmu_el1, 0, K(3, 4, 2, 0, 1) },
     { "TCR_EL1", K(3, 0, 2, 0, 2), RW1, SR(tcr_el1), NULL, wr_mmu_el1, 0, K(3, 4, 2, 0, 2) },
+    /* FEAT_PAuth keys (only with a PAuth model, see sysreg_trans_*).  HCR_EL2.APK
+     * (trap EL1 accesses to EL2) is not implemented: they never trap. */
+    { "APIAKeyLo_EL1", K(3, 0, 2, 1, 0), RW1 | SR_PAUTH, SR(apkey[0][0]), NULL, NULL, 0, 0 },
+    { "APIAKeyHi_EL1", K(3, 0, 2, 1, 1), RW1 | SR_PAUTH, SR(apkey[0][1]), NULL, NULL, 0, 0 },
+    { "APIBKeyLo_EL1", K(3, 0, 2, 1, 2), RW1 | SR_PAUTH, SR(apkey[1][0]), NULL, NULL, 0, 0 },
+    { "APIBKeyHi_EL1", K(3, 0, 2, 1, 3), RW1 | SR_PAUTH, SR(apkey[1][1]), NULL, NULL, 0, 0 },
+    { "APDAKeyLo_EL1", K(3, 0, 2, 2, 0), RW1 | SR_PAUTH, SR(apkey[2][0]), NULL, NULL, 0, 0 },
+    { "APDAKeyHi_EL1", K(3, 0, 2, 2, 1), RW1 | SR_PAUTH, SR(apkey[2][1]), NULL, NULL, 0, 0 },
+    { "APDBKeyLo_EL1", K(3, 0, 2, 2, 2), RW1 | SR_PAUTH, SR(apkey[3][0]), NULL, NULL, 0, 0 },
+    { "APDBKeyHi_EL1", K(3, 0, 2, 2, 3), RW1 | SR_PAUTH, SR(apkey[3][1]), NULL, NULL, 0, 0 },
+    { "APGAKeyLo_EL1", K(3, 0, 2, 3, 0), RW1 | SR_PAUTH, SR(apkey[4][0]), NULL, NULL, 0, 0 },
+    { "APGAKeyHi_EL1", K(3, 0, 2, 3, 1), RW1 | SR_PAUTH, SR(apkey[4][1]), NULL, NULL, 0, 0 },
     { "SPSR_EL1", K(3, 0, 4, 0, 0), RW1, SR(spsr_el1), NULL, NULL, 0, K(3, 4, 4, 0, 0) },
     { "ELR_EL1", K(3, 0, 4, 0, 1), RW1, SR(elr_el1), NULL, NULL, 0, K(3, 4, 4, 0, 1) },
     { "SP_EL0", K(3, 0, 4, 1, 0), RW1, 0, rd_sp_el0, wr_sp_el0, 0, 0 },
@@ -562,6 +575,8 @@ bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
         return true;
     }
     const struct sysreg *r = resolve_row(x->ctx, key, false);
+    if (r && (r->flags & SR_PAUTH) && !(x->cpu->model->id_aa64isar1 & 0xff0))   /* APA, API */
+        r = NULL;
     if (!r && el >= 1 && (key & ~0x7fu) == K(3, 0, 0, 0, 0) && (key >> 3 & 0xf) >= 1)
         r = &raz_row;   /* unallocated ID register space reads as zero */
     if (!r)
@@ -593,6 +608,8 @@ bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot)
         return true;
     }
     const struct sysreg *r = resolve_row(x->ctx, key, true);
+    if (r && (r->flags & SR_PAUTH) && !(x->cpu->model->id_aa64isar1 & 0xff0))
+        r = NULL;
     if (!r)
         return false;
     u = emit(x, r->write ? op_msr_fn : op_msr_field);
