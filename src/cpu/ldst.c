@@ -184,63 +184,159 @@ static inline void b_fldq(cpu_t *c, uop_t *u, uint64_t va)
 
 enum { M_OFF, M_PRE, M_POST, M_RX, M_RUW, M_RSW, M_OFF_SP, M_PRE_SP, M_POST_SP, NUM_MODES };
 
-#define DEF_SINGLE(k)                                                                                   \
+/* Fast paths: a TLB hit test without the slow-path call, so that the hit
+ * path of a handler needs no stack frame; a miss tail-calls a cold function
+ * doing the whole access through the ld/st helpers of uop.h. */
+static inline bool tlb_hit(struct cpu *c, uint64_t va, unsigned size, enum access_kind acc, uint8_t **p)
+{
+    struct tlb_entry *e = tlb_entry_for(c, va);
+    uint64_t tag = acc == ACC_WRITE ? e->tag_w : e->tag_r;
+    if (likely(tag == (va & TLB_PAGE_MASK) && (va & ~TLB_PAGE_MASK) <= TLB_PAGE_SIZE - size)) {
+        *p = (uint8_t *)(uintptr_t)(va + e->addend);
+        return true;
+    }
+    return false;
+}
+
+static inline uint64_t rd8(const uint8_t *p) { return *p; }
+static inline uint64_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint64_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline void wr8(uint8_t *p, uint64_t v) { *p = (uint8_t)v; }
+static inline void wr16(uint8_t *p, uint64_t v) { uint16_t t = (uint16_t)v; memcpy(p, &t, 2); }
+static inline void wr32(uint8_t *p, uint64_t v) { uint32_t t = (uint32_t)v; memcpy(p, &t, 4); }
+static inline void wr64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+#define FAST(k, bytes, acc, STMT)                                                                       \
+    static inline bool f_##k(cpu_t *c, uop_t *u, uint64_t va)                                          \
+    {                                                                                                   \
+        uint8_t *p;                                                                                     \
+        if (unlikely(!tlb_hit(c, va, bytes, acc, &p)))                                                  \
+            return false;                                                                               \
+        STMT;                                                                                           \
+        return true;                                                                                    \
+    }
+
+FAST(stb, 1, ACC_WRITE, wr8(p, A_))
+FAST(sth, 2, ACC_WRITE, wr16(p, A_))
+FAST(stw, 4, ACC_WRITE, wr32(p, A_))
+FAST(stx, 8, ACC_WRITE, wr64(p, A_))
+FAST(ldb, 1, ACC_READ, A_ = rd8(p))
+FAST(ldh, 2, ACC_READ, A_ = rd16(p))
+FAST(ldw, 4, ACC_READ, A_ = rd32(p))
+FAST(ldx, 8, ACC_READ, A_ = rd64(p))
+FAST(ldsbx, 1, ACC_READ, A_ = (uint64_t)(int64_t)(int8_t)rd8(p))
+FAST(ldshx, 2, ACC_READ, A_ = (uint64_t)(int64_t)(int16_t)rd16(p))
+FAST(ldswx, 4, ACC_READ, A_ = (uint64_t)(int64_t)(int32_t)rd32(p))
+FAST(ldsbw, 1, ACC_READ, A_ = (uint32_t)(int32_t)(int8_t)rd8(p))
+FAST(ldshw, 2, ACC_READ, A_ = (uint32_t)(int32_t)(int16_t)rd16(p))
+FAST(fstb, 1, ACC_WRITE, wr8(p, V_.b[0]))
+FAST(fsth, 2, ACC_WRITE, wr16(p, V_.h[0]))
+FAST(fsts, 4, ACC_WRITE, wr32(p, V_.s[0]))
+FAST(fstd, 8, ACC_WRITE, wr64(p, V_.d[0]))
+FAST(fstq, 16, ACC_WRITE, wr64(p, V_.d[0]); wr64(p + 8, V_.d[1]))
+FAST(fldb, 1, ACC_READ, vset64(&V_, rd8(p)))
+FAST(fldh, 2, ACC_READ, vset64(&V_, rd16(p)))
+FAST(flds, 4, ACC_READ, vset64(&V_, rd32(p)))
+FAST(fldd, 8, ACC_READ, vset64(&V_, rd64(p)))
+FAST(fldq, 16, ACC_READ, V_.d[0] = rd64(p); V_.d[1] = rd64(p + 8))
+
+/* Cold slow paths for kind k (body b), without and with base writeback. */
+#define DEF_SLOW(k, body)                                                                                  \
+    static __attribute__((noinline, cold)) const struct uop *s_##k(cpu_t *c, uop_t *u, uint64_t va)   \
+    {                                                                                                   \
+        body(c, u, va);                                                                                    \
+        return u + 1;                                                                                   \
+    }                                                                                                   \
+    static __attribute__((noinline, cold)) const struct uop *s_##k##_wb(cpu_t *c, uop_t *u, uint64_t va, \
+                                                                        uint64_t nb)                    \
+    {                                                                                                   \
+        body(c, u, va);                                                                                    \
+        c->x[u->b] = nb;                                                                                \
+        return u + 1;                                                                                   \
+    }
+
+/* Immediate-offset handlers (off/pre/post and their SP variants) of kind k.
+ * In the SP variants u->b is REG_SP, so the slow path's writeback works. */
+#define DEF_IMM_MODES(k)                                                                                \
     static const struct uop *op_##k##_off(cpu_t *c, uop_t *u)                                          \
     {                                                                                                   \
-        b_##k(c, u, c->x[u->b] + u->imm);                                                               \
-        return u + 1;                                                                                   \
+        uint64_t va = c->x[u->b] + u->imm;                                                              \
+        if (likely(f_##k(c, u, va)))                                                                    \
+            return u + 1;                                                                               \
+        return s_##k(c, u, va);                                                                         \
     }                                                                                                   \
     static const struct uop *op_##k##_pre(cpu_t *c, uop_t *u)                                          \
     {                                                                                                   \
         uint64_t va = c->x[u->b] + u->imm;                                                              \
-        b_##k(c, u, va);                                                                                \
-        c->x[u->b] = va;                                                                                \
-        return u + 1;                                                                                   \
+        if (likely(f_##k(c, u, va))) {                                                                  \
+            c->x[u->b] = va;                                                                            \
+            return u + 1;                                                                               \
+        }                                                                                               \
+        return s_##k##_wb(c, u, va, va);                                                                \
     }                                                                                                   \
     static const struct uop *op_##k##_post(cpu_t *c, uop_t *u)                                         \
     {                                                                                                   \
         uint64_t va = c->x[u->b];                                                                       \
-        b_##k(c, u, va);                                                                                \
-        c->x[u->b] = va + u->imm;                                                                       \
-        return u + 1;                                                                                   \
-    }                                                                                                   \
-    static const struct uop *op_##k##_rx(cpu_t *c, uop_t *u)                                           \
-    {                                                                                                   \
-        b_##k(c, u, c->x[u->b] + (c->x[u->c] << u->e));                                                 \
-        return u + 1;                                                                                   \
-    }                                                                                                   \
-    static const struct uop *op_##k##_ruw(cpu_t *c, uop_t *u)                                          \
-    {                                                                                                   \
-        b_##k(c, u, c->x[u->b] + ((uint64_t)(uint32_t)c->x[u->c] << u->e));                             \
-        return u + 1;                                                                                   \
-    }                                                                                                   \
-    static const struct uop *op_##k##_rsw(cpu_t *c, uop_t *u)                                          \
-    {                                                                                                   \
-        b_##k(c, u, c->x[u->b] + ((uint64_t)(int64_t)(int32_t)c->x[u->c] << u->e));                     \
-        return u + 1;                                                                                   \
+        if (likely(f_##k(c, u, va))) {                                                                  \
+            c->x[u->b] = va + u->imm;                                                                   \
+            return u + 1;                                                                               \
+        }                                                                                               \
+        return s_##k##_wb(c, u, va, va + u->imm);                                                       \
     }                                                                                                   \
     static const struct uop *op_##k##_off_sp(cpu_t *c, uop_t *u)                                       \
     {                                                                                                   \
         sp_check(c, u);                                                                                 \
-        b_##k(c, u, c->x[REG_SP] + u->imm);                                                             \
-        return u + 1;                                                                                   \
+        uint64_t va = c->x[REG_SP] + u->imm;                                                            \
+        if (likely(f_##k(c, u, va)))                                                                    \
+            return u + 1;                                                                               \
+        return s_##k(c, u, va);                                                                         \
     }                                                                                                   \
     static const struct uop *op_##k##_pre_sp(cpu_t *c, uop_t *u)                                       \
     {                                                                                                   \
         sp_check(c, u);                                                                                 \
         uint64_t va = c->x[REG_SP] + u->imm;                                                            \
-        b_##k(c, u, va);                                                                                \
-        c->x[REG_SP] = va;                                                                              \
-        return u + 1;                                                                                   \
+        if (likely(f_##k(c, u, va))) {                                                                  \
+            c->x[REG_SP] = va;                                                                          \
+            return u + 1;                                                                               \
+        }                                                                                               \
+        return s_##k##_wb(c, u, va, va);                                                                \
     }                                                                                                   \
     static const struct uop *op_##k##_post_sp(cpu_t *c, uop_t *u)                                      \
     {                                                                                                   \
         sp_check(c, u);                                                                                 \
         uint64_t va = c->x[REG_SP];                                                                     \
-        b_##k(c, u, va);                                                                                \
-        c->x[REG_SP] = va + u->imm;                                                                     \
-        return u + 1;                                                                                   \
+        if (likely(f_##k(c, u, va))) {                                                                  \
+            c->x[REG_SP] = va + u->imm;                                                                 \
+            return u + 1;                                                                               \
+        }                                                                                               \
+        return s_##k##_wb(c, u, va, va + u->imm);                                                       \
     }
+
+#define DEF_REG_MODES(k)                                                                                \
+    static const struct uop *op_##k##_rx(cpu_t *c, uop_t *u)                                           \
+    {                                                                                                   \
+        uint64_t va = c->x[u->b] + (c->x[u->c] << u->e);                                                \
+        if (likely(f_##k(c, u, va)))                                                                    \
+            return u + 1;                                                                               \
+        return s_##k(c, u, va);                                                                         \
+    }                                                                                                   \
+    static const struct uop *op_##k##_ruw(cpu_t *c, uop_t *u)                                          \
+    {                                                                                                   \
+        uint64_t va = c->x[u->b] + ((uint64_t)(uint32_t)c->x[u->c] << u->e);                            \
+        if (likely(f_##k(c, u, va)))                                                                    \
+            return u + 1;                                                                               \
+        return s_##k(c, u, va);                                                                         \
+    }                                                                                                   \
+    static const struct uop *op_##k##_rsw(cpu_t *c, uop_t *u)                                          \
+    {                                                                                                   \
+        uint64_t va = c->x[u->b] + ((uint64_t)(int64_t)(int32_t)c->x[u->c] << u->e);                    \
+        if (likely(f_##k(c, u, va)))                                                                    \
+            return u + 1;                                                                               \
+        return s_##k(c, u, va);                                                                         \
+    }
+
+#define DEF_SINGLE(k) DEF_SLOW(k, b_##k) DEF_IMM_MODES(k) DEF_REG_MODES(k)
 
 DEF_SINGLE(stb) DEF_SINGLE(sth) DEF_SINGLE(stw) DEF_SINGLE(stx)
 DEF_SINGLE(ldb) DEF_SINGLE(ldh) DEF_SINGLE(ldw) DEF_SINGLE(ldx)
@@ -478,49 +574,21 @@ static inline void p_fldq(cpu_t *c, uop_t *u, uint64_t va)
     V_.d[1] = a1;
 }
 
-#define DEF_PAIR(k)                                                                                     \
-    static const struct uop *op_p##k##_off(cpu_t *c, uop_t *u)                                         \
-    {                                                                                                   \
-        p_##k(c, u, c->x[u->b] + u->imm);                                                               \
-        return u + 1;                                                                                   \
-    }                                                                                                   \
-    static const struct uop *op_p##k##_pre(cpu_t *c, uop_t *u)                                         \
-    {                                                                                                   \
-        uint64_t va = c->x[u->b] + u->imm;                                                              \
-        p_##k(c, u, va);                                                                                \
-        c->x[u->b] = va;                                                                                \
-        return u + 1;                                                                                   \
-    }                                                                                                   \
-    static const struct uop *op_p##k##_post(cpu_t *c, uop_t *u)                                        \
-    {                                                                                                   \
-        uint64_t va = c->x[u->b];                                                                       \
-        p_##k(c, u, va);                                                                                \
-        c->x[u->b] = va + u->imm;                                                                       \
-        return u + 1;                                                                                   \
-    }                                                                                                   \
-    static const struct uop *op_p##k##_off_sp(cpu_t *c, uop_t *u)                                      \
-    {                                                                                                   \
-        sp_check(c, u);                                                                                 \
-        p_##k(c, u, c->x[REG_SP] + u->imm);                                                             \
-        return u + 1;                                                                                   \
-    }                                                                                                   \
-    static const struct uop *op_p##k##_pre_sp(cpu_t *c, uop_t *u)                                      \
-    {                                                                                                   \
-        sp_check(c, u);                                                                                 \
-        uint64_t va = c->x[REG_SP] + u->imm;                                                            \
-        p_##k(c, u, va);                                                                                \
-        c->x[REG_SP] = va;                                                                              \
-        return u + 1;                                                                                   \
-    }                                                                                                   \
-    static const struct uop *op_p##k##_post_sp(cpu_t *c, uop_t *u)                                     \
-    {                                                                                                   \
-        sp_check(c, u);                                                                                 \
-        uint64_t va = c->x[REG_SP];                                                                     \
-        p_##k(c, u, va);                                                                                \
-        c->x[REG_SP] = va + u->imm;                                                                     \
-        return u + 1;                                                                                   \
-    }
+FAST(pstw, 8, ACC_WRITE, wr32(p, A_); wr32(p + 4, C_))
+FAST(pstx, 16, ACC_WRITE, wr64(p, A_); wr64(p + 8, C_))
+FAST(pldw, 8, ACC_READ, uint64_t v1 = rd32(p); C_ = rd32(p + 4); A_ = v1)
+FAST(pldsw, 8, ACC_READ, uint64_t v1 = (uint64_t)(int64_t)(int32_t)rd32(p);
+     C_ = (uint64_t)(int64_t)(int32_t)rd32(p + 4); A_ = v1)
+FAST(pldx, 16, ACC_READ, uint64_t v1 = rd64(p); C_ = rd64(p + 8); A_ = v1)
+FAST(pfsts, 8, ACC_WRITE, wr32(p, V_.s[0]); wr32(p + 4, V2_.s[0]))
+FAST(pfstd, 16, ACC_WRITE, wr64(p, V_.d[0]); wr64(p + 8, V2_.d[0]))
+FAST(pfstq, 32, ACC_WRITE, wr64(p, V_.d[0]); wr64(p + 8, V_.d[1]); wr64(p + 16, V2_.d[0]); wr64(p + 24, V2_.d[1]))
+FAST(pflds, 8, ACC_READ, uint64_t v1 = rd32(p); vset64(&V2_, rd32(p + 4)); vset64(&V_, v1))
+FAST(pfldd, 16, ACC_READ, uint64_t v1 = rd64(p); vset64(&V2_, rd64(p + 8)); vset64(&V_, v1))
+FAST(pfldq, 32, ACC_READ, uint64_t a0 = rd64(p); uint64_t a1 = rd64(p + 8); V2_.d[0] = rd64(p + 16);
+     V2_.d[1] = rd64(p + 24); V_.d[0] = a0; V_.d[1] = a1)
 
+#define DEF_PAIR(k) DEF_SLOW(p##k, p_##k) DEF_IMM_MODES(p##k)
 DEF_PAIR(stw) DEF_PAIR(stx) DEF_PAIR(ldw) DEF_PAIR(ldx) DEF_PAIR(ldsw)
 DEF_PAIR(fsts) DEF_PAIR(fstd) DEF_PAIR(fstq) DEF_PAIR(flds) DEF_PAIR(fldd) DEF_PAIR(fldq)
 
