@@ -346,9 +346,6 @@ static void test_single(void)
                     insn = enc_reg(F->size, F->v, F->opc, rm, opt, sbit, rn, rt);
                     if (rm != 31)
                         s.x[rm] = mval;
-                    if (rt == rm && !F->load && rt != 31) {
-                        /* storing Rm: fine, its value is mval */
-                    }
                     set_base(&s, rn, target, off);
                 }
                 run_both(what, &insn, 1, &s);
@@ -425,7 +422,9 @@ static void test_exclusive(void)
     char what[64];
     for (unsigned size = 0; size < 4; size++)
         for (unsigned o0 = 0; o0 < 2; o0++)
-            for (int scenario = 0; scenario < 3; scenario++) {
+            for (int scenario = 0; scenario < 4; scenario++) {
+                /* 0: LDXR+STXR succeed; 1: STXR without LDXR fails; 2: the value
+                 * changed in between: fails; 3: STXR to another address fails */
                 snprintf(what, sizeof(what), "excl size%u o0 %u scen%d", size, o0, scenario);
                 for (int k = 0; k < 100; k++) {
                     struct state s;
@@ -447,12 +446,16 @@ static void test_exclusive(void)
                     if (scenario == 2) {
                         /* a plain store changing the value: STXR must fail */
                         code[n++] = enc_uimm(size, 0, 0, 0, rn, rm);
-                        s.x[rm] = ~(uint64_t)0 ^ 0;
                         uint64_t cur = 0;
                         memcpy(&cur, dmem + (target - DATA_ADDR), 1u << size);
                         s.x[rm] = ~cur;
                     }
-                    code[n++] = enc_excl(size, 0, 0, 0, rs, o0, 31, rn, rt2);       /* ST(L)XR */
+                    if (scenario == 3) {
+                        s.x[rm] = target + (8u << size);
+                        code[n++] = enc_excl(size, 0, 0, 0, rs, o0, 31, rm, rt2);
+                    } else {
+                        code[n++] = enc_excl(size, 0, 0, 0, rs, o0, 31, rn, rt2);   /* ST(L)XR */
+                    }
                     run_both(what, code, n, &s);
                 }
             }
@@ -776,6 +779,28 @@ static void test_edges(void)
     uint64_t want;
     memcpy(&want, dmem + 0x1000 - 3, 8);
     CHECK_EQ(s.x[0], want);
+
+    /* Top-byte-ignore (Linux EL0): tagged pointers work for plain, pair,
+     * exclusive and atomic accesses.
+     *   ldr x0, [x1]; ldp x2, x3, [x1]; ldxr x4, [x1]; stxr w5, x6, [x1];
+     *   ldadd x7, x8, [x1] */
+    random_state(&s);
+    s.x[1] = 0x5a00000000000000ull | (DATA_ADDR + 0x300);
+    s.x[6] = 0x1111222233334444ull;
+    s.x[7] = 1;
+    uint64_t m0, m1;
+    memcpy(&m0, dmem + 0x300, 8);
+    memcpy(&m1, dmem + 0x308, 8);
+    static const uint32_t tbi[] = { 0xf9400020, 0xa9400c22, 0xc85f7c24, 0xc8057c26, 0xf8270028 };
+    CHECK_EQ(run_ours(tbi, 5, &s), CPU_EXIT_SVC);
+    CHECK_EQ(s.x[0], m0);
+    CHECK_EQ(s.x[2], m0);
+    CHECK_EQ(s.x[3], m1);
+    CHECK_EQ(s.x[4], m0);
+    CHECK_EQ(s.x[5], 0);
+    CHECK_EQ(s.x[8], 0x1111222233334444ull);
+    memcpy(&m0, dmem + 0x300, 8);
+    CHECK_EQ(m0, 0x1111222233334445ull);
 
     /* Abort: ldr x0, [x1, #8]! on an unmapped address: no writeback, x0 kept */
     random_state(&s);
