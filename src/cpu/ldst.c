@@ -29,8 +29,9 @@
  *   - LDP/STP with writeback and Rn == Rt/Rt2: as for single registers.
  *   - STXR/STXP with Rs == Rt/Rt2/Rn: the data and address are read first,
  *     then the status is written.
- * LDTR/STTR are plain accesses (correct at EL0; system mode must make them
- * use EL0 permissions at EL1).  PRFM/PRFUM emit nothing.
+ * LDTR/STTR at EL1 (or EL2 in the EL2&0 host regime) are bracketed by
+ * op_unpriv_begin/end so the access uses EL0's permissions; elsewhere they are
+ * plain accesses.  PRFM/PRFUM emit nothing.
  * Ordering: LDAR/LDAPR are acquire loads, STLR a seq_cst store (so that
  * STLR; LDAR stays ordered, RCsc), atomics and CAS are seq_cst; A/L bits
  * therefore need no separate handlers.  Exclusives, LDAR/STLR/LDAPR, atomics

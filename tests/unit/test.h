@@ -28,6 +28,22 @@ static int test_checks, test_failures;
         }                                                                       \
     } while (0)
 
+/* xorshift64: the deterministic pseudo-random numbers of the tests.  A test
+ * may define TEST_SEED before including this header, or assign rng_state. */
+#ifndef TEST_SEED
+#define TEST_SEED 0x9e3779b97f4a7c15ull
+#endif
+static uint64_t rng_state = TEST_SEED;
+
+static inline uint64_t rnd(void)
+{
+    uint64_t x = rng_state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return rng_state = x;
+}
+
 static inline int test_report(const char *name)
 {
     printf("%s: %d checks, %d failed\n", name, test_checks, test_failures);

@@ -26,14 +26,6 @@ bool crypto_host_accel_active(void);
 
 /* ---- randomness ----------------------------------------------------------- */
 
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
 
 static uint64_t rnd_word(void)
 {
@@ -51,11 +43,11 @@ static uint64_t rnd_word(void)
 /* The 32 V registers of a trial, a pure function of its seed. */
 static void gen_vregs(uint64_t seed, uint64_t v[32][2])
 {
-    uint64_t save = rng;
-    rng = seed | 1;
+    uint64_t save = rng_state;
+    rng_state = seed | 1;
     for (int i = 0; i < 32; i++)
         v[i][0] = rnd_word(), v[i][1] = rnd_word();
-    rng = save;
+    rng_state = save;
 }
 
 /* ---- the two CPUs ------------------------------------------------------------ */

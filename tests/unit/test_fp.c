@@ -293,15 +293,6 @@ static const struct form forms[] = {
 };
 #define NFORMS (sizeof(forms) / sizeof(forms[0]))
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void)
-{
-    uint64_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return rng_state = x;
-}
 static unsigned rn(unsigned n) { return (unsigned)(rnd() % n); }
 
 /* A value of a format with E exponent bits, F fraction bits. */

@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include "cpu_harness.h"
+#define TEST_SEED 0x243f6a8885a308d3ull
 #include "test.h"
 #include "unicorn_ref.h"
 
@@ -20,15 +21,6 @@
 #define SVC0 0xd4000001u
 #define CLREX 0xd5033f5fu
 
-static uint64_t rng_state = 0x243f6a8885a308d3ull;
-static uint64_t rnd(void)
-{
-    uint64_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return rng_state = x;
-}
 static uint64_t rndn(uint64_t n) { return rnd() % n; }
 
 struct state {

@@ -27,15 +27,6 @@ uint64_t pauth_compute(uint64_t data, uint64_t modifier, uint64_t key_hi, uint64
 
 /* ---- random numbers ------------------------------------------------------- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void)
-{
-    uint64_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return rng_state = x;
-}
 static unsigned rndn(unsigned n) { return (unsigned)(rnd() % n); }
 
 /* A pointer of one of the shapes software uses, or garbage. */
