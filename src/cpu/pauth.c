@@ -418,7 +418,7 @@ bool trans_LDRA(struct xlat *x, const arg_LDRA *a)
     /* Writeback with Rt == Rn (not SP) is CONSTRAINED UNPREDICTABLE: we
      * write back, then load into Rt (the loaded value wins). */
     struct uop *u = emit2(x, op_ldra_user, op_ldra_sys);
-    int64_t off = (int64_t)((uint64_t)a->s << 9 | a->imm9) << 54 >> 51;   /* S:imm9 << 3, signed */
+    int64_t off = (int64_t)(((uint64_t)a->s << 9 | a->imm9) << 54) >> 51;   /* S:imm9 << 3, signed */
     u->a = rsp(a->rn);
     u->d = wx(a->rt);
     u->e = a->m ? KEY_DB : KEY_DA;
