@@ -140,6 +140,10 @@ struct cpu_env {
     /* A broadcast TLB invalidation (TLBI ...IS) for the regimes in mask:
      * forward it to the other vCPUs of the VM. */
     void (*tlbi_broadcast)(void *opaque, struct cpu *c, unsigned mmu_idx_mask);
+    /* Instruction-cache invalidation is broadcast (IC IVAU, IC IALLUIS): the
+     * other vCPUs must drop translations of host memory [host, host+len),
+     * or all of them when host is NULL. */
+    void (*ic_broadcast)(void *opaque, struct cpu *c, const void *host, size_t len);
     /* GIC CPU interface system registers (key = SYSREG_KEY); false = UNDEFINED. */
     bool (*gic_read)(void *opaque, struct cpu *c, uint32_t key, uint64_t *val);
     bool (*gic_write)(void *opaque, struct cpu *c, uint32_t key, uint64_t val);

@@ -241,8 +241,9 @@ static void block_cache_reset(struct cpu *c)
  * after the memory holding it was reused. */
 void cpu_code_invalidate_all(struct cpu *c)
 {
-    c->bc->flush_pending = true;
-    c->exit_request = 1;
+    /* May be called from another vCPU's thread (broadcast maintenance). */
+    __atomic_store_n(&c->bc->flush_pending, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&c->exit_request, 1, __ATOMIC_RELEASE);
 }
 
 void cpu_code_invalidate_host(struct cpu *c, const void *host, size_t len)

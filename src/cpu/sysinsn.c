@@ -260,13 +260,18 @@ static const struct uop *op_ic_ivau(struct cpu *c, const struct uop *u)
     uint64_t va = c->x[u->a];
     check_el0_uci(c, u);
     uint8_t *p = mem_ptr(c, u, va & ~63ull, 1, ACC_READ);
-    cpu_code_invalidate_host(c, p, 1);
+    cpu_code_invalidate_host(c, p, 64);
+    if (c->env.ic_broadcast)
+        c->env.ic_broadcast(c->env.opaque, c, p, 64);
     return u + 1;
 }
 
+/* e: 1 for the inner-shareable (broadcast) form. */
 static const struct uop *op_ic_iallu(struct cpu *c, const struct uop *u)
 {
     cpu_code_invalidate_all(c);
+    if (u->e && c->env.ic_broadcast)
+        c->env.ic_broadcast(c->env.opaque, c, NULL, 0);
     return u + 1;
 }
 
@@ -432,7 +437,9 @@ bool trans_SYS(struct xlat *x, const arg_SYS *a)
     default:
         return false;
     }
-    emit(x, fn)->a = rx(a->rt);
+    struct uop *u = emit(x, fn);
+    u->a = rx(a->rt);
+    u->e = key == SYSREG_KEY(1, 0, 7, 1, 0);   /* IC IALLUIS */
     if (fn == op_ic_ivau || fn == op_ic_iallu)
         end_block(x);
     return true;

@@ -264,6 +264,23 @@ static void soft_tlbi_broadcast(void *opaque, struct cpu *c, unsigned mask)
             cpu_request_tlb_flush(vm->vcpus[i]->cpu, mask);
 }
 
+/* Another vCPU may hold translations of the lines just invalidated.  Reading
+ * its code-page set from this thread is safe: entries are single words, and a
+ * page it adds concurrently is translated after the write being announced. */
+static void soft_ic_broadcast(void *opaque, struct cpu *c, const void *host, size_t len)
+{
+    hv_vm_t *vm = opaque;
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        struct cpu *o = vm->vcpus[i] ? vm->vcpus[i]->cpu : NULL;
+        if (!o || o == c)
+            continue;
+        if (host)
+            cpu_code_invalidate_host(o, host, len);
+        else
+            cpu_code_invalidate_all(o);
+    }
+}
+
 hv_return_t hv_gic_create(hv_vm_t *vm, const struct hv_gic_config *cfg)
 {
     if (vm->gic)
@@ -366,6 +383,7 @@ hv_return_t hv_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_
         .gic_read = soft_gic_read,
         .gic_write = soft_gic_write,
         .tlbi_broadcast = soft_tlbi_broadcast,
+        .ic_broadcast = soft_ic_broadcast,
         .opaque = vm,
     };
     const struct cpu_model *m = vm->cfg.cpu_model ? cpu_model_find(vm->cfg.cpu_model) : NULL;
