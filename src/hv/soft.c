@@ -50,6 +50,7 @@ struct hv_vm {
     pthread_t timer_thread;
     pthread_cond_t timer_cond;
     bool timer_started, timer_stop;
+    uint64_t timer_gen;     /* bumped (under lock) whenever a timer changes */
 };
 
 /* ---- memory -------------------------------------------------------------- */
@@ -164,6 +165,7 @@ static void timer_changed(void *opaque, struct cpu *c)
         if (vm->vcpus[i] && vm->vcpus[i]->cpu == c)
             update_timers(vm->vcpus[i]);
     pthread_mutex_lock(&vm->lock);
+    vm->timer_gen++;
     pthread_cond_signal(&vm->timer_cond);
     pthread_mutex_unlock(&vm->lock);
 }
@@ -182,6 +184,10 @@ static void *timer_thread(void *arg)
     while (!vm->timer_stop) {
         uint64_t next = ~0ull;
         unsigned n = vm->nvcpus;
+        /* A timer reprogrammed while the deadlines are computed (without the
+         * lock) bumps timer_gen: then compute again instead of sleeping on a
+         * stale deadline. */
+        uint64_t gen = vm->timer_gen;
         pthread_mutex_unlock(&vm->lock);
         for (unsigned i = 0; i < n; i++) {
             if (!vm->vcpus[i])
@@ -193,6 +199,8 @@ static void *timer_thread(void *arg)
         pthread_mutex_lock(&vm->lock);
         if (vm->timer_stop)
             break;
+        if (vm->timer_gen != gen)
+            continue;
         if (next == ~0ull) {
             pthread_cond_wait(&vm->timer_cond, &vm->lock);
         } else {
