@@ -134,9 +134,11 @@ static bool stage2_enabled(const struct cpu *c, enum regime rg)
     return rg == REGIME_EL10 && c->el2_enabled && (c->sr.hcr_el2 & HCR_VM) && !(c->sr.hcr_el2 & HCR_TGE);
 }
 
-/* Full translation of va in regime rg for an access from el. */
+/* Translation of va in regime rg for an access from el.  Stage 2 (when
+ * enabled) always translates the stage-1 table walk; s2_output says whether
+ * it also translates the output address (false for AT S1E*: PAR gets the IPA). */
 static bool translate(struct cpu *c, enum regime rg, unsigned el, bool pan, uint64_t va, enum access_kind acc,
-                      struct walk_out *out, struct exc_info *exc)
+                      struct walk_out *out, struct exc_info *exc, bool s2_output)
 {
     uint64_t sctlr = rg == REGIME_EL10 ? c->sr.sctlr_el1 : c->sr.sctlr_el2;
     bool s2 = stage2_enabled(c, rg);
@@ -150,7 +152,7 @@ static bool translate(struct cpu *c, enum regime rg, unsigned el, bool pan, uint
         out->r = out->w = out->x = true;
         out->block_size = TLB_PAGE_SIZE;
         uint64_t pa = va;
-        if (s2) {
+        if (s2 && s2_output) {
             bool r, w, x;
             if (!stage2(c, va, acc, false, &pa, &r, &w, &x, exc))
                 return false;
@@ -278,7 +280,7 @@ static bool translate(struct cpu *c, enum regime rg, unsigned el, bool pan, uint
         if ((sctlr >> 19 & 1) && w)   /* WXN */
             x = false;
         uint64_t pa = out_addr;
-        if (s2) {
+        if (s2 && s2_output) {
             bool r2, w2, x2;
             if (!stage2(c, out_addr, acc, false, &pa, &r2, &w2, &x2, exc))
                 return false;
@@ -328,7 +330,7 @@ bool mmu_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry
 {
     enum mmu_idx idx = c->mmu_idx;
     struct walk_out out;
-    if (!translate(c, regime_of(idx), el_of(idx), pan_of(idx), va, acc, &out, exc))
+    if (!translate(c, regime_of(idx), el_of(idx), pan_of(idx), va, acc, &out, exc, true))
         return false;
     uint64_t page = va & TLB_PAGE_MASK;
     uint8_t *host = c->env.ram_ptr(c->env.opaque, out.pa);
@@ -375,14 +377,11 @@ uint64_t mmu_at(struct cpu *c, uint64_t va, unsigned el, bool write, bool with_s
         rg = (c->sr.hcr_el2 & HCR_E2H) ? REGIME_EL20 : REGIME_EL2;
     else
         rg = (c->el2_enabled && (c->sr.hcr_el2 & HCR_E2H) && (c->sr.hcr_el2 & HCR_TGE)) ? REGIME_EL20 : REGIME_EL10;
-    uint64_t saved_hcr = c->sr.hcr_el2;
-    if (!with_stage2)
-        c->sr.hcr_el2 &= ~HCR_VM;
     struct walk_out out;
     struct exc_info exc = { 0 };
     bool pan = (c->pstate & PSTATE_PAN) && el == c->el;
-    bool ok = translate(c, rg, el, pan, sys_effective_va(c, va), write ? ACC_WRITE : ACC_READ, &out, &exc);
-    c->sr.hcr_el2 = saved_hcr;
+    bool ok = translate(c, rg, el, pan, sys_effective_va(c, va), write ? ACC_WRITE : ACC_READ, &out, &exc,
+                        with_stage2);
     if (!ok) {
         uint64_t par = 1 | (uint64_t)(exc.iss & 0x3f) << 1;
         if (exc.stage2)
