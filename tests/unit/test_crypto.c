@@ -57,14 +57,7 @@ static uc_engine *uc;
 
 static void uc_setup(void)
 {
-    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK) {
-        fprintf(stderr, "uc_open failed\n");
-        exit(1);
-    }
-    uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_MAX);
-    uc_mem_map(uc, HARNESS_BASE, HARNESS_SIZE, UC_PROT_ALL);
-    uint64_t cpacr = 3ull << 20;
-    uc_reg_write(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
+    uc = ref_engine_open(HARNESS_BASE, HARNESS_SIZE);
 }
 
 /* Run the instruction at pc on Unicorn with V registers v (updated).

@@ -51,12 +51,7 @@ static uint64_t n_compared, n_undef, n_undef_ref_only;
 
 static void ref_open(void)
 {
-    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK) {
-        fprintf(stderr, "cannot open unicorn\n");
-        exit(1);
-    }
-    uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_MAX);
-    uc_mem_map(uc, HARNESS_BASE, HARNESS_SIZE, UC_PROT_ALL);
+    uc = ref_engine_open(HARNESS_BASE, HARNESS_SIZE);
 }
 
 struct state {

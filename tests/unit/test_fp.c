@@ -11,7 +11,7 @@
 #include "cpu_harness.h"
 #include "fpu.h"
 #include "test.h"
-#include <unicorn/unicorn.h>
+#include "unicorn_ref.h"
 
 struct form {
     uint32_t insn;
@@ -413,14 +413,7 @@ static uc_engine *uc;
 
 static void uc_setup(void)
 {
-    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK) {
-        fprintf(stderr, "uc_open failed\n");
-        exit(1);
-    }
-    uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_MAX);
-    uc_mem_map(uc, UC_CODE, 0x10000, UC_PROT_ALL);
-    uint64_t cpacr = 3ull << 20;
-    uc_reg_write(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
+    uc = ref_engine_open(UC_CODE, 0x10000);
     for (unsigned i = 0; i < NFORMS; i++)
         uc_mem_write(uc, UC_CODE + 4 * i, &forms[i].insn, 4);
 }

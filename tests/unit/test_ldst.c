@@ -36,15 +36,8 @@ static int cases, mismatches;
 
 static void ref_open(void)
 {
-    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK) {
-        fprintf(stderr, "uc_open failed\n");
-        exit(1);
-    }
-    uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_MAX);
-    uc_mem_map(uc, CODE_ADDR, 0x1000, UC_PROT_ALL);
+    uc = ref_engine_open(CODE_ADDR, 0x1000);
     uc_mem_map(uc, DATA_ADDR, DATA_SIZE, UC_PROT_ALL);
-    uint64_t cpacr = 3ull << 20;
-    uc_reg_write(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
 }
 
 static void random_state(struct state *s)

@@ -53,14 +53,7 @@ static int forms, runs, undefs;
 
 static void engines_init(void)
 {
-    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK) {
-        fprintf(stderr, "uc_open failed\n");
-        exit(1);
-    }
-    uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_MAX);
-    uc_mem_map(uc, CODE_BASE, CODE_SIZE, UC_PROT_ALL);
-    uint64_t cpacr = 3ull << 20;
-    uc_reg_write(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
+    uc = ref_engine_open(CODE_BASE, CODE_SIZE);
     harness_init(&h);
     our_next = HARNESS_BASE;
 }

@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unicorn/unicorn.h>
 
@@ -21,6 +23,22 @@ static inline int ref_xreg(int i)
     return i < 29 ? UC_ARM64_REG_X0 + i : i == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
 }
 
+/* A Unicorn engine with the max CPU model, FP/SIMD enabled (CPACR_EL1.FPEN)
+ * and [base, base+size) mapped RWX.  Exits the test on failure. */
+static inline uc_engine *ref_engine_open(uint64_t base, size_t size)
+{
+    uc_engine *uc;
+    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK) {
+        fprintf(stderr, "uc_open failed\n");
+        exit(1);
+    }
+    uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_MAX);
+    uc_mem_map(uc, base, (size + 0xfff) & ~(size_t)0xfff, UC_PROT_ALL);
+    uint64_t cpacr = 3ull << 20;
+    uc_reg_write(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
+    return uc;
+}
+
 /* Run code (n words) placed at code_addr with data memory [data_addr,
  * data_addr+data_len) initialised from data (may be NULL) until the
  * instruction after the last.  st is input and output; data is updated.
@@ -28,20 +46,13 @@ static inline int ref_xreg(int i)
 static inline bool ref_run(struct ref_state *st, uint64_t code_addr, const uint32_t *code, size_t n,
                            uint64_t data_addr, uint8_t *data, size_t data_len)
 {
-    uc_engine *uc;
-    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK)
-        return false;
-    uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_MAX);
-    size_t code_len = (n * 4 + 0xfff) & ~(size_t)0xfff;
-    uc_mem_map(uc, code_addr, code_len, UC_PROT_ALL);
+    uc_engine *uc = ref_engine_open(code_addr, n * 4);
     uc_mem_write(uc, code_addr, code, n * 4);
     if (data_len) {
         uc_mem_map(uc, data_addr, (data_len + 0xfff) & ~(size_t)0xfff, UC_PROT_ALL);
         if (data)
             uc_mem_write(uc, data_addr, data, data_len);
     }
-    uint64_t cpacr = 3ull << 20;
-    uc_reg_write(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
     for (int i = 0; i < 31; i++)
         uc_reg_write(uc, ref_xreg(i), &st->x[i]);
     uc_reg_write(uc, UC_ARM64_REG_SP, &st->sp);
