@@ -129,7 +129,7 @@ static const struct uop *op_hvc(struct cpu *c, const struct uop *u)
 {
     uint64_t next = uop_pc(c, u) + 4;
     if (c->el2_enabled) {
-        if (c->sr.hcr_el2 & (1ull << 29))   /* HCD: HVC disabled */
+        if (c->sr.hcr_el2 & HCR_HCD)
             cpu_raise_undef(c, u);
         cpu_raise(c, next, EC_HVC64, (uint32_t)u->imm, 0);
     }
@@ -146,7 +146,7 @@ static const struct uop *op_smc(struct cpu *c, const struct uop *u)
     uint64_t pc = uop_pc(c, u);
     if (!c->el2_enabled)
         cpu_raise_undef(c, u);
-    if (c->el == 1 && (c->sr.hcr_el2 & (1ull << 19)))
+    if (c->el == 1 && (c->sr.hcr_el2 & HCR_TSC))
         cpu_raise(c, pc, EC_SMC64, (uint32_t)u->imm, 0);
     c->pc = pc + 4;
     c->exc.iss = (uint32_t)u->imm;

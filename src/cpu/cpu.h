@@ -182,6 +182,21 @@ enum mmu_idx {
 #define PSTATE_DIT (1u << 24)
 #define PSTATE_TCO (1u << 25)
 
+/* HCR_EL2 bits used across the CPU and the hv backends. */
+#define HCR_VM (1ull << 0)
+#define HCR_FMO (1ull << 3)
+#define HCR_IMO (1ull << 4)
+#define HCR_AMO (1ull << 5)
+#define HCR_VF (1ull << 6)
+#define HCR_VI (1ull << 7)
+#define HCR_TWI (1ull << 13)
+#define HCR_TWE (1ull << 14)
+#define HCR_TSC (1ull << 19)
+#define HCR_TGE (1ull << 27)
+#define HCR_HCD (1ull << 29)
+#define HCR_E2H (1ull << 34)
+#define HCR_API (1ull << 41)
+
 /* A pending MMIO access (system mode), see CPU_EXIT_MMIO. */
 struct mmio_access {
     uint64_t pa;
@@ -277,6 +292,20 @@ struct cpu {
 
     uint64_t insn_count_hint; /* blocks executed, for statistics */
 };
+
+/* In the EL2&0 host regime (E2H and TGE): EL0 is controlled from EL2. */
+static inline bool cpu_host_regime(const struct cpu *c)
+{
+    return c->el2_enabled && (c->sr.hcr_el2 & HCR_E2H) && (c->sr.hcr_el2 & HCR_TGE);
+}
+
+/* At EL0/EL1 under an EL2 that routes interrupts to itself (IMO/FMO, not
+ * TGE): ICC_* accesses reach the virtual CPU interface. */
+static inline bool cpu_irq_virtualized(const struct cpu *c)
+{
+    uint64_t hcr = c->sr.hcr_el2;
+    return c->el2_enabled && c->el < 2 && (hcr & (HCR_IMO | HCR_FMO)) && !(hcr & HCR_TGE);
+}
 
 /* CPU models: a documented feature set. */
 struct cpu_model {

@@ -3,9 +3,6 @@
  * AArch64.TranslateAddress / AArch64.S1Walk / AArch64.S2Walk. */
 #include "system.h"
 
-#define HCR_VM (1ull << 0)
-#define HCR_TGE (1ull << 27)
-#define HCR_E2H (1ull << 34)
 
 enum regime { REGIME_EL10, REGIME_EL2, REGIME_EL20 };
 

@@ -24,9 +24,6 @@
 #include "system.h"
 
 #define EC_PAC 0x09             /* PAC instruction trapped by HCR_EL2.API */
-#define HCR_API (1ull << 41)
-#define HCR_TGE (1ull << 27)
-#define HCR_E2H (1ull << 34)
 
 enum { KEY_IA, KEY_IB, KEY_DA, KEY_DB, KEY_GA };
 

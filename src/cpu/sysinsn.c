@@ -8,8 +8,7 @@
  * EL2&0 host regime (E2H and TGE), else SCTLR_EL1. */
 static uint64_t el0_sctlr(const struct cpu *c)
 {
-    bool host = c->el2_enabled && (c->sr.hcr_el2 >> 34 & 1) && (c->sr.hcr_el2 >> 27 & 1);
-    return host ? c->sr.sctlr_el2 : c->sr.sctlr_el1;
+    return cpu_host_regime(c) ? c->sr.sctlr_el2 : c->sr.sctlr_el1;
 }
 
 /* EL0 cache maintenance needs SCTLR.UCI; otherwise it traps (EC 0x18). */
@@ -17,11 +16,6 @@ static void check_el0_uci(struct cpu *c, const struct uop *u)
 {
     if (!c->user_mode && c->el == 0 && !(el0_sctlr(c) >> 26 & 1))
         cpu_raise(c, uop_pc(c, u), EC_SYSREG, 0, 0);
-}
-
-static unsigned ctx_el(uint32_t ctx)
-{
-    return (ctx & CTX_USER) ? 0 : ctx & CTX_EL_MASK;
 }
 
 static bool is_user(const struct xlat *x)
@@ -40,12 +34,6 @@ static void end_block(struct xlat *x)
 
 /* ---- hints --------------------------------------------------------------- */
 
-static const struct uop *op_next(struct cpu *c, const struct uop *u)
-{
-    (void)c;
-    return u + 1;
-}
-
 /* WFI/WFE: trap to EL2 (HCR_EL2.TWI/TWE) or EL1 (SCTLR_EL1.nTWI/nTWE clear
  * at EL0); otherwise WFI leaves the run loop to idle unless an interrupt is
  * already pending.  WFE is a hint that completes at once. */
@@ -55,7 +43,7 @@ static const struct uop *op_wfx(struct cpu *c, const struct uop *u)
     uint64_t pc = uop_pc(c, u);
     if (c->el == 0 && !(el0_sctlr(c) >> (wfe ? 18 : 16) & 1))
         cpu_raise(c, pc, EC_WFX, wfe, 0);
-    if (c->el < 2 && c->el2_enabled && !(c->sr.hcr_el2 >> 27 & 1) && (c->sr.hcr_el2 >> (wfe ? 14 : 13) & 1)) {
+    if (c->el < 2 && c->el2_enabled && !(c->sr.hcr_el2 & HCR_TGE) && (c->sr.hcr_el2 & (wfe ? HCR_TWE : HCR_TWI))) {
         struct exc_info *e = &c->exc;
         e->target_el = 2;
         cpu_raise(c, pc, EC_WFX, wfe, 0);
@@ -461,7 +449,6 @@ bool trans_MSR_reg(struct xlat *x, const arg_MSR_reg *a)
     return sysreg_trans_write(x, SYSREG_KEY(2 + a->o0, a->op1, a->crn, a->crm, a->op2), rx(a->rt));
 }
 
-const uop_fn uop_nop = op_next;
 
 /* ---- FP/SIMD access trap ------------------------------------------------- */
 
@@ -471,11 +458,11 @@ static const struct uop *op_fp_trap(struct cpu *c, const struct uop *u)
     unsigned el = c->el;
     unsigned target = el == 2 ? 2 : 1;
     unsigned fpen = (unsigned)(c->sr.cpacr_el1 >> 20) & 3;
-    bool host = c->el2_enabled && (c->sr.hcr_el2 >> 34 & 1) && (c->sr.hcr_el2 >> 27 & 1);
+    bool host = cpu_host_regime(c);
     bool cpacr_traps = el < 2 && !host && (fpen == 0 || fpen == 2 || (fpen == 1 && el == 0));
     if (!cpacr_traps)
         target = 2;
-    else if (el == 0 && c->el2_enabled && (c->sr.hcr_el2 >> 27 & 1))
+    else if (el == 0 && c->el2_enabled && (c->sr.hcr_el2 & HCR_TGE))
         target = 2;
     c->exc.target_el = target;
     cpu_raise(c, uop_pc(c, u), EC_FP_ACCESS, 0x1e00000, 0);

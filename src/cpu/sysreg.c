@@ -116,8 +116,7 @@ static void check_el0_timer(struct cpu *c, unsigned bit)
 {
     if (c->user_mode || c->el != 0)
         return;
-    uint64_t ctl = (c->el2_enabled && (c->sr.hcr_el2 & (1ull << 34)) && (c->sr.hcr_el2 & (1ull << 27)))
-                       ? c->sr.cnthctl_el2 : c->sr.cntkctl_el1;
+    uint64_t ctl = cpu_host_regime(c) ? c->sr.cnthctl_el2 : c->sr.cntkctl_el1;
     if (!(ctl >> bit & 1))
         cpu_raise(c, c->pc, EC_UNKNOWN, 0, 0);
 }
@@ -126,8 +125,7 @@ uint64_t cpu_virtual_offset(struct cpu *c)
 {
     if (!c->el2_enabled)
         return 0;
-    bool host = (c->sr.hcr_el2 & (1ull << 34)) && (c->sr.hcr_el2 & (1ull << 27));
-    if (host && c->el != 1)
+    if (cpu_host_regime(c) && c->el != 1)
         return 0;
     return c->sr.cntvoff_el2;
 }
@@ -200,7 +198,7 @@ static void wr_hcr(struct cpu *c, const struct sysreg *r, uint64_t v)
     (void)r;
     uint64_t old = c->sr.hcr_el2;
     c->sr.hcr_el2 = v;
-    if ((old ^ v) & ((1ull << 0) | (1ull << 27) | (1ull << 34)))   /* VM, TGE, E2H */
+    if ((old ^ v) & (HCR_VM | HCR_TGE | HCR_E2H))
         cpu_tlb_flush(c);
     sys_pstate_changed(c, c->pstate);   /* regime may change; VI/VF may now pend */
     timer_changed(c);
@@ -216,13 +214,13 @@ static uint64_t rd_isr(struct cpu *c, const struct sysreg *r)
     (void)r;
     uint32_t l = c->irq_lines;
     uint64_t v = 0;
-    bool virt = c->el2_enabled && c->el < 2 && !(c->sr.hcr_el2 & (1ull << 27));
-    if (virt && (c->sr.hcr_el2 & (1ull << 4)))
-        v |= ((l & CPU_VIRQ) || (c->sr.hcr_el2 & (1ull << 7))) ? 1u << 7 : 0;
+    bool virt = c->el2_enabled && c->el < 2 && !(c->sr.hcr_el2 & HCR_TGE);
+    if (virt && (c->sr.hcr_el2 & HCR_IMO))
+        v |= ((l & CPU_VIRQ) || (c->sr.hcr_el2 & HCR_VI)) ? 1u << 7 : 0;
     else
         v |= (l & CPU_IRQ) ? 1u << 7 : 0;
-    if (virt && (c->sr.hcr_el2 & (1ull << 3)))
-        v |= ((l & CPU_VFIQ) || (c->sr.hcr_el2 & (1ull << 6))) ? 1u << 6 : 0;
+    if (virt && (c->sr.hcr_el2 & HCR_FMO))
+        v |= ((l & CPU_VFIQ) || (c->sr.hcr_el2 & HCR_VF)) ? 1u << 6 : 0;
     else
         v |= (l & CPU_FIQ) ? 1u << 6 : 0;
     return v;
@@ -519,18 +517,12 @@ static const struct uop *op_msr_gic(struct cpu *c, const struct uop *u)
     struct sysreg r = { .key = (uint32_t)u->imm };
     c->pc = uop_pc(c, u);
     /* SGI generation is not virtualized: under IMO/FMO it traps to EL2. */
-    if (c->el < 2 && c->el2_enabled && (c->sr.hcr_el2 & (3ull << 3)) && !(c->sr.hcr_el2 & (1ull << 27)) &&
-        is_sgi_key(r.key)) {
+    if (cpu_irq_virtualized(c) && is_sgi_key(r.key)) {
         c->exc.target_el = 2;
         cpu_raise(c, c->pc, EC_SYSREG, sysreg_iss(r.key, u->insn & 31, false), 0);
     }
     wr_gic(c, &r, c->x[u->a]);
     return u + 1;
-}
-
-static unsigned ctx_el(uint32_t ctx)
-{
-    return (ctx & CTX_USER) ? 0 : ctx & CTX_EL_MASK;
 }
 
 /* The row an access from this context means, or NULL (UNDEFINED). */

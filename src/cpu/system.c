@@ -6,12 +6,6 @@
 
 #include "system.h"
 
-#define HCR_VM (1ull << 0)
-#define HCR_FMO (1ull << 3)
-#define HCR_IMO (1ull << 4)
-#define HCR_AMO (1ull << 5)
-#define HCR_TGE (1ull << 27)
-#define HCR_E2H (1ull << 34)
 
 #define SCTLR_SPAN (1ull << 23)
 #define SCTLR_DSSBS (1ull << 44)
@@ -332,10 +326,10 @@ void sys_check_interrupts(struct cpu *c)
 {
     uint32_t lines = __atomic_load_n(&c->irq_lines, __ATOMIC_ACQUIRE);
     if (c->el2_enabled && c->el < 2 && !(c->sr.hcr_el2 & HCR_TGE)) {
-        if (c->sr.hcr_el2 & (1ull << 7))
-            lines |= CPU_VIRQ;      /* HCR_EL2.VI */
-        if (c->sr.hcr_el2 & (1ull << 6))
-            lines |= CPU_VFIQ;      /* HCR_EL2.VF */
+        if (c->sr.hcr_el2 & HCR_VI)
+            lines |= CPU_VIRQ;
+        if (c->sr.hcr_el2 & HCR_VF)
+            lines |= CPU_VFIQ;
     }
     if (!lines)
         return;
@@ -349,7 +343,7 @@ void sys_check_interrupts(struct cpu *c)
 bool sys_wfi_wakeup(struct cpu *c)
 {
     uint32_t lines = __atomic_load_n(&c->irq_lines, __ATOMIC_ACQUIRE);
-    if (c->el2_enabled && c->el < 2 && (c->sr.hcr_el2 & (3ull << 6)))
+    if (c->el2_enabled && c->el < 2 && (c->sr.hcr_el2 & (HCR_VI | HCR_VF)))
         return true;
     return lines != 0;
 }

@@ -14,6 +14,12 @@
 #define CTX_EL2 (1u << 6)       /* the CPU implements EL2 */
 #define CTX_USER (1u << 7)      /* user-mode emulation */
 
+/* The EL a translation context runs at (user-mode emulation is EL0). */
+static inline unsigned ctx_el(uint32_t ctx)
+{
+    return (ctx & CTX_USER) ? 0 : ctx & CTX_EL_MASK;
+}
+
 uint32_t sys_ctx(struct cpu *c);
 uint64_t sys_effective_va(struct cpu *c, uint64_t va);
 

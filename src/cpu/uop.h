@@ -223,7 +223,5 @@ const struct uop *op_unpriv_end(struct cpu *c, const struct uop *u);
 /* Called by the decoder after an FP/SIMD instruction was translated: if FP is
  * disabled in this context, its uops (from index before) become a trap. */
 void decode_fp_check(struct xlat *x, unsigned before);
-/* A uop handler that does nothing (for instructions that need a slot). */
-extern const uop_fn uop_nop;
 
 #endif

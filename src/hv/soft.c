@@ -236,20 +236,12 @@ static unsigned vcpu_index(hv_vm_t *vm, struct cpu *c)
     return ~0u;
 }
 
-/* At EL0/EL1 under an EL2 that set HCR_EL2.IMO/FMO (and not TGE), the ICC_*
- * encodings reach the virtual CPU interface. */
-static bool virtual_cpuif(struct cpu *c)
-{
-    uint64_t hcr = c->sr.hcr_el2;
-    return c->el2_enabled && c->el < 2 && (hcr & (3ull << 3)) && !(hcr & (1ull << 27));
-}
-
 static bool soft_gic_read(void *opaque, struct cpu *c, uint32_t key, uint64_t *val)
 {
     hv_vm_t *vm = opaque;
     if (!vm->gic)
         return false;
-    if (virtual_cpuif(c))
+    if (cpu_irq_virtualized(c))
         return gic_vsysreg_read(vm->gic, vcpu_index(vm, c), key, val);
     return gic_sysreg_read(vm->gic, vcpu_index(vm, c), key, val);
 }
@@ -259,7 +251,7 @@ static bool soft_gic_write(void *opaque, struct cpu *c, uint32_t key, uint64_t v
     hv_vm_t *vm = opaque;
     if (!vm->gic)
         return false;
-    if (virtual_cpuif(c))
+    if (cpu_irq_virtualized(c))
         return gic_vsysreg_write(vm->gic, vcpu_index(vm, c), key, val);
     return gic_sysreg_write(vm->gic, vcpu_index(vm, c), key, val);
 }
