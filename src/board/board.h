@@ -30,6 +30,19 @@ enum board_exit {
     BOARD_EXIT_TIMEOUT = 4,
 };
 
+#define BOARD_MAX_DISKS 8
+
+struct board_disk {
+    const char *path;       /* raw image file */
+    bool readonly;
+};
+
+enum board_console {
+    BOARD_CONSOLE_SERIAL,   /* PL011 (ttyAMA0) on stdio */
+    BOARD_CONSOLE_VIRTIO,   /* virtio console (hvc0) on stdio */
+};
+
+/* What `nestvm run` flags and the JSON config both fill in. */
 struct board_config {
     const char *kernel, *initrd, *cmdline, *dtb_out, *cpu_model;
     unsigned cpus;
@@ -37,6 +50,11 @@ struct board_config {
     double timeout;         /* seconds, 0 = none */
     bool nested;            /* vCPUs start at EL2 */
     enum hv_backend backend;
+    struct board_disk disks[BOARD_MAX_DISKS];   /* virtio-blk, in order (vda, vdb, ...) */
+    unsigned ndisks;
+    const char *net;        /* NULL, or "user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]..." (virtio-net) */
+    enum board_console console;
+    bool rng;               /* virtio-rng */
 };
 
 struct board;
