@@ -34,7 +34,9 @@ void problem_add(struct problems *p, const char *fmt, ...)
 unsigned problems_print(const struct problems *p, const char *file)
 {
     for (unsigned i = 0; i < p->n; i++) {
-        if (file)
+        /* Problems naming a flag are about the command line, not the file. */
+        if (file && strncmp(p->msg[i], "--", 2) &&
+            strncmp(p->msg[i], "run:", 4) && strncmp(p->msg[i], "create:", 7) && strncmp(p->msg[i], "start:", 6))
             fprintf(stderr, "nestvm: %s: %s\n", file, p->msg[i]);
         else
             fprintf(stderr, "nestvm: %s\n", p->msg[i]);

@@ -146,13 +146,13 @@ int cmd_run(int argc, char **argv)
         vmcfg_free(&c);
         return 0;
     }
-    if (p.n) {
-        problems_print(&p, NULL);
-        problems_free(&p);
-        vmcfg_free(&c);
-        return BOARD_EXIT_BAD_INPUT;
-    }
     int code = BOARD_EXIT_BAD_INPUT;
+    if (p.n) {   /* with whatever else is wrong */
+        if (vmcfg_get(c.root, "boot_loader.kernel") || file)
+            vmcfg_validate(&c, &p);
+        problems_print(&p, file);
+        goto out;
+    }
     if (!vmcfg_get(c.root, "boot_loader.kernel")) {
         if (!file && json_is_true(vmcfg_get(c.root, "platform.nested_virtualization")) &&
             !vmcfg_get(c.root, "boot_loader.initrd")) {
@@ -165,6 +165,7 @@ int cmd_run(int argc, char **argv)
     }
     code = run_config(&c, file);
 out:
+    problems_free(&p);
     vmcfg_free(&c);
     return code;
 }

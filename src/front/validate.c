@@ -190,6 +190,18 @@ static void list_values(char *out, size_t len, const char *const *values)
                               values[i]);
 }
 
+/* An abbreviation: "cmdline" for "command_line" (same first letter, the
+ * letters of word appear in name in order). */
+static bool abbreviates(const char *word, const char *name)
+{
+    if (strlen(word) < 3 || word[0] != name[0])
+        return false;
+    for (; *name && *word; name++)
+        if (*name == *word)
+            word++;
+    return !*word;
+}
+
 static void unknown_field(struct vctx *v, const char *path, const char *prefix, const char *key,
                           const struct field *fields)
 {
@@ -199,6 +211,11 @@ static void unknown_field(struct vctx *v, const char *path, const char *prefix, 
         unsigned d = edit_distance(key, f->name);
         if (d < bd) { bd = d; best = f->name; }
     }
+    for (const struct field *f = fields; bd > suggest_limit(key) && f->name; f++)
+        if (abbreviates(key, f->name)) {
+            bd = 0;
+            best = f->name;
+        }
     if (best && bd <= suggest_limit(key)) {
         problem_add(v->p, "%s: unknown field; did you mean \"%s\"?", path, best);
         return;
