@@ -502,17 +502,22 @@ int cmd_edit(int argc, char **argv)
         snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
         vmcfg_set(&c, key, eq + 1, NULL, &p);
     }
+    struct problems vp = { 0 };
     if (!p.n)
-        vmcfg_validate(&c, &p);
+        vmcfg_validate(&c, &vp);
     int code = 0;
-    if (p.n) {
-        problems_print(&p, c.file);
+    if (p.n || vp.n) {
+        problems_print(&p, NULL);
+        problems_print(&vp, c.file);
         fprintf(stderr, "nestvm: edit: nothing was changed\n");
         code = BOARD_EXIT_BAD_INPUT;
     } else if (vmcfg_save(&c, c.file) < 0) {
         fprintf(stderr, "nestvm: edit: cannot write '%s': %s\n", c.file, strerror(errno));
         code = BOARD_EXIT_INTERNAL;
     }
+    if (!code)
+        printf("nestvm: edit: VM '%s' updated\n", argv[1]);
+    problems_free(&vp);
     if (!code && running_pid(dir))
         printf("nestvm: edit: VM '%s' is running; the change applies from its next start\n", argv[1]);
     problems_free(&p);

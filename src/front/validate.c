@@ -375,7 +375,8 @@ void vmcfg_validate(struct vm_config *c, struct problems *p)
     if (json_is_string(vmcfg_get(r, "boot_loader.kernel")) && kernel)
         check_file(&v, "boot_loader.kernel", kernel, false, NULL);
     else if (!vmcfg_get(r, "boot_loader.kernel"))
-        problem_add(p, "boot_loader.kernel is required; give the path of an arm64 Linux Image (--kernel IMAGE)");
+        problem_add(p, c->file ? "boot_loader.kernel is required; give the path of an arm64 Linux Image (--kernel IMAGE)"
+                               : "--kernel IMAGE is required (see 'nestvm run --help')");
     const char *initrd = vmcfg_get_string(r, "boot_loader.initrd");
     if (initrd)
         check_file(&v, "boot_loader.initrd", initrd, false, NULL);
