@@ -161,8 +161,13 @@ static void sanitize_name(const char *in, char *out, size_t len)
         char ch = in[i];
         bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
                   ch == '_' || ch == '.';
-        out[j++] = ok ? ch : '-';
+        if (!ok)
+            ch = '-';
+        if (ch != '-' || (j && out[j - 1] != '-'))   /* "Debian 12 (nested)" -> "Debian-12-nested" */
+            out[j++] = ch;
     }
+    while (j && out[j - 1] == '-')
+        j--;
     out[j] = 0;
     while (out[0] == '.' || out[0] == '-')
         memmove(out, out + 1, strlen(out));
