@@ -21,9 +21,6 @@
 /* SPI numbers (INTID - 32) as in QEMU virt. */
 #define VIRT_UART_SPI 1
 #define VIRT_RTC_SPI 2
-#define VIRT_GPIO_SPI 7
-#define VIRT_GPIO_POWER_LINE 3       /* PL061 line wired to a gpio-keys KEY_POWER */
-#define BOARD_PHANDLE_GPIO 3
 
 /* Exit codes of `nestvm run` (a contract). */
 enum board_exit {
@@ -34,6 +31,12 @@ enum board_exit {
     BOARD_EXIT_TIMEOUT = 4,
     BOARD_EXIT_KILLED = 5,      /* the control socket's "kill" */
 };
+
+/* The power button: a PL061 at VIRT_GPIO whose line 3 a gpio-keys node maps
+ * to KEY_POWER. */
+#define VIRT_GPIO_SPI 7
+#define VIRT_GPIO_POWER_LINE 3
+#define BOARD_PHANDLE_GPIO 3
 
 #define BOARD_MAX_DISKS 8
 
@@ -96,14 +99,8 @@ void device_free(struct device *d);
  * calls fdt_end_node. */
 int device_fdt_begin(struct device *d, void *fdt, const char *compat, size_t compat_len);
 void board_set_irq(struct board *b, int spi, bool level);
-uint32_t board_gic_phandle(struct board *b);
-uint32_t board_clock_phandle(struct board *b);
-/* Request machine stop with an exit code (any thread). */
-void board_stop(struct board *b, int code);
 
-/* Devices (src/devices). */
-struct device *pl011_create(struct board *b, uint64_t base, int spi);
-struct device *pl031_create(struct board *b, uint64_t base, int spi);
+/* PL061 GPIO (src/devices/pl061.c). */
 struct device *pl061_create(struct board *b, uint64_t base, int spi);
 /* Drive input line (0-7) of a PL061 from the host side. */
 void pl061_set_input(struct device *d, unsigned line, bool level);
@@ -131,5 +128,14 @@ struct board_regs {
 };
 /* 0, -1 no such vCPU, -2 could not pause. */
 int board_vcpu_regs(struct board *b, unsigned idx, struct board_regs *out);
+
+uint32_t board_gic_phandle(struct board *b);
+uint32_t board_clock_phandle(struct board *b);
+/* Request machine stop with an exit code (any thread). */
+void board_stop(struct board *b, int code);
+
+/* Devices (src/devices). */
+struct device *pl011_create(struct board *b, uint64_t base, int spi);
+struct device *pl031_create(struct board *b, uint64_t base, int spi);
 
 #endif

@@ -489,9 +489,9 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
         fprintf(stderr, "nestvm: cannot create the interrupt controller: %s\n", hv_strerror(r));
         goto fail;
     }
-    if (!pl011_create(b, VIRT_UART, VIRT_UART_SPI) || !pl031_create(b, VIRT_RTC, VIRT_RTC_SPI))
-        goto fail;
     if (!(b->gpio = pl061_create(b, VIRT_GPIO, VIRT_GPIO_SPI)))
+        goto fail;
+    if (!pl011_create(b, VIRT_UART, VIRT_UART_SPI) || !pl031_create(b, VIRT_RTC, VIRT_RTC_SPI))
         goto fail;
 
     memcpy(b->ram + kernel_off, k.data, k.file_size);
