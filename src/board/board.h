@@ -50,6 +50,11 @@ enum board_console {
     BOARD_CONSOLE_VIRTIO,   /* virtio console (hvc0) on stdio */
 };
 
+enum board_virtio_transport {
+    BOARD_VIRTIO_PCI,       /* virtio-pci behind the ECAM host bridge (default) */
+    BOARD_VIRTIO_MMIO,      /* virtio-mmio slots at VIRT_MMIO */
+};
+
 /* What `nestvm run` flags and the JSON config both fill in. */
 struct board_config {
     const char *kernel, *initrd, *cmdline, *dtb_out, *cpu_model;
@@ -63,6 +68,7 @@ struct board_config {
     const char *net;        /* NULL, or "user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]..." (virtio-net) */
     enum board_console console;
     bool rng;               /* virtio-rng */
+    enum board_virtio_transport virtio_transport;
 };
 
 struct board;

@@ -582,6 +582,8 @@ void vmcfg_to_board(struct vm_config *c, struct board_config *bc)
     const char *console = json_string_value(json_object_get(json_array_get(json_object_get(r, "serial_ports"), 0), "type"));
     bc->console = console && !strcmp(console, "virtio-console") ? BOARD_CONSOLE_VIRTIO : BOARD_CONSOLE_SERIAL;
     bc->rng = json_is_true(json_object_get(r, "entropy"));
+    const char *tr = json_string_value(json_object_get(r, "virtio_transport"));
+    bc->virtio_transport = tr && !strcmp(tr, "mmio") ? BOARD_VIRTIO_MMIO : BOARD_VIRTIO_PCI;
     json_t *t = json_object_get(r, "timeout");
     bc->timeout = json_is_number(t) ? json_number_value(t) : 0;
     bc->dtb_out = resolved(c, json_string_value(json_object_get(r, "dtb_out")));
