@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,11 +157,13 @@ char *control_handle(struct board *b, const char *line, size_t len)
     return out;
 }
 
-/* Send s and a newline; frees s. */
-static void send_line(int fd, char *s)
+/* Send s and a newline; frees s.  False when the client is gone or does not
+ * read its replies (the send timeout): the caller drops it. */
+static bool send_line(int fd, char *s)
 {
+    bool ok = true;
     if (!s)
-        return;
+        return true;
     size_t n = strlen(s);
     char *buf = malloc(n + 1);
     if (buf) {
@@ -171,13 +174,16 @@ static void send_line(int fd, char *s)
             ssize_t w = send(fd, buf + off, n + 1 - off, MSG_NOSIGNAL);
             if (w < 0 && errno == EINTR)
                 continue;
-            if (w <= 0)
+            if (w <= 0) {
+                ok = false;
                 break;
+            }
             off += (size_t)w;
         }
         free(buf);
     }
     free(s);
+    return ok;
 }
 
 static void client_close(struct client *c)
@@ -202,8 +208,10 @@ static void client_input(struct control *ctl, struct client *c)
         char *nl = memchr(c->buf, '\n', c->len);
         if (!nl) {
             if (c->len == sizeof(c->buf)) {   /* no newline in a full buffer */
-                if (!c->overlong)
-                    send_line(c->fd, reply_error(NULL, "%s", "request longer than 4096 bytes; ignored"));
+                if (!c->overlong && !send_line(c->fd, reply_error(NULL, "%s", "request longer than 4096 bytes; ignored"))) {
+                    client_close(c);
+                    return;
+                }
                 c->overlong = true;
                 c->len = 0;
             }
@@ -218,14 +226,14 @@ static void client_input(struct control *ctl, struct client *c)
             for (size_t i = 0; i < l; i++)
                 if (c->buf[i] != ' ' && c->buf[i] != '\t')
                     blank = false;
-            if (!blank)
-                send_line(c->fd, control_handle(ctl->b, c->buf, l));
+            if (!blank && !send_line(c->fd, control_handle(ctl->b, c->buf, l))) {
+                client_close(c);
+                return;
+            }
         }
         c->overlong = false;
         memmove(c->buf, nl + 1, c->len - ll - 1);
         c->len -= ll + 1;
-        if (c->fd < 0)
-            return;
     }
 }
 
@@ -264,6 +272,10 @@ static void *control_thread(void *arg)
                 close(fd);
                 continue;
             }
+            /* A client that stops reading its replies must not stall the
+             * control thread (and with it the end of the VM). */
+            struct timeval tv = { 2, 0 };
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
             ctl->clients[i].fd = fd;
             ctl->clients[i].len = 0;
             ctl->clients[i].overlong = false;
