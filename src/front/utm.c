@@ -455,6 +455,13 @@ int cmd_export(int argc, char **argv)
         vmcfg_free(&c);
         return BOARD_EXIT_BAD_INPUT;
     }
+    vmcfg_validate(&c, &p);
+    if (p.n) {   /* e.g. its kernel is gone: nothing to export */
+        problems_print(&p, cfgpath);
+        problems_free(&p);
+        vmcfg_free(&c);
+        return BOARD_EXIT_BAD_INPUT;
+    }
     const char *bundle = argv[2];
     if (access(bundle, F_OK) == 0) {
         fprintf(stderr, "nestvm: export: '%s' already exists; choose a new path\n", bundle);

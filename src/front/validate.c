@@ -386,6 +386,12 @@ void vmcfg_validate(struct vm_config *c, struct problems *p)
         problem_add(p, "%s: the %s backend cannot give guests EL2: %s; set accel to \"soft\" (the software CPU "
                     "always can) or turn nested virtualization off",
                     subject(&v, "platform.nested_virtualization"), backend_name(be), why ? why : "no reason given");
+    const char *mid = vmcfg_get_string(r, "platform.machine_identifier");
+    if (mid && (strspn(mid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") + strspn(
+                    mid + strspn(mid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"), "=") !=
+                strlen(mid) || strlen(mid) % 4))
+        problem_add(p, "platform.machine_identifier must be base64 data (as UTM's machineIdentifier), not \"%s\"",
+                    mid);
     const char *model = vmcfg_get_string(r, "platform.cpu_model");
     if (model && !cpu_model_find(model))
         problem_add(p, "%s: unknown CPU model '%s' (see 'nestvm cpu-models')", subject(&v, "platform.cpu_model"), model);

@@ -43,6 +43,10 @@ case_ nestedtypo "{\"version\": 1, $K, \"platform\": {\"nested_virtualisation\":
   'nestvm: nestedtypo.json: platform.nested_virtualisation: unknown field; did you mean "nested_virtualization"?'
 case_ flagname "{\"version\": 1, $K, \"cpus\": 2}" \
   'nestvm: flagname.json: cpus: unknown field; did you mean "cpu_count" (what --cpus sets)?'
+case_ appendkey '{"version": 1, "boot_loader": {"kernel": "Image", "append": "quiet"}}' \
+  'nestvm: appendkey.json: boot_loader.append: unknown field; did you mean "command_line" (what --append sets)?'
+case_ machineid "{\"version\": 1, $K, \"platform\": {\"machine_identifier\": \"not base64!\"}}" \
+  'nestvm: machineid.json: platform.machine_identifier must be base64 data (as UTM'"'"'s machineIdentifier), not "not base64!"'
 case_ unknown "{\"version\": 1, $K, \"frobnicate\": 1}" \
   'nestvm: unknown.json: frobnicate: unknown field; remove it (the fields are listed in docs/config.md)'
 case_ cpus "{\"version\": 1, $K, \"cpu_count\": 99}" \
