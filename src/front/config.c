@@ -521,6 +521,20 @@ int vmcfg_parse_flags(struct vm_config *c, int argc, char **argv, struct run_ext
     return 0;
 }
 
+/* --config FILE must be read before the flags that override it. */
+const char *vmcfg_config_arg(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            break;
+        if (!strcmp(argv[i], "--config") && i + 1 < argc)
+            return argv[i + 1];
+        if (!strncmp(argv[i], "--config=", 9))
+            return argv[i] + 9;
+    }
+    return NULL;
+}
+
 /* ---- to the board -------------------------------------------------------- */
 
 static const char *keep(struct vm_config *c, char *s)

@@ -55,6 +55,9 @@ struct run_extra {
     bool allow_name;
 };
 int vmcfg_parse_flags(struct vm_config *c, int argc, char **argv, struct run_extra *extra, struct problems *p);
+/* The --config FILE argument, found before the flags are parsed (the file
+ * is read first, the flags then override it); NULL if none. */
+const char *vmcfg_config_arg(int argc, char **argv);
 /* The flag reference generated from the option table. */
 void vmcfg_print_flags(FILE *f);
 

@@ -328,13 +328,13 @@ int cmd_create(int argc, char **argv)
     struct problems p = { 0 };
     struct run_extra ex = { .allow_name = true };
     vmcfg_init(&c);
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--config") && i + 1 < argc && vmcfg_load(&c, argv[i + 1], &p) < 0) {
-            problems_print(&p, argv[i + 1]);
-            problems_free(&p);
-            vmcfg_free(&c);
-            return BOARD_EXIT_BAD_INPUT;
-        }
+    const char *file = vmcfg_config_arg(argc, argv);
+    if (file && vmcfg_load(&c, file, &p) < 0) {
+        problems_print(&p, file);
+        problems_free(&p);
+        vmcfg_free(&c);
+        return BOARD_EXIT_BAD_INPUT;
+    }
     if (vmcfg_parse_flags(&c, argc, argv, &ex, &p) == 1) {
         printf("usage: nestvm create NAME [--config FILE] [run flags]   (see 'nestvm run --help')\n");
         vmcfg_free(&c);
@@ -432,12 +432,16 @@ int cmd_start(int argc, char **argv)
     struct run_extra ex = { .allow_name = true };
     struct problems p = { 0 };
     struct vm_config c;
-    /* The name first, so overriding flags land on the stored config. */
-    const char *name = NULL;
-    for (int i = 1; i < argc && !name; i++)
-        if (argv[i][0] != '-')
-            name = argv[i];
-    if (!name || !strcmp(name, "--help")) {
+    /* The name first (a scratch parse), so the overriding flags then land
+     * on the stored config. */
+    struct vm_config scratch;
+    vmcfg_init(&scratch);
+    int help = vmcfg_parse_flags(&scratch, argc, argv, &ex, &p);
+    vmcfg_free(&scratch);
+    problems_free(&p);
+    const char *name = ex.name;
+    ex.name = NULL;
+    if (!name || help) {
         fprintf(stderr, "nestvm: start: usage: nestvm start NAME [run flags for this start only]\n");
         return BOARD_EXIT_BAD_INPUT;
     }

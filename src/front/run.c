@@ -114,27 +114,13 @@ int run_config(struct vm_config *c, const char *label)
     return code;
 }
 
-/* --config FILE must be read before the flags that override it. */
-static const char *find_config_arg(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--"))
-            break;
-        if (!strcmp(argv[i], "--config") && i + 1 < argc)
-            return argv[i + 1];
-        if (!strncmp(argv[i], "--config=", 9))
-            return argv[i] + 9;
-    }
-    return NULL;
-}
-
 int cmd_run(int argc, char **argv)
 {
     struct vm_config c;
     struct problems p = { 0 };
     struct run_extra ex = { 0 };
     vmcfg_init(&c);
-    const char *file = find_config_arg(argc, argv);
+    const char *file = vmcfg_config_arg(argc, argv);
     if (file && vmcfg_load(&c, file, &p) < 0) {
         problems_print(&p, file);
         problems_free(&p);
