@@ -309,6 +309,7 @@ static json_t *parse_net(const char *s, const char *subject, struct problems *p)
     char *dup = strdup(s), *rest = dup, *tok;
     json_t *net = json_object();
     json_t *fwds = json_array();
+    json_object_set_new(net, "type", json_string("virtio-net"));
     bool first = true;
     while ((tok = strsep(&rest, ","))) {
         if (first) {
@@ -330,7 +331,6 @@ static json_t *parse_net(const char *s, const char *subject, struct problems *p)
         }
     }
     free(dup);
-    json_object_set_new(net, "type", json_string("virtio-net"));
     if (json_array_size(fwds))
         json_object_set_new(net, "port_forwards", fwds);
     else
