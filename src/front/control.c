@@ -297,7 +297,7 @@ struct control *control_start(struct board *b, const char *path)
         fprintf(stderr, "nestvm: --api-sock: the path '%s' is too long for a socket\n", path);
         goto fail;
     }
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+    memcpy(sa.sun_path, path, strlen(path) + 1);   /* length checked above */
     struct stat st;
     /* A stale socket from an earlier run is replaced; anything else is not. */
     if (lstat(path, &st) == 0) {

@@ -463,7 +463,7 @@ int cmd_export(int argc, char **argv)
         return BOARD_EXIT_BAD_INPUT;
     }
     const char *bundle = argv[2];
-    if (access(bundle, F_OK) == 0) {
+    if (!bundle || !*bundle || access(bundle, F_OK) == 0) {
         fprintf(stderr, "nestvm: export: '%s' already exists; choose a new path\n", bundle);
         vmcfg_free(&c);
         return BOARD_EXIT_BAD_INPUT;
