@@ -8,8 +8,11 @@
  *     cmp rax, r12 ; jne leave                     (one such group per uop)
  *
  * rbx holds the cpu, r12 the current uop.  A handler that returns anything
- * but the next uop (a taken branch, a chained block, NULL) leaves the code
- * with that uop in rax; the caller's loop continues from there.  Semantics
+ * but the next uop leaves the group sequence: if it returned the first uop of
+ * the block it chained to (c->blk) and that block has code, execution jumps
+ * straight into that code's body; otherwise (NULL, a uop in the middle of a
+ * block, an interpreted block) the code returns it in rax and the caller's
+ * loop continues from there.  Semantics
  * stay exactly the interpreter's — the same handlers run in the same order —
  * so this executor is swappable per block and is the scaffold into which
  * common uops get inlined later.  Faults longjmp out of handlers as before.
@@ -19,7 +22,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <stddef.h>
+
 #include "jit.h"
+
+/* Bytes of the block prologue (pushes, cpu into rbx, uops into r12). */
+#define JIT_BODY_OFFSET 18
 
 #if defined(__x86_64__)
 
@@ -72,7 +80,7 @@ void jit_reset(struct jit *j)
 
 /* Worst-case bytes per uop group and for the block frame. */
 #define UOP_BYTES 32
-#define FRAME_BYTES 32
+#define FRAME_BYTES 96
 
 const void *jit_block(struct jit *j, const struct block *b)
 {
@@ -93,6 +101,8 @@ const void *jit_block(struct jit *j, const struct block *b)
     };
     put(&p, prologue, sizeof(prologue));
     put64(&p, (uint64_t)(uintptr_t)b->uops);
+    /* Chained entry point: r12 = uops[0], frame already set up. */
+    _Static_assert(sizeof(prologue) + 8 == JIT_BODY_OFFSET, "body offset");
 
     uint8_t *jne_fixups[BLOCK_MAX_INSNS * 8];
     unsigned nfix = 0;
@@ -124,6 +134,26 @@ const void *jit_block(struct jit *j, const struct block *b)
         put32(&p, 0);
     }
     uint8_t *leave = p;
+    /* rax = next uop.  Chain into the code of c->blk if rax starts it. */
+    *p++ = 0x48; *p++ = 0x85; *p++ = 0xc0;                 /* test rax, rax */
+    *p++ = 0x74; uint8_t *jz1 = p++;                       /* jz out */
+    *p++ = 0x48; *p++ = 0x8b; *p++ = 0x93;                 /* mov rdx, [rbx + blk] */
+    put32(&p, (uint32_t)offsetof(struct cpu, blk));
+    *p++ = 0x48; *p++ = 0x8d; *p++ = 0x8a;                 /* lea rcx, [rdx + uops] */
+    put32(&p, (uint32_t)offsetof(struct block, uops));
+    *p++ = 0x48; *p++ = 0x39; *p++ = 0xc8;                 /* cmp rax, rcx */
+    *p++ = 0x75; uint8_t *jne2 = p++;                      /* jne out */
+    *p++ = 0x48; *p++ = 0x8b; *p++ = 0x8a;                 /* mov rcx, [rdx + code] */
+    put32(&p, (uint32_t)offsetof(struct block, code));
+    *p++ = 0x48; *p++ = 0x85; *p++ = 0xc9;                 /* test rcx, rcx */
+    *p++ = 0x74; uint8_t *jz3 = p++;                       /* jz out */
+    *p++ = 0x49; *p++ = 0x89; *p++ = 0xc4;                 /* mov r12, rax */
+    *p++ = 0x48; *p++ = 0x83; *p++ = 0xc1; *p++ = JIT_BODY_OFFSET; /* add rcx, body offset */
+    *p++ = 0xff; *p++ = 0xe1;                              /* jmp rcx */
+    uint8_t *out = p;
+    *jz1 = (uint8_t)(out - (jz1 + 1));
+    *jne2 = (uint8_t)(out - (jne2 + 1));
+    *jz3 = (uint8_t)(out - (jz3 + 1));
     static const uint8_t epilogue[] = { 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0xc3 }; /* pop r13; pop r12; pop rbx; ret */
     put(&p, epilogue, sizeof(epilogue));
     for (unsigned i = 0; i < nfix; i++) {
