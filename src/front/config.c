@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "config.h"
 #include "front.h"
@@ -302,35 +303,89 @@ static int parse_bool(const char *s)
     return -1;
 }
 
-/* "user[,hostfwd=tcp::HOST-:GUEST]..." -> a network entry.  Unparsable parts
- * become problems. */
+/* A port 1-65535 from exactly the n characters at s, or -1. */
+static long parse_port(const char *s, size_t n)
+{
+    long v = 0;
+    if (n == 0 || n > 5)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v >= 1 && v <= 65535 ? v : -1;
+}
+
+static bool valid_ipv4(const char *s, size_t n)
+{
+    char buf[32];
+    struct in_addr a;
+    if (n >= sizeof(buf))
+        return false;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    return inet_pton(AF_INET, buf, &a) == 1;
+}
+
+/* "PROTO:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT" -> a port_forwards entry. */
+static json_t *parse_hostfwd(const char *s)
+{
+    const char *end = s + strlen(s);
+    const char *proto = !strncmp(s, "tcp:", 4) ? "tcp" : !strncmp(s, "udp:", 4) ? "udp" : NULL;
+    if (!proto)
+        return NULL;
+    s += 4;
+    const char *dash = strchr(s, '-');
+    const char *c1 = dash ? memchr(s, ':', (size_t)(dash - s)) : NULL;
+    const char *c2 = dash ? strchr(dash + 1, ':') : NULL;
+    if (!c1 || !c2)
+        return NULL;
+    long hp = parse_port(c1 + 1, (size_t)(dash - c1 - 1)), gp = parse_port(c2 + 1, (size_t)(end - c2 - 1));
+    if (hp < 0 || gp < 0 || (c1 > s && !valid_ipv4(s, (size_t)(c1 - s))) ||
+        (c2 > dash + 1 && !valid_ipv4(dash + 1, (size_t)(c2 - dash - 1))))
+        return NULL;
+    json_t *f = json_object();
+    json_object_set_new(f, "protocol", json_string(proto));
+    if (c1 > s)
+        json_object_set_new(f, "host_address", json_stringn(s, (size_t)(c1 - s)));
+    json_object_set_new(f, "host_port", json_integer(hp));
+    if (c2 > dash + 1)
+        json_object_set_new(f, "guest_address", json_stringn(dash + 1, (size_t)(c2 - dash - 1)));
+    json_object_set_new(f, "guest_port", json_integer(gp));
+    return f;
+}
+
+/* "user[,hostfwd=PROTO:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]..." -> a
+ * network entry; the first bad part becomes a problem (NULL). */
 static json_t *parse_net(const char *s, const char *subject, struct problems *p)
 {
-    char *dup = strdup(s), *rest = dup, *tok;
-    json_t *net = json_object();
-    json_t *fwds = json_array();
-    json_object_set_new(net, "type", json_string("virtio-net"));
-    bool first = true;
-    while ((tok = strsep(&rest, ","))) {
-        if (first) {
-            json_object_set_new(net, "mode", json_string(tok));
-            first = false;
-            continue;
-        }
-        unsigned hp, gp;
-        char tail;
-        if (sscanf(tok, "hostfwd=tcp::%u-:%u%c", &hp, &gp, &tail) == 2) {
-            json_t *f = json_object();
-            json_object_set_new(f, "protocol", json_string("tcp"));
-            json_object_set_new(f, "host_port", json_integer(hp));
-            json_object_set_new(f, "guest_port", json_integer(gp));
-            json_array_append_new(fwds, f);
-        } else {
-            problem_add(p, "%s: cannot use '%s' in '%s'; the form is user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...",
-                        subject, tok, s);
-        }
+    const char *comma = strchr(s, ',');
+    size_t n = comma ? (size_t)(comma - s) : strlen(s);
+    if (n != 4 || strncmp(s, "user", 4)) {
+        problem_add(p, "%s: unknown network type in '%s' (expected user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...)",
+                    subject, s);
+        return NULL;
     }
-    free(dup);
+    json_t *net = json_object(), *fwds = json_array();
+    json_object_set_new(net, "type", json_string("virtio-net"));
+    json_object_set_new(net, "mode", json_string("user"));
+    while (comma) {
+        const char *part = comma + 1;
+        comma = strchr(part, ',');
+        n = comma ? (size_t)(comma - part) : strlen(part);
+        char *tok = strndup(part, n);
+        json_t *f = tok && !strncmp(tok, "hostfwd=", 8) ? parse_hostfwd(tok + 8) : NULL;
+        free(tok);
+        if (!f) {
+            problem_add(p, "%s: bad option '%.*s' in '%s' (expected hostfwd=tcp::HOSTPORT-:GUESTPORT)", subject,
+                        (int)n, part, s);
+            json_decref(fwds);
+            json_decref(net);
+            return NULL;
+        }
+        json_array_append_new(fwds, f);
+    }
     if (json_array_size(fwds))
         json_object_set_new(net, "port_forwards", fwds);
     else
@@ -436,6 +491,11 @@ int vmcfg_set(struct vm_config *c, const char *key, const char *value, const cha
             ro = comma[1] == 'r' && comma[2] == 'o';
             *comma = 0;
         }
+        if (!*dup) {
+            problem_add(p, "%s needs a PATH[,ro]", subject);
+            free(dup);
+            return -1;
+        }
         json_t *d = json_object();
         json_object_set_new(d, "type", json_string("virtio-blk"));
         char *abs = flag ? path_resolve(NULL, dup) : strdup(dup);
@@ -451,8 +511,13 @@ int vmcfg_set(struct vm_config *c, const char *key, const char *value, const cha
             json_object_set_new(c->root, o->key, json_array());
             break;
         }
-        put_array_entry(c, o->key, parse_net(value, subject, p), flag != NULL);
+    {
+        json_t *net = parse_net(value, subject, p);
+        if (!net)
+            return -1;
+        put_array_entry(c, o->key, net, flag != NULL);
         break;
+    }
     case K_CONSOLE: {
         json_t *s = json_object();
         const char *type = !strcmp(value, "serial") ? "pl011" : !strcmp(value, "virtio") ? "virtio-console" : value;
@@ -585,7 +650,11 @@ void vmcfg_to_board(struct vm_config *c, struct board_config *bc)
         json_t *f;
         json_array_foreach(json_object_get(net, "port_forwards"), i, f) {
             char *t;
-            if (asprintf(&t, "%s,hostfwd=tcp::%lld-:%lld", s, (long long)json_integer_value(json_object_get(f, "host_port")),
+            const char *proto = json_string_value(json_object_get(f, "protocol"));
+            const char *ha = json_string_value(json_object_get(f, "host_address"));
+            const char *ga = json_string_value(json_object_get(f, "guest_address"));
+            if (asprintf(&t, "%s,hostfwd=%s:%s:%lld-%s:%lld", s, proto ? proto : "tcp", ha ? ha : "",
+                         (long long)json_integer_value(json_object_get(f, "host_port")), ga ? ga : "",
                          (long long)json_integer_value(json_object_get(f, "guest_port"))) >= 0) {
                 free(s);
                 s = t;

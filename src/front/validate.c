@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "config.h"
 #include "cpu/cpu.h"
@@ -65,7 +66,7 @@ static const char *const v_generic[] = { "generic", NULL };
 static const char *const v_blk[] = { "virtio-blk", NULL };
 static const char *const v_net[] = { "virtio-net", NULL };
 static const char *const v_user[] = { "user", NULL };
-static const char *const v_tcp[] = { "tcp", NULL };
+static const char *const v_tcp[] = { "tcp", "udp", NULL };
 static const char *const v_serial[] = { "pl011", "virtio-console", NULL };
 static const char *const v_accel[] = { "auto", "kvm", "soft", NULL };
 static const char *const v_transport[] = { "pci", "mmio", NULL };
@@ -83,8 +84,8 @@ static const struct field f_disk[] = {
     { NULL, 0, NULL, NULL },
 };
 static const struct field f_fwd[] = {
-    { "protocol", T_STR, NULL, v_tcp }, { "host_port", T_ANY, NULL, NULL }, { "guest_port", T_ANY, NULL, NULL },
-    { NULL, 0, NULL, NULL },
+    { "protocol", T_STR, NULL, v_tcp }, { "host_address", T_STR, NULL, NULL }, { "host_port", T_ANY, NULL, NULL },
+    { "guest_address", T_STR, NULL, NULL }, { "guest_port", T_ANY, NULL, NULL }, { NULL, 0, NULL, NULL },
 };
 static const struct field f_net[] = {
     { "type", T_STR, NULL, v_net }, { "mode", T_STR, NULL, v_user }, { "port_forwards", T_ARR, f_fwd, NULL },
@@ -137,6 +138,38 @@ static const char *origin_of(struct vm_config *c, const char *path, const char *
             return NULL;
         *cut = 0;
     }
+}
+
+/* The raw command-line text of the flag a value (or its parent) came from. */
+static char *origin_raw(struct vm_config *c, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (;;) {
+        const char *o = json_string_value(json_object_get(c->origin, buf));
+        if (o) {
+            const char *sep = strchr(o, '\x1f');
+            return sep ? strdup(sep + 1) : NULL;
+        }
+        char *cut = strrchr(buf, '.'), *br = strrchr(buf, '[');
+        if (br > cut)
+            cut = br;
+        if (!cut)
+            return NULL;
+        *cut = 0;
+    }
+}
+
+/* "auto, kvm or soft" */
+static const char *cli_values(const char *const *values)
+{
+    static char out[128];
+    size_t n = 0;
+    out[0] = 0;
+    for (unsigned i = 0; values && values[i]; i++)
+        n += (size_t)snprintf(out + n, n < sizeof(out) ? sizeof(out) - n : 0, "%s%s",
+                              i == 0 ? "" : values[i + 1] ? ", " : " or ", values[i]);
+    return out;
 }
 
 static const char *subject(struct vctx *v, const char *path)
@@ -256,7 +289,15 @@ static void check_object(struct vctx *v, json_t *obj, const struct field *fields
             unsigned i = 0;
             while (f->values[i] && strcmp(f->values[i], s))
                 i++;
-            if (!f->values[i]) {
+            const char *raw = NULL, *flag = origin_of(v->c, path, &raw);
+            const struct vm_option *o = flag ? vm_option_find(flag + 2) : NULL;
+            if (!f->values[i] && o && (o->kind == K_ENUM || o->kind == K_CONSOLE)) {
+                /* In the flag's own words: --console must be serial or virtio. */
+                char *r = origin_raw(v->c, path);
+                problem_add(v->p, "%s must be %s, not '%s'", flag, o->kind == K_CONSOLE ? "serial or virtio"
+                            : cli_values(vm_option_values(o)), r ? r : "");
+                free(r);
+            } else if (!f->values[i]) {
                 char list[160], *sh = shown(v, path, val);
                 list_values(list, sizeof(list), f->values);
                 problem_add(v->p, "%s must be %s%s, not %s", subject(v, path), f->values[1] ? "one of " : "", list, sh);
@@ -306,6 +347,28 @@ static void check_file(struct vctx *v, const char *path, const char *file, bool 
     free(abs);
 }
 
+/* A raw disk image: a regular file of at least one sector, or a block
+ * device; writable unless read-only. */
+static void check_disk(struct vctx *v, const char *path, const char *file, bool ro)
+{
+    char *abs = path_resolve(v->c->base_dir, file);
+    struct stat st;
+    const char *subj = subject(v, path);
+    bool cli = subj[0] == '-';
+    if (!abs)
+        return;
+    if (stat(abs, &st) != 0 || access(abs, R_OK) != 0)
+        problem_add(v->p, "%s: cannot open '%s': %s", subj, abs, strerror(errno));
+    else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+        problem_add(v->p, "%s: '%s' is not a regular file or block device", subj, abs);
+    else if (!ro && access(abs, W_OK) != 0)
+        problem_add(v->p, "%s: '%s' is read-only; %s", subj, abs,
+                    cli ? "add ',ro' to use it as a read-only disk" : "set read_only to true to use it as a read-only disk");
+    else if (S_ISREG(st.st_mode) && st.st_size < 512)
+        problem_add(v->p, "%s: '%s' is smaller than one 512-byte sector", subj, abs);
+    free(abs);
+}
+
 static enum hv_backend backend_of(json_t *r)
 {
     const char *a = json_string_value(json_object_get(r, "accel"));
@@ -347,7 +410,8 @@ void vmcfg_validate(struct vm_config *c, struct problems *p)
     bool el2 = false;
     const char *why = NULL;
     hv_vm_config_get_el2_supported(be, &el2, &why);
-    if (be != HV_BACKEND_AUTO && max == 0)
+    /* From the command line, board_create reports it in the backend's words. */
+    if (be != HV_BACKEND_AUTO && max == 0 && !origin_of(c, "accel", NULL))
         problem_add(p, "%s: the %s backend is not available on this host (%s); use \"soft\" or \"auto\"",
                     subject(&v, "accel"), backend_name(be), why ? why : "no reason given");
 
@@ -400,8 +464,7 @@ void vmcfg_validate(struct vm_config *c, struct problems *p)
     size_t i;
     if (json_is_array(arr)) {
         if (json_array_size(arr) > BOARD_MAX_DISKS)
-            problem_add(p, "%s: %zu disks, but a VM has at most %d; remove some", subject(&v, "storage"),
-                        json_array_size(arr), BOARD_MAX_DISKS);
+            problem_add(p, "%s: at most %d disks", subject(&v, "storage"), BOARD_MAX_DISKS);
         json_array_foreach(arr, i, el) {
             char path[64];
             snprintf(path, sizeof(path), "storage[%zu].path", i);
@@ -411,7 +474,7 @@ void vmcfg_validate(struct vm_config *c, struct problems *p)
             if (!pj)
                 problem_add(p, "%s is required; give the path of a raw disk image", path);
             else if (json_is_string(pj))
-                check_file(&v, path, json_string_value(pj), !json_is_true(json_object_get(el, "read_only")), NULL);
+                check_disk(&v, path, json_string_value(pj), json_is_true(json_object_get(el, "read_only")));
         }
     }
     arr = json_object_get(r, "network");
@@ -423,6 +486,14 @@ void vmcfg_validate(struct vm_config *c, struct problems *p)
             json_t *fw = json_object_get(el, "port_forwards"), *f;
             size_t k;
             json_array_foreach(fw, k, f) {
+                static const char *const addrs[] = { "host_address", "guest_address" };
+                for (unsigned n = 0; n < 2 && json_is_object(f); n++) {
+                    const char *a = json_string_value(json_object_get(f, addrs[n]));
+                    struct in_addr ia;
+                    if (a && inet_pton(AF_INET, a, &ia) != 1)
+                        problem_add(p, "network[%zu].port_forwards[%zu].%s must be an IPv4 address, not \"%s\"", i, k,
+                                    addrs[n], a);
+                }
                 static const char *const ports[] = { "host_port", "guest_port" };
                 for (unsigned n = 0; n < 2; n++) {
                     char path[96];
