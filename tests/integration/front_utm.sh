@@ -8,7 +8,7 @@ set -uo pipefail
 NESTVM=$(cd "$BUILD" && pwd)/nestvm
 [ -x "$NESTVM" ] || { echo "FAIL: $NESTVM not built"; exit 1; }
 command -v python3 >/dev/null || skip "python3 not installed"
-need_kernel 6.1-cloud
+need_kernel 6.12-cloud   # virtio console and PCI built in: the bundle's hvc0 console works
 FIX=$ROOT/tests/fixtures/utm
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 export NESTVM_HOME=$W/home
@@ -26,8 +26,8 @@ expect() {   # description rc exact-stderr-or-stdout-line command...
 cp -r "$FIX/debian-apple.utm" "$W/"
 B=$W/debian-apple.utm
 mkdir -p "$B/Data"
-cp "$CACHE/kernels/6.1-cloud/Image" "$B/Data/Image"
-"$G/mkinitramfs" -o "$B/Data/initrd.gz" --kernel 6.1-cloud --run 'echo utm-guest-up' >/dev/null ||
+cp "$CACHE/kernels/6.12-cloud/Image" "$B/Data/Image"
+"$G/mkinitramfs" -o "$B/Data/initrd.gz" --kernel 6.12-cloud --run 'echo utm-guest-up' >/dev/null ||
     { echo "FAIL: mkinitramfs"; exit 1; }
 head -c 1048576 /dev/urandom >"$B/Data/disk.img"
 head -c 65536 /dev/urandom >"$B/Data/seed.img"
@@ -60,9 +60,15 @@ PY
 cmp -s "$B/Data/disk.img" "$V/disk.img" && cmp -s "$B/Data/seed.img" "$V/seed.img" || fail "disks not copied"
 expect "show" 0 '    "nested_virtualization": true,' "$NESTVM" show Debian-12-nested
 
-# Boot it (console on the PL011 for this start: the fixture's is hvc0).
-"$NESTVM" start Debian-12-nested --console serial --append console=ttyAMA0 --timeout 300 </dev/null \
-    >"$W/console.log" 2>&1
+# Boot it on its own console (hvc0) when the board has a virtio console, else
+# on the PL011 for this start.
+"$NESTVM" run --kernel "$B/Data/Image" --console virtio --virtio-transport mmio --dtb-out "$W/probe.dtb" --timeout 0.2 </dev/null >/dev/null 2>&1
+if grep -qa virtio "$W/probe.dtb" 2>/dev/null; then
+    console="virtio console (hvc0)"; over=()
+else
+    console="PL011 (no virtio console in this build)"; over=(--console serial --append console=ttyAMA0)
+fi
+"$NESTVM" start Debian-12-nested "${over[@]}" --timeout 300 </dev/null >"$W/console.log" 2>&1
 rc=$?
 tr -d '\r' <"$W/console.log" >"$W/clean.log"
 [ $rc -eq 0 ] && grep -q '^utm-guest-up' "$W/clean.log" && grep -q '^NESTVM-GUEST-DONE rc=0' "$W/clean.log" ||
@@ -129,7 +135,7 @@ n=$(ls "$NESTVM_HOME/vms" | wc -l)
 [ "$n" -eq 3 ] || fail "refused imports left VMs behind ($n VMs)"
 
 if [ $fails -eq 0 ]; then
-    echo "PASS: front_utm: import (booted, nested $el2), export -> import round trip, binary plist, 3 bundles refused"
+    echo "PASS: front_utm: import (booted on its $console, nested $el2), export -> import round trip, binary plist, 3 bundles refused"
     exit 0
 fi
 echo "FAIL: front_utm: $fails checks failed"
