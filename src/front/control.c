@@ -264,6 +264,13 @@ static void *control_thread(void *arg)
             int fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC);
             if (fd < 0)
                 continue;
+            /* Besides the 0600 mode: only our user (or root) is served. */
+            struct ucred cred;
+            socklen_t cl = sizeof(cred);
+            if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0 || (cred.uid != getuid() && cred.uid != 0)) {
+                close(fd);
+                continue;
+            }
             unsigned i = 0;
             while (i < MAX_CLIENTS && ctl->clients[i].fd >= 0)
                 i++;
