@@ -167,8 +167,13 @@ static void timer_changed(void *opaque, struct cpu *c)
 {
     hv_vm_t *vm = opaque;
     for (unsigned i = 0; i < vm->nvcpus; i++)
-        if (vm->vcpus[i] && vm->vcpus[i]->cpu == c)
+        if (vm->vcpus[i] && vm->vcpus[i]->cpu == c) {
+            if (vm->dump_started && vm->gic) {
+                gic_trace(vm->gic, i, "timer cntv", c->sr.cntv_ctl_el0 | (uint64_t)c->el << 8, c->sr.cntv_cval_el0);
+                gic_trace(vm->gic, i, "timer off", c->sr.cntvoff_el2, c->pc);
+            }
             update_timers(vm->vcpus[i]);
+        }
     pthread_mutex_lock(&vm->lock);
     vm->timer_gen++;
     pthread_cond_signal(&vm->timer_cond);
@@ -295,6 +300,8 @@ hv_return_t hv_gic_create(hv_vm_t *vm, const struct hv_gic_config *cfg)
     vm->gic = gic_new(cfg, gic_kick, vm);
     if (!vm->gic)
         return HV_NO_RESOURCES;
+    if (vm->dump_started)
+        gic_enable_trace(vm->gic);
     for (unsigned i = 0; i < vm->nvcpus; i++)
         if (vm->vcpus[i])
             gic_attach_cpu(vm->gic, i, vm->vcpus[i]->cpu, hv_vcpu_mpidr(vm->vcpus[i]));
@@ -478,6 +485,8 @@ void hv_vcpus_exit(hv_vcpu_t *const *vcpus, unsigned count)
 static void wait_for_interrupt(struct hv_vcpu *v)
 {
     v->in_wfi = 1;
+    if (v->vm->dump_started && v->vm->gic)
+        gic_trace(v->vm->gic, v->id, "wfi", v->cpu->el, v->cpu->pc);
     for (;;) {
         /* Timers first, without v->lock: raising a PPI kicks this vCPU. */
         uint64_t next = update_timers(v);
@@ -496,6 +505,8 @@ static void wait_for_interrupt(struct hv_vcpu *v)
         pthread_mutex_unlock(&v->lock);
         if (done) {
             v->in_wfi = 0;
+            if (v->vm->dump_started && v->vm->gic)
+                gic_trace(v->vm->gic, v->id, "wfi done", v->cpu->irq_lines, v->canceled);
             return;
         }
     }
