@@ -212,6 +212,44 @@ static void flags_store(struct as *a, bool sub)
     rbx_mem(a, false, (const uint8_t[]){ 0x89 }, 1, RDX, (int32_t)offsetof(struct cpu, nzcv));
 }
 
+/* CF = ConditionHolds(cond) for the current NZCV (eax, ecx clobbered). */
+static void cond_to_cf(struct as *a, unsigned cond)
+{
+    rbx_mem(a, false, (const uint8_t[]){ 0x8b }, 1, RAX, (int32_t)offsetof(struct cpu, nzcv)); /* mov eax, nzcv */
+    b1(a, 0xc1); b1(a, 0xe8); b1(a, 28);                  /* shr eax, 28 */
+    b1(a, 0xb9); b4(a, cond_table[cond & 15]);            /* mov ecx, table row */
+    b1(a, 0x0f); b1(a, 0xa3); b1(a, 0xc1);                /* bt ecx, eax */
+}
+
+static bool gen_csel(struct as *a, enum jit_kind k, const struct uop *u)
+{
+    bool w = k == JK_CSEL64 || k == JK_CSINC64;
+    switch (k) {
+    case JK_CSET:
+        cond_to_cf(a, u->e);
+        b1(a, 0x48); b1(a, 0x19); b1(a, 0xc0);            /* sbb rax, rax: -CF */
+        mov_imm(a, RDX, u->imm);
+        b1(a, 0x48); b1(a, 0x21); b1(a, 0xd0);            /* and rax, rdx */
+        st_x(a, RAX, u->a);
+        return true;
+    case JK_CSEL64: case JK_CSEL32: case JK_CSINC64: case JK_CSINC32:
+        cond_to_cf(a, u->e);
+        if (w)
+            ld_x(a, RAX, u->c);
+        else
+            ld_w(a, RAX, u->c);
+        if (k == JK_CSINC64)
+            bytes(a, (const uint8_t[]){ 0x48, 0x8d, 0x40, 0x01 }, 4);   /* lea rax, [rax + 1] */
+        else if (k == JK_CSINC32)
+            bytes(a, (const uint8_t[]){ 0x8d, 0x40, 0x01 }, 3);         /* lea eax, [rax + 1] */
+        rbx_mem(a, w, (const uint8_t[]){ 0x0f, 0x42 }, 2, RAX, xoff(u->b)); /* cmovc eax|rax, x[b] */
+        st_x(a, RAX, u->a);
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool gen_alu(struct as *a, enum jit_kind k, const struct uop *u)
 {
     bool w, flags = false, sub = false, shifted = false, imm = false;
@@ -424,10 +462,7 @@ static bool gen_branch(struct as *a, struct fixups *fx, enum jit_kind k, const s
         gen_chain(a, fx, 0, u->imm);
         return true;
     case JK_BCOND:
-        rbx_mem(a, false, (const uint8_t[]){ 0x8b }, 1, RAX, (int32_t)offsetof(struct cpu, nzcv)); /* mov eax, nzcv */
-        b1(a, 0xc1); b1(a, 0xe8); b1(a, 28);                              /* shr eax, 28 */
-        b1(a, 0xb9); b4(a, cond_table[u->e & 15]);                        /* mov ecx, table row */
-        b1(a, 0x0f); b1(a, 0xa3); b1(a, 0xc1);                            /* bt ecx, eax */
+        cond_to_cf(a, u->e);
         b1(a, 0x0f); b1(a, 0x83);                                         /* jnc not_taken */
         break;
     case JK_CBZ64: case JK_CBNZ64: case JK_CBZ32: case JK_CBNZ32:
@@ -522,7 +557,7 @@ const void *jit_block(struct jit *j, const struct block *b)
         /* An inline uop never ends the block's straight line; the last uop of
          * a block is a branch or goto (a call), so falling off cannot happen. */
         if (k != JK_NONE && i + 1 < b->nuops) {
-            if (gen_alu(a, k, u) || gen_mem(a, k, u, b->uops, disp))
+            if (gen_alu(a, k, u) || gen_csel(a, k, u) || gen_mem(a, k, u, b->uops, disp))
                 continue;
             a->p = mark;
         }
