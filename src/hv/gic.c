@@ -21,7 +21,7 @@ struct irq {
 };
 
 /* Debug trace (NESTVM_DEBUG=dump): the last events of each CPU's interface. */
-#define TRACE_LEN 1024
+#define TRACE_LEN 65536u
 struct trace_ev {
     uint64_t t;
     const char *what;
@@ -29,8 +29,6 @@ struct trace_ev {
 };
 
 struct gic_cpu {
-    struct trace_ev trace[TRACE_LEN];
-    unsigned trace_pos;
     struct cpu *cpu;
     uint64_t mpidr;
     struct irq local[32];       /* SGIs and PPIs */
@@ -57,6 +55,8 @@ struct gic {
     uint64_t *irouter;
     unsigned ncpus;
     bool trace;
+    struct trace_ev *trace_buf[GIC_MAX_CPUS];   /* TRACE_LEN entries each, once enabled */
+    unsigned trace_pos[GIC_MAX_CPUS];
     struct gic_cpu cpus[GIC_MAX_CPUS];
 };
 
@@ -64,11 +64,16 @@ static void trace_locked(struct gic *g, unsigned cpu, const char *what, uint64_t
 {
     if (!g->trace || cpu >= g->ncpus)
         return;
-    struct gic_cpu *gc = &g->cpus[cpu];
-    gc->trace[gc->trace_pos++ % TRACE_LEN] = (struct trace_ev){ cpu_counter_now(), what, a, b };
+    g->trace_buf[cpu][g->trace_pos[cpu]++ % TRACE_LEN] = (struct trace_ev){ cpu_counter_now(), what, a, b };
 }
 
-void gic_enable_trace(struct gic *g) { g->trace = true; }
+void gic_enable_trace(struct gic *g)
+{
+    for (unsigned i = 0; i < GIC_MAX_CPUS; i++)
+        if (!(g->trace_buf[i] = calloc(TRACE_LEN, sizeof(struct trace_ev))))
+            return;
+    g->trace = true;
+}
 
 void gic_trace(struct gic *g, unsigned cpu, const char *what, uint64_t a, uint64_t b)
 {
@@ -106,6 +111,8 @@ void gic_free(struct gic *g)
 {
     if (!g)
         return;
+    for (unsigned i = 0; i < GIC_MAX_CPUS; i++)
+        free(g->trace_buf[i]);
     free(g->spi);
     free(g->irouter);
     free(g);
@@ -925,9 +932,9 @@ void gic_debug_dump(struct gic *g, unsigned cpu, FILE *f)
     for (int i = 0; i < GIC_NUM_LR; i++)
         if (gc->ich_lr[i])
             fprintf(f, "  lr%d: %#018llx\n", i, (unsigned long long)gc->ich_lr[i]);
-    unsigned n = gc->trace_pos < TRACE_LEN ? gc->trace_pos : TRACE_LEN;
-    for (unsigned k = gc->trace_pos - n; k != gc->trace_pos; k++) {
-        const struct trace_ev *e = &gc->trace[k % TRACE_LEN];
+    unsigned pos = g->trace_pos[cpu], n = !g->trace ? 0 : pos < TRACE_LEN ? pos : TRACE_LEN;
+    for (unsigned k = pos - n; k != pos; k++) {
+        const struct trace_ev *e = &g->trace_buf[cpu][k % TRACE_LEN];
         fprintf(f, "  trace %#llx %-12s %#llx %#llx\n", (unsigned long long)e->t, e->what, (unsigned long long)e->a,
                 (unsigned long long)e->b);
     }
