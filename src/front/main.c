@@ -38,6 +38,8 @@ static void run_usage(FILE *f)
             "  --memory SIZE       guest RAM, e.g. 512M, 2G (default 512M; a plain number is MiB)\n"
             "  --nested            vCPUs start at EL2 with the virtualization extensions\n"
             "  --cpu-model NAME    CPU model (see 'nestvm cpu-models')\n"
+            "  --accel auto|kvm|soft  KVM (arm64 hosts with /dev/kvm) or the software CPU;\n"
+            "                      auto (default) takes KVM when it can run the guest\n"
             "  --timeout SECONDS   stop the guest after this long (exit code 4)\n"
             "  --dtb-out FILE      write the generated device tree blob to FILE\n"
             "\n"
@@ -137,13 +139,14 @@ static int parse_size(const char *s, uint64_t *out)
 static int cmd_run(int argc, char **argv)
 {
     struct board_config cfg = { .cpus = 1, .memory = 512ull << 20, .backend = HV_BACKEND_AUTO };
-    enum { O_KERNEL = 1, O_INITRD, O_APPEND, O_CPUS, O_MEMORY, O_TIMEOUT, O_DTB_OUT, O_NESTED, O_CPU_MODEL, O_HELP };
+    enum { O_KERNEL = 1, O_INITRD, O_APPEND, O_CPUS, O_MEMORY, O_TIMEOUT, O_DTB_OUT, O_NESTED, O_CPU_MODEL, O_HELP, O_ACCEL };
     static const struct option opts[] = {
         { "kernel", required_argument, 0, O_KERNEL }, { "initrd", required_argument, 0, O_INITRD },
         { "append", required_argument, 0, O_APPEND }, { "cpus", required_argument, 0, O_CPUS },
         { "memory", required_argument, 0, O_MEMORY }, { "timeout", required_argument, 0, O_TIMEOUT },
         { "dtb-out", required_argument, 0, O_DTB_OUT }, { "nested", no_argument, 0, O_NESTED },
         { "cpu-model", required_argument, 0, O_CPU_MODEL }, { "help", no_argument, 0, O_HELP },
+        { "accel", required_argument, 0, O_ACCEL },
         { 0, 0, 0, 0 },
     };
     optind = 1;
@@ -187,6 +190,18 @@ static int cmd_run(int argc, char **argv)
                 return BOARD_EXIT_BAD_INPUT;
             }
             cfg.cpu_model = optarg;
+            break;
+        case O_ACCEL:
+            if (!strcmp(optarg, "auto"))
+                cfg.backend = HV_BACKEND_AUTO;
+            else if (!strcmp(optarg, "kvm"))
+                cfg.backend = HV_BACKEND_KVM;
+            else if (!strcmp(optarg, "soft"))
+                cfg.backend = HV_BACKEND_SOFT;
+            else {
+                fprintf(stderr, "nestvm: --accel must be auto, kvm or soft, not '%s'\n", optarg);
+                return BOARD_EXIT_BAD_INPUT;
+            }
             break;
         case O_HELP: run_usage(stdout); return 0;
         default:
