@@ -567,8 +567,12 @@ static void complete_mmio(hv_vcpu_t *v)
         struct kvm_vcpu_events ev;
         memset(&ev, 0, sizeof(ev));
         ev.exception.ext_dabt_pending = 1;
-        if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) == 0)
+        if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) == 0) {
+            /* Not an MMIO return any more: kernels before 6.10 would
+             * otherwise still retire the access and move the PC past it. */
+            run->exit_reason = KVM_EXIT_UNKNOWN;
             return;
+        }
     }
     if (!run->mmio.is_write) {
         uint64_t d = v->exit.mmio.abort ? 0 : v->exit.mmio.data;
