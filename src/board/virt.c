@@ -459,6 +459,10 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
     hv_vm_config_init(&vcfg);
     vcfg.backend = cfg->backend;
     vcfg.cpu_model = cfg->cpu_model;
+    /* The smallest guest physical address size holding the memory map: KVM
+     * hosts may offer fewer bits than the default. */
+    for (vcfg.ipa_bits = 32; (VIRT_RAM + b->ram_size - 1) >> vcfg.ipa_bits; vcfg.ipa_bits++)
+        ;
     hv_vm_config_set_el2_enabled(&vcfg, cfg->nested);
     hv_return_t r = hv_vm_create(&vcfg, &b->vm);
     if (r != HV_SUCCESS) {
