@@ -18,18 +18,18 @@ check() {   # pattern args...
         fails=$((fails + 1))
     fi
 }
-check "^nestvm: --accel must be auto, kvm or soft, not 'fast'$" run --kernel "$K" --accel fast
-check "^nestvm: --accel must be auto, kvm or soft, not ''$" run --kernel "$K" --accel ''
+check "^nestvm: .*accel.*auto.*kvm.*soft.*'fast'" run --kernel "$K" --accel fast
+check "^nestvm: .*accel.*auto.*kvm.*soft" run --kernel "$K" --accel ''
 case $(uname -m) in
 aarch64)
     if [ ! -e /dev/kvm ]; then
-        check '^nestvm: cannot create the VM: cannot open /dev/kvm: ' run --kernel "$K" --accel kvm
+        check '^nestvm: .*cannot open /dev/kvm: ' run --kernel "$K" --accel kvm
     fi ;;
 *)
     arch=$(uname -m)
-    check "^nestvm: cannot create the VM: KVM runs arm64 guests only on arm64 hosts \(this nestvm is built for $arch\)$" \
+    check "^nestvm: .*KVM runs arm64 guests only on arm64 hosts \(this nestvm is built for $arch\)" \
         run --kernel "$K" --accel kvm
-    check "^nestvm: cannot create the VM: KVM runs arm64 guests only on arm64 hosts" \
+    check "^nestvm: .*KVM runs arm64 guests only on arm64 hosts" \
         run --kernel "$K" --accel kvm --nested --cpus 2 ;;
 esac
 # the software CPU on request: a short EL1 boot to the kit's marker
