@@ -5,7 +5,7 @@
 # (--accel kvm).  L2 prints its marker and EL1 line and powers off; its exit
 # code reaches L1's script, L1 powers off, the outer nestvm exits 0.
 #
-#   tests/integration/l2_nestvm.sh [MODE...]   (default: $L2_MODES or "vhe qemu nokvm")
+#   tests/integration/l2_nestvm.sh [MODE...]   (default: $L2_MODES or all)
 #
 #   vhe    L1 on nestvm, L1's KVM in its default VHE mode
 #   nvhe   L1 on nestvm booted with kvm-arm.mode=nvhe
@@ -13,13 +13,13 @@
 #          the same L2 boot on another CPU, separating backend bugs from CPU bugs
 #   nokvm  L1 on nestvm without --nested: no /dev/kvm in L1, nestvm --accel kvm
 #          must refuse with one line and exit 2, which reaches L1's script
-#   all    all four
+#   all    all four (about 45-60 s each on an idle 2-core machine)
 # Every L1 with KVM also checks that `nestvm run --accel kvm --nested` is
 # refused (L1's KVM offers no EL2) with one line and exit 2.
 # L1_KERNEL picks L1's kernel (default 6.1-cloud; L2 is always 6.1-cloud).
 . "$(dirname "$0")/lib/boot.bash"
 
-MODES=${*:-${L2_MODES:-vhe qemu nokvm}}
+MODES=${*:-${L2_MODES:-all}}
 [ "$MODES" = all ] && MODES="vhe nvhe qemu nokvm"
 L1K=${L1_KERNEL:-6.1-cloud}
 QEMU=${QEMU:-qemu-system-aarch64}
