@@ -139,14 +139,15 @@ static int parse_size(const char *s, uint64_t *out)
 static int cmd_run(int argc, char **argv)
 {
     struct board_config cfg = { .cpus = 1, .memory = 512ull << 20, .backend = HV_BACKEND_AUTO };
-    enum { O_KERNEL = 1, O_INITRD, O_APPEND, O_CPUS, O_MEMORY, O_TIMEOUT, O_DTB_OUT, O_NESTED, O_CPU_MODEL, O_HELP, O_ACCEL };
+    enum { O_KERNEL = 1, O_INITRD, O_APPEND, O_CPUS, O_MEMORY, O_TIMEOUT, O_DTB_OUT, O_NESTED, O_CPU_MODEL, O_HELP };
+    enum { O_ACCEL = 100 };
     static const struct option opts[] = {
+        { "accel", required_argument, 0, O_ACCEL },
         { "kernel", required_argument, 0, O_KERNEL }, { "initrd", required_argument, 0, O_INITRD },
         { "append", required_argument, 0, O_APPEND }, { "cpus", required_argument, 0, O_CPUS },
         { "memory", required_argument, 0, O_MEMORY }, { "timeout", required_argument, 0, O_TIMEOUT },
         { "dtb-out", required_argument, 0, O_DTB_OUT }, { "nested", no_argument, 0, O_NESTED },
         { "cpu-model", required_argument, 0, O_CPU_MODEL }, { "help", no_argument, 0, O_HELP },
-        { "accel", required_argument, 0, O_ACCEL },
         { 0, 0, 0, 0 },
     };
     optind = 1;
@@ -156,6 +157,18 @@ static int cmd_run(int argc, char **argv)
         char *end;
         switch (o) {
         case O_KERNEL: cfg.kernel = optarg; break;
+        case O_ACCEL:
+            if (!strcmp(optarg, "auto"))
+                cfg.backend = HV_BACKEND_AUTO;
+            else if (!strcmp(optarg, "kvm"))
+                cfg.backend = HV_BACKEND_KVM;
+            else if (!strcmp(optarg, "soft"))
+                cfg.backend = HV_BACKEND_SOFT;
+            else {
+                fprintf(stderr, "nestvm: --accel must be auto, kvm or soft, not '%s'\n", optarg);
+                return BOARD_EXIT_BAD_INPUT;
+            }
+            break;
         case O_INITRD: cfg.initrd = optarg; break;
         case O_APPEND: cfg.cmdline = optarg; break;
         case O_CPUS: {
@@ -190,18 +203,6 @@ static int cmd_run(int argc, char **argv)
                 return BOARD_EXIT_BAD_INPUT;
             }
             cfg.cpu_model = optarg;
-            break;
-        case O_ACCEL:
-            if (!strcmp(optarg, "auto"))
-                cfg.backend = HV_BACKEND_AUTO;
-            else if (!strcmp(optarg, "kvm"))
-                cfg.backend = HV_BACKEND_KVM;
-            else if (!strcmp(optarg, "soft"))
-                cfg.backend = HV_BACKEND_SOFT;
-            else {
-                fprintf(stderr, "nestvm: --accel must be auto, kvm or soft, not '%s'\n", optarg);
-                return BOARD_EXIT_BAD_INPUT;
-            }
             break;
         case O_HELP: run_usage(stdout); return 0;
         default:
