@@ -138,9 +138,9 @@ static int parse_size(const char *s, uint64_t *out)
 
 static int cmd_run(int argc, char **argv)
 {
+    enum { O_ACCEL = 100 };
     struct board_config cfg = { .cpus = 1, .memory = 512ull << 20, .backend = HV_BACKEND_AUTO };
     enum { O_KERNEL = 1, O_INITRD, O_APPEND, O_CPUS, O_MEMORY, O_TIMEOUT, O_DTB_OUT, O_NESTED, O_CPU_MODEL, O_HELP };
-    enum { O_ACCEL = 100 };
     static const struct option opts[] = {
         { "accel", required_argument, 0, O_ACCEL },
         { "kernel", required_argument, 0, O_KERNEL }, { "initrd", required_argument, 0, O_INITRD },
