@@ -47,7 +47,7 @@
 #endif
 
 #define KVM_MAX_SLOTS 32
-#define KICK_SIGNAL SIGUSR1
+#define KICK_SIGNAL (SIGRTMIN + 1)   /* SIGUSR1 is the software backend's debug dump */
 
 struct slot {
     uint64_t ipa, size;
