@@ -465,10 +465,16 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
     hv_vm_config_init(&vcfg);
     vcfg.backend = cfg->backend;
     vcfg.cpu_model = cfg->cpu_model;
+    /* The smallest guest physical address size holding the memory map: KVM
+     * hosts may offer fewer bits than the default. */
+    for (vcfg.ipa_bits = 32; (VIRT_RAM + b->ram_size - 1) >> vcfg.ipa_bits; vcfg.ipa_bits++)
+        ;
     hv_vm_config_set_el2_enabled(&vcfg, cfg->nested);
     hv_return_t r = hv_vm_create(&vcfg, &b->vm);
     if (r != HV_SUCCESS) {
-        fprintf(stderr, "nestvm: cannot create the VM: %s\n", hv_strerror(r));
+        fprintf(stderr, "nestvm: cannot create the VM: %s\n", hv_last_error() ? hv_last_error() : hv_strerror(r));
+        if (r == HV_UNSUPPORTED || r == HV_BAD_ARGUMENT)   /* the host cannot run what was asked */
+            *exit_code = BOARD_EXIT_BAD_INPUT;
         goto fail;
     }
     if ((r = hv_vm_map(b->vm, b->ram, VIRT_RAM, b->ram_size, HV_MEMORY_READ | HV_MEMORY_WRITE | HV_MEMORY_EXEC))) {
@@ -486,7 +492,8 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
     }
     struct hv_gic_config gcfg = { VIRT_GIC_DIST, VIRT_GIC_REDIST, VIRT_SPI_COUNT };
     if ((r = hv_gic_create(b->vm, &gcfg))) {
-        fprintf(stderr, "nestvm: cannot create the interrupt controller: %s\n", hv_strerror(r));
+        fprintf(stderr, "nestvm: cannot create the interrupt controller: %s\n",
+                hv_last_error() ? hv_last_error() : hv_strerror(r));
         goto fail;
     }
     if (!(b->gpio = pl061_create(b, VIRT_GPIO, VIRT_GPIO_SPI)))
@@ -532,6 +539,10 @@ int board_run(struct board *b)
     boot->entry = b->kernel_entry;
     boot->context = b->dtb_addr;
     boot->state = VCPU_ON_PENDING;
+    /* A backend with its own PSCI starts the other vCPUs on CPU_ON itself:
+     * their threads run from the start. */
+    for (unsigned i = 1; i < b->ncpus && hv_vm_psci_internal(b->vm); i++)
+        b->vcpus[i].state = VCPU_ON;
     for (unsigned i = 0; i < b->ncpus; i++) {
         if (pthread_create(&b->vcpus[i].thread, NULL, vcpu_thread, &b->vcpus[i]) != 0) {
             fprintf(stderr, "nestvm: cannot start a vCPU thread\n");

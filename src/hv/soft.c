@@ -23,12 +23,15 @@
 #define MAX_REGIONS 16
 #define SOFT_MAX_VCPUS GIC_MAX_CPUS
 
+static const struct hv_ops soft_ops;
+
 struct region {
     uint64_t ipa, size;
     uint8_t *host;
 };
 
 struct hv_vcpu {
+    const struct hv_ops *ops;   /* first: see hv-internal.h */
     hv_vm_t *vm;
     unsigned id;
     struct cpu *cpu;
@@ -42,6 +45,7 @@ struct hv_vcpu {
 };
 
 struct hv_vm {
+    const struct hv_ops *ops;   /* first: see hv-internal.h */
     struct hv_vm_config cfg;
     struct region regions[MAX_REGIONS];
     unsigned nregions;
@@ -71,7 +75,7 @@ static void *soft_ram_ptr(void *opaque, uint64_t pa)
     return NULL;
 }
 
-void *hv_vm_host_ptr(hv_vm_t *vm, uint64_t ipa, size_t len)
+static void *soft_vm_host_ptr(hv_vm_t *vm, uint64_t ipa, size_t len)
 {
     for (unsigned i = 0; i < vm->nregions; i++) {
         struct region *r = &vm->regions[i];
@@ -81,7 +85,7 @@ void *hv_vm_host_ptr(hv_vm_t *vm, uint64_t ipa, size_t len)
     return NULL;
 }
 
-void hv_vm_notify_write(hv_vm_t *vm, uint64_t ipa, size_t len)
+static void soft_vm_notify_write(hv_vm_t *vm, uint64_t ipa, size_t len)
 {
     void *p = hv_vm_host_ptr(vm, ipa, len);
     if (!p)
@@ -91,7 +95,7 @@ void hv_vm_notify_write(hv_vm_t *vm, uint64_t ipa, size_t len)
             cpu_code_invalidate_host(vm->vcpus[i]->cpu, p, len);
 }
 
-hv_return_t hv_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t size, unsigned flags)
+static hv_return_t soft_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t size, unsigned flags)
 {
     (void)flags;
     if (((uintptr_t)host | ipa | size) & 0xfff || !size || ipa + size < ipa ||
@@ -291,7 +295,7 @@ static void soft_ic_broadcast(void *opaque, struct cpu *c, const void *host, siz
     }
 }
 
-hv_return_t hv_gic_create(hv_vm_t *vm, const struct hv_gic_config *cfg)
+static hv_return_t soft_gic_create(hv_vm_t *vm, const struct hv_gic_config *cfg)
 {
     if (vm->gic)
         return HV_BUSY;
@@ -308,7 +312,7 @@ hv_return_t hv_gic_create(hv_vm_t *vm, const struct hv_gic_config *cfg)
     return HV_SUCCESS;
 }
 
-hv_return_t hv_gic_set_spi(hv_vm_t *vm, unsigned intid, bool level)
+static hv_return_t soft_gic_set_spi(hv_vm_t *vm, unsigned intid, bool level)
 {
     if (!vm->gic)
         return HV_BAD_ARGUMENT;
@@ -328,6 +332,7 @@ hv_return_t soft_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
     hv_vm_t *vm = calloc(1, sizeof(*vm));
     if (!vm)
         return HV_NO_RESOURCES;
+    vm->ops = &soft_ops;
     vm->cfg = *cfg;
     if (!vm->cfg.ipa_bits)
         vm->cfg.ipa_bits = 40;
@@ -342,7 +347,7 @@ hv_return_t soft_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
     return HV_SUCCESS;
 }
 
-void hv_vm_destroy(hv_vm_t *vm)
+static void soft_vm_destroy(hv_vm_t *vm)
 {
     if (!vm)
         return;
@@ -363,25 +368,19 @@ void hv_vm_destroy(hv_vm_t *vm)
     free(vm);
 }
 
-enum hv_backend hv_vm_backend(hv_vm_t *vm)
-{
-    (void)vm;
-    return HV_BACKEND_SOFT;
-}
-
 /* ---- vCPUs --------------------------------------------------------------- */
 
-uint64_t hv_vcpu_mpidr(hv_vcpu_t *v)
+static uint64_t soft_vcpu_mpidr(hv_vcpu_t *v)
 {
     return 1ull << 31 | v->id;  /* Aff0 = vCPU number; uniprocessor bit clear */
 }
 
-unsigned hv_vcpu_id(hv_vcpu_t *v)
+static unsigned soft_vcpu_id(hv_vcpu_t *v)
 {
     return v->id;
 }
 
-hv_return_t hv_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_vcpu_exit **exit)
+static hv_return_t soft_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_vcpu_exit **exit)
 {
     if (id >= SOFT_MAX_VCPUS)
         return HV_BAD_ARGUMENT;
@@ -394,6 +393,7 @@ hv_return_t hv_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_
     hv_vcpu_t *v = calloc(1, sizeof(*v));
     if (!v)
         return HV_NO_RESOURCES;
+    v->ops = &soft_ops;
     v->vm = vm;
     v->id = id;
     struct cpu_env env = {
@@ -442,7 +442,7 @@ hv_return_t hv_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_
     return HV_SUCCESS;
 }
 
-void hv_vcpu_destroy(hv_vcpu_t *v)
+static void soft_vcpu_destroy(hv_vcpu_t *v)
 {
     if (!v)
         return;
@@ -452,7 +452,7 @@ void hv_vcpu_destroy(hv_vcpu_t *v)
     free(v);
 }
 
-hv_return_t hv_vcpu_reset(hv_vcpu_t *v, uint64_t pc, uint64_t arg0)
+static hv_return_t soft_vcpu_reset(hv_vcpu_t *v, uint64_t pc, uint64_t arg0)
 {
     struct cpu *c = v->cpu;
     memset(c->x, 0, sizeof(c->x));
@@ -469,15 +469,11 @@ hv_return_t hv_vcpu_reset(hv_vcpu_t *v, uint64_t pc, uint64_t arg0)
     return HV_SUCCESS;
 }
 
-void hv_vcpus_exit(hv_vcpu_t *const *vcpus, unsigned count)
+static void soft_vcpu_exit(hv_vcpu_t *v)
 {
-    for (unsigned i = 0; i < count; i++) {
-        if (!vcpus[i])
-            continue;
-        __atomic_store_n(&vcpus[i]->canceled, 1, __ATOMIC_RELEASE);
-        cpu_request_exit(vcpus[i]->cpu);
-        kick_vcpu(vcpus[i]);
-    }
+    __atomic_store_n(&v->canceled, 1, __ATOMIC_RELEASE);
+    cpu_request_exit(v->cpu);
+    kick_vcpu(v);
 }
 
 /* Sleep in WFI until an interrupt line is up, the vCPU's own next timer
@@ -568,7 +564,7 @@ static void dump_start(hv_vm_t *vm)
     }
 }
 
-hv_return_t hv_vcpu_run(hv_vcpu_t *v)
+static hv_return_t soft_vcpu_run(hv_vcpu_t *v)
 {
     struct cpu *c = v->cpu;
     hv_vm_t *vm = v->vm;
@@ -622,7 +618,7 @@ hv_return_t hv_vcpu_run(hv_vcpu_t *v)
     }
 }
 
-hv_return_t hv_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *value)
+static hv_return_t soft_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *value)
 {
     struct cpu *c = v->cpu;
     if (reg <= 30)
@@ -638,7 +634,7 @@ hv_return_t hv_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *value)
     return HV_SUCCESS;
 }
 
-hv_return_t hv_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
+static hv_return_t soft_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
 {
     struct cpu *c = v->cpu;
     if (reg <= 30)
@@ -652,7 +648,28 @@ hv_return_t hv_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
     return HV_SUCCESS;
 }
 
-hv_return_t hv_vcpu_get_sys_reg(hv_vcpu_t *v, uint32_t key, uint64_t *value)
+static hv_return_t soft_vcpu_get_sys_reg(hv_vcpu_t *v, uint32_t key, uint64_t *value)
 {
     return cpu_sysreg_get(v->cpu, key, value) ? HV_SUCCESS : HV_BAD_ARGUMENT;
 }
+
+static const struct hv_ops soft_ops = {
+    .backend = HV_BACKEND_SOFT,
+    .vm_destroy = soft_vm_destroy,
+    .vm_map = soft_vm_map,
+    .vm_host_ptr = soft_vm_host_ptr,
+    .vm_notify_write = soft_vm_notify_write,
+    .psci_internal = false,
+    .gic_create = soft_gic_create,
+    .gic_set_spi = soft_gic_set_spi,
+    .vcpu_create = soft_vcpu_create,
+    .vcpu_destroy = soft_vcpu_destroy,
+    .vcpu_run = soft_vcpu_run,
+    .vcpu_exit = soft_vcpu_exit,
+    .vcpu_reset = soft_vcpu_reset,
+    .vcpu_get_reg = soft_vcpu_get_reg,
+    .vcpu_set_reg = soft_vcpu_set_reg,
+    .vcpu_get_sys_reg = soft_vcpu_get_sys_reg,
+    .vcpu_mpidr = soft_vcpu_mpidr,
+    .vcpu_id = soft_vcpu_id,
+};
