@@ -121,16 +121,22 @@ static const uint32_t prog_timer[] = {
 	0xd2800020, /* 54 mov  x0, #1      ENABLE          */
 	0xd51be320, /* 58 msr  cntv_ctl_el0, x0            */
 	0xd5033fdf, /* 5c isb                              */
-	0xd50342ff, /* 60 msr  daifclr, #2  unmask IRQ     */
-	0xd503207f, /* 64 wfi                              */
-	0xb4fffff4, /* 68 cbz  x20, 64                     */
-	0xd50342df, /* 6c msr  daifset, #2                 */
-	0xf9002035, /* 70 str  x21, [x1, #64]  W 8 @+64 INTID */
-	0xf9002434, /* 74 str  x20, [x1, #72]  W 8 @+72 count */
-	0xd2800100, /* 78 mov  x0, #8                      */
-	0xf2b08000, /* 7c movk x0, #0x8400, lsl #16  SYSTEM_OFF */
-	0xd4000002, /* 80 hvc  #0                          */
-	0x14000000, /* 84 b    .                           */
+	/* Wait without the lost-wakeup race of "unmask; wfi": the IRQ could be
+	 * taken between the two, and the WFI would then sleep for good (the
+	 * handler masks the timer).  WFI with IRQs masked still wakes on a
+	 * pending interrupt, which is then taken once unmasked. */
+	0xd50342df, /* 60 msr  daifset, #2  mask IRQ       */
+	0xb50000b4, /* 64 cbnz x20, 78     handled: done   */
+	0xd503207f, /* 68 wfi                              */
+	0xd50342ff, /* 6c msr  daifclr, #2  take it        */
+	0xd5033fdf, /* 70 isb                              */
+	0x17fffffb, /* 74 b    60                          */
+	0xf9002035, /* 78 str  x21, [x1, #64]  W 8 @+64 INTID */
+	0xf9002434, /* 7c str  x20, [x1, #72]  W 8 @+72 count */
+	0xd2800100, /* 80 mov  x0, #8                      */
+	0xf2b08000, /* 84 movk x0, #0x8400, lsl #16  SYSTEM_OFF */
+	0xd4000002, /* 88 hvc  #0                          */
+	0x14000000, /* 8c b    .                           */
 };
 
 /* at VBAR + 0x080 and + 0x280 (IRQ, current EL with SP0 / SPx) */
