@@ -40,10 +40,18 @@ static void run_usage(FILE *f)
             "  --cpu-model NAME    CPU model (see 'nestvm cpu-models')\n"
             "  --timeout SECONDS   stop the guest after this long (exit code 4)\n"
             "  --dtb-out FILE      write the generated device tree blob to FILE\n"
+            "  --disk PATH[,ro]    virtio-blk disk on a raw image (repeatable, up to %u: vda, vdb, ...)\n"
+            "  --net user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...\n"
+            "                      virtio-net with user-mode networking (guest 10.0.2.15, DHCP, DNS)\n"
+            "  --console serial|virtio\n"
+            "                      stdio on the PL011 (ttyAMA0, default) or on virtio-console (hvc0)\n"
+            "  --rng               virtio-rng (host entropy)\n"
+            "  --virtio-transport pci|mmio\n"
+            "                      virtio devices behind the PCIe host bridge (default) or on virtio-mmio\n"
             "\n"
             "Serial console on stdin/stdout.  Exit codes: 0 guest powered off, 3 guest reset,\n"
             "4 timeout, 2 bad usage or input, 1 internal error.\n",
-            hv_max_vcpus(HV_BACKEND_SOFT));
+            hv_max_vcpus(HV_BACKEND_SOFT), BOARD_MAX_DISKS);
 }
 
 /* The default guest of `nestvm run --nested` without --kernel: the guest
@@ -137,13 +145,17 @@ static int parse_size(const char *s, uint64_t *out)
 static int cmd_run(int argc, char **argv)
 {
     struct board_config cfg = { .cpus = 1, .memory = 512ull << 20, .backend = HV_BACKEND_AUTO };
-    enum { O_KERNEL = 1, O_INITRD, O_APPEND, O_CPUS, O_MEMORY, O_TIMEOUT, O_DTB_OUT, O_NESTED, O_CPU_MODEL, O_HELP };
+    enum { O_KERNEL = 1, O_INITRD, O_APPEND, O_CPUS, O_MEMORY, O_TIMEOUT, O_DTB_OUT, O_NESTED, O_CPU_MODEL, O_HELP,
+           O_DISK, O_NET, O_CONSOLE, O_RNG, O_TRANSPORT };
     static const struct option opts[] = {
         { "kernel", required_argument, 0, O_KERNEL }, { "initrd", required_argument, 0, O_INITRD },
         { "append", required_argument, 0, O_APPEND }, { "cpus", required_argument, 0, O_CPUS },
         { "memory", required_argument, 0, O_MEMORY }, { "timeout", required_argument, 0, O_TIMEOUT },
         { "dtb-out", required_argument, 0, O_DTB_OUT }, { "nested", no_argument, 0, O_NESTED },
         { "cpu-model", required_argument, 0, O_CPU_MODEL }, { "help", no_argument, 0, O_HELP },
+        { "disk", required_argument, 0, O_DISK }, { "net", required_argument, 0, O_NET },
+        { "console", required_argument, 0, O_CONSOLE }, { "rng", no_argument, 0, O_RNG },
+        { "virtio-transport", required_argument, 0, O_TRANSPORT },
         { 0, 0, 0, 0 },
     };
     optind = 1;
@@ -189,6 +201,42 @@ static int cmd_run(int argc, char **argv)
             cfg.cpu_model = optarg;
             break;
         case O_HELP: run_usage(stdout); return 0;
+        case O_DISK: {
+            if (cfg.ndisks == BOARD_MAX_DISKS) {
+                fprintf(stderr, "nestvm: --disk: at most %u disks\n", BOARD_MAX_DISKS);
+                return BOARD_EXIT_BAD_INPUT;
+            }
+            struct board_disk *dk = &cfg.disks[cfg.ndisks++];
+            size_t n = strlen(optarg);
+            dk->path = optarg;
+            if (n > 3 && !strcmp(optarg + n - 3, ",ro")) {
+                optarg[n - 3] = 0;
+                dk->readonly = true;
+            }
+            if (!*dk->path) {
+                fprintf(stderr, "nestvm: --disk needs a PATH[,ro]\n");
+                return BOARD_EXIT_BAD_INPUT;
+            }
+            break;
+        }
+        case O_NET: cfg.net = optarg; break;
+        case O_CONSOLE:
+            if (!strcmp(optarg, "serial") || !strcmp(optarg, "virtio"))
+                cfg.console = optarg[0] == 's' ? BOARD_CONSOLE_SERIAL : BOARD_CONSOLE_VIRTIO;
+            else {
+                fprintf(stderr, "nestvm: --console must be serial or virtio, not '%s'\n", optarg);
+                return BOARD_EXIT_BAD_INPUT;
+            }
+            break;
+        case O_RNG: cfg.rng = true; break;
+        case O_TRANSPORT:
+            if (!strcmp(optarg, "pci") || !strcmp(optarg, "mmio"))
+                cfg.virtio_transport = optarg[0] == 'p' ? BOARD_VIRTIO_PCI : BOARD_VIRTIO_MMIO;
+            else {
+                fprintf(stderr, "nestvm: --virtio-transport must be pci or mmio, not '%s'\n", optarg);
+                return BOARD_EXIT_BAD_INPUT;
+            }
+            break;
         default:
             fprintf(stderr, "nestvm: run: unknown or incomplete option '%s' (see 'nestvm run --help')\n", argv[optind - 1]);
             return BOARD_EXIT_BAD_INPUT;
