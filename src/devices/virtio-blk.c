@@ -71,19 +71,27 @@ static int open_disk(const struct board_disk *disk, int *fd_out, uint64_t *secto
         fprintf(stderr, "nestvm: --disk: '%s' is not a regular file or block device\n", disk->path);
         return -1;
     }
-    /* A file with no write permission at all is a read-only image, even for
-     * root, who could open it for writing anyway. */
-    if (!disk->readonly && S_ISREG(st.st_mode) && !(st.st_mode & 0222)) {
-        fprintf(stderr, "nestvm: --disk: '%s' is read-only; add ',ro' to use it as a read-only disk\n", disk->path);
-        return -1;
+    /* The permission bits count even for root (who could open anything): a
+     * file nobody may write is a read-only image, one nobody may read is
+     * unreadable. */
+    bool no_read = S_ISREG(st.st_mode) && !(st.st_mode & 0444);
+    bool no_write = S_ISREG(st.st_mode) && !(st.st_mode & 0222);
+    int fd = no_read ? -1 : open(disk->path, (disk->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0 && no_read)
+        errno = EACCES;
+    if (!disk->readonly && !no_read && (no_write || (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)))) {
+        if (fd >= 0)
+            close(fd);
+        /* Readable but not writable? Then the advice is ,ro. */
+        if (access(disk->path, R_OK) == 0 || no_write) {
+            fprintf(stderr, "nestvm: --disk: '%s' is read-only; add ',ro' to use it as a read-only disk\n", disk->path);
+            return -1;
+        }
+        errno = EACCES;
+        fd = -1;
     }
-    int fd = open(disk->path, (disk->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
     if (fd < 0) {
-        if (!disk->readonly && (errno == EACCES || errno == EROFS || errno == EPERM))
-            fprintf(stderr, "nestvm: --disk: '%s' is read-only (%s); add ',ro' to use it as a read-only disk\n",
-                    disk->path, strerror(errno));
-        else
-            fprintf(stderr, "nestvm: --disk: cannot open '%s': %s\n", disk->path, strerror(errno));
+        fprintf(stderr, "nestvm: --disk: cannot open '%s': %s\n", disk->path, strerror(errno));
         return -1;
     }
     uint64_t bytes = (uint64_t)st.st_size;

@@ -209,7 +209,7 @@ static int cmd_run(int argc, char **argv)
             struct board_disk *dk = &cfg.disks[cfg.ndisks++];
             size_t n = strlen(optarg);
             dk->path = optarg;
-            if (n > 3 && !strcmp(optarg + n - 3, ",ro")) {
+            if (n >= 3 && !strcmp(optarg + n - 3, ",ro")) {
                 optarg[n - 3] = 0;
                 dk->readonly = true;
             }
