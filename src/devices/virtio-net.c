@@ -144,6 +144,16 @@ int virtio_net_check(const char *spec)
 
 /* ---- guest side ---- */
 
+/* A posted receive buffer; when there is none, ask the driver to notify us
+ * at its next one (the event index would otherwise keep it quiet). */
+static int pop_rx(struct virtio_dev *vd, struct virtq *vq, struct virtq_elem *e)
+{
+    int r = virtq_pop(vd, vq, e);
+    if (r == 0 && virtq_enable_notify(vd, vq))
+        r = virtq_pop(vd, vq, e);
+    return r;
+}
+
 /* Give one frame to the guest; false when it has no receive buffer posted.
  * Poll thread. */
 static bool deliver(struct vnet *v, const uint8_t *data, size_t len)
@@ -154,7 +164,7 @@ static bool deliver(struct vnet *v, const uint8_t *data, size_t len)
     pthread_mutex_lock(&vq->lock);
     if (!virtq_usable(vd, vq)) {
         ok = true;   /* no driver: drop, as a cable with nothing attached */
-    } else if (virtq_pop(vd, vq, &v->rx_elem) == 1) {
+    } else if (pop_rx(vd, vq, &v->rx_elem) == 1) {
         uint8_t hdr[HDR_LEN] = { 0 };
         put_le16(hdr + 10, 1);   /* num_buffers */
         size_t w = 0;
