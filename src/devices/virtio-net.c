@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -135,11 +136,32 @@ static int parse_spec(const char *spec, struct fwd *fwds, unsigned *nfwd)
     return 0;
 }
 
+/* Whether a host TCP/UDP port can be bound (so a busy one is bad input). */
+static bool port_free(const struct fwd *f)
+{
+    int s = socket(AF_INET, (f->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return true;   /* let slirp report it */
+    int one = 1;
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)f->host_port), .sin_addr = f->host_addr };
+    bool ok = bind(s, (struct sockaddr *)&a, sizeof(a)) == 0;
+    close(s);
+    return ok;
+}
+
 int virtio_net_check(const char *spec)
 {
     struct fwd fwds[MAX_FWDS];
     unsigned n;
-    return parse_spec(spec, fwds, &n);
+    if (parse_spec(spec, fwds, &n) < 0)
+        return -1;
+    for (unsigned i = 0; i < n; i++)
+        if (!port_free(&fwds[i])) {
+            fprintf(stderr, "nestvm: --net: cannot forward host port %d: %s\n", fwds[i].host_port, strerror(errno));
+            return -1;
+        }
+    return 0;
 }
 
 /* ---- guest side ---- */

@@ -39,6 +39,13 @@ check "nestvm: --net: bad option 'hostfwd=tcp::abc-:22' in 'user,hostfwd=tcp::ab
 check "nestvm: --net: bad option 'hostfwd=tcp::2222-22' in 'user,hostfwd=tcp::2222-22' (expected hostfwd=tcp::HOSTPORT-:GUESTPORT)" "${K[@]}" --net user,hostfwd=tcp::2222-22
 check "nestvm: --net: bad option 'hostfwd=tcp::70000-:22' in 'user,hostfwd=tcp::70000-:22' (expected hostfwd=tcp::HOSTPORT-:GUESTPORT)" "${K[@]}" --net user,hostfwd=tcp::70000-:22
 check "nestvm: --net: bad option 'restrict=on' in 'user,restrict=on' (expected hostfwd=tcp::HOSTPORT-:GUESTPORT)" "${K[@]}" --net user,restrict=on
+# A host port that is already taken.
+python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(60)' >"$W/port" &
+LPID=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$W/port" ] && break; sleep 0.2; done
+P=$(cat "$W/port")
+check "nestvm: --net: cannot forward host port $P: Address already in use" "${K[@]}" --net "user,hostfwd=tcp:127.0.0.1:$P-:22"
+kill $LPID
 check "nestvm: --console must be serial or virtio, not 'vga'" "${K[@]}" --console vga
 check "nestvm: --virtio-transport must be pci or mmio, not 'isa'" "${K[@]}" --virtio-transport isa
 if [ $fails -ne 0 ]; then
