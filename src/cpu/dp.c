@@ -1150,5 +1150,7 @@ const struct jit_known dp_jit_known[] = {
     { op_add32_lsl, JK_ADD32_LSL }, { op_sub32_lsl, JK_SUB32_LSL },
     { op_adds64_lsl, JK_ADDS64_LSL }, { op_subs64_lsl, JK_SUBS64_LSL },
     { op_adds32_lsl, JK_ADDS32_LSL }, { op_subs32_lsl, JK_SUBS32_LSL },
+    { op_cset, JK_CSET }, { op_csel64, JK_CSEL64 }, { op_csel32, JK_CSEL32 },
+    { op_csinc64, JK_CSINC64 }, { op_csinc32, JK_CSINC32 },
     { NULL, JK_NONE },
 };

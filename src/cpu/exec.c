@@ -10,13 +10,21 @@
 #include "jit.h"
 
 #define BLOCK_HASH_BITS 16
-#define JC_BITS 12
+#define JC_BITS 13
 #define ARENA_SIZE (64u << 20)
 #define CODE_PAGES_BITS 14
 
 struct block_cache {
     struct block *hash[1u << BLOCK_HASH_BITS];
-    struct block *jc[1u << JC_BITS];   /* direct-mapped front of the hash */
+    /* Direct-mapped front of the hash.  The key and the host page are kept in
+     * the entry so that a hit touches no block (blocks are scattered over the
+     * arena: dereferencing one is a likely cache miss). */
+    struct jc_entry {
+        uint64_t pc;
+        uintptr_t host_page;
+        struct block *b;
+        uint32_t ctx;
+    } jc[1u << JC_BITS];
     uint8_t *arena;
     size_t used;
     /* Pages holding translated code (open addressing, 0 = empty, page | 1). */
@@ -601,7 +609,7 @@ static unsigned block_hash(uint64_t pc, uint32_t ctx)
 
 static unsigned jc_index(uint64_t pc)
 {
-    return (unsigned)(pc >> 2) & ((1u << JC_BITS) - 1);
+    return (unsigned)((pc >> 2) ^ (pc >> (2 + JC_BITS))) & ((1u << JC_BITS) - 1);
 }
 
 /* Translation context: the state that translation depends on. */
@@ -704,21 +712,22 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
 static inline struct block *lookup(struct cpu *c, uint64_t pc, uint32_t ctx)
 {
     struct block_cache *bc = c->bc;
-    struct block *b = bc->jc[jc_index(pc)];
-    if (!(likely(b && b->pc == pc && b->ctx == ctx))) {
+    struct jc_entry *j = &bc->jc[jc_index(pc)];
+    if (!(likely(j->b && j->pc == pc && j->ctx == ctx))) {
+        struct block *b;
         for (b = bc->hash[block_hash(pc, ctx)]; b; b = b->hash_next)
             if (b->pc == pc && b->ctx == ctx)
                 break;
         if (!b)
             return NULL;
-        bc->jc[jc_index(pc)] = b;
+        *j = (struct jc_entry){ pc, b->host_page, b, ctx };
     }
     if (!c->user_mode) {
         struct tlb_entry *e = tlb_entry_for(c, pc);
-        if (e->tag_x != (pc & TLB_PAGE_MASK) || (pc & TLB_PAGE_MASK) + e->addend != b->host_page)
+        if (e->tag_x != (pc & TLB_PAGE_MASK) || (pc & TLB_PAGE_MASK) + e->addend != j->host_page)
             return NULL;
     }
-    return b;
+    return j->b;
 }
 
 const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot)

@@ -62,6 +62,7 @@ static void known_init(void)
 {
     known_add(dp_jit_known);
     known_add(ldst_jit_known);
+    known_add(branch_jit_known);
 }
 
 static enum jit_kind kind_of(uop_fn fn)
@@ -209,6 +210,44 @@ static void flags_store(struct as *a, bool sub)
     };
     bytes(a, s2, sizeof(s2));
     rbx_mem(a, false, (const uint8_t[]){ 0x89 }, 1, RDX, (int32_t)offsetof(struct cpu, nzcv));
+}
+
+/* CF = ConditionHolds(cond) for the current NZCV (eax, ecx clobbered). */
+static void cond_to_cf(struct as *a, unsigned cond)
+{
+    rbx_mem(a, false, (const uint8_t[]){ 0x8b }, 1, RAX, (int32_t)offsetof(struct cpu, nzcv)); /* mov eax, nzcv */
+    b1(a, 0xc1); b1(a, 0xe8); b1(a, 28);                  /* shr eax, 28 */
+    b1(a, 0xb9); b4(a, cond_table[cond & 15]);            /* mov ecx, table row */
+    b1(a, 0x0f); b1(a, 0xa3); b1(a, 0xc1);                /* bt ecx, eax */
+}
+
+static bool gen_csel(struct as *a, enum jit_kind k, const struct uop *u)
+{
+    bool w = k == JK_CSEL64 || k == JK_CSINC64;
+    switch (k) {
+    case JK_CSET:
+        cond_to_cf(a, u->e);
+        b1(a, 0x48); b1(a, 0x19); b1(a, 0xc0);            /* sbb rax, rax: -CF */
+        mov_imm(a, RDX, u->imm);
+        b1(a, 0x48); b1(a, 0x21); b1(a, 0xd0);            /* and rax, rdx */
+        st_x(a, RAX, u->a);
+        return true;
+    case JK_CSEL64: case JK_CSEL32: case JK_CSINC64: case JK_CSINC32:
+        cond_to_cf(a, u->e);
+        if (w)
+            ld_x(a, RAX, u->c);
+        else
+            ld_w(a, RAX, u->c);
+        if (k == JK_CSINC64)
+            bytes(a, (const uint8_t[]){ 0x48, 0x8d, 0x40, 0x01 }, 4);   /* lea rax, [rax + 1] */
+        else if (k == JK_CSINC32)
+            bytes(a, (const uint8_t[]){ 0x8d, 0x40, 0x01 }, 3);         /* lea eax, [rax + 1] */
+        rbx_mem(a, w, (const uint8_t[]){ 0x0f, 0x42 }, 2, RAX, xoff(u->b)); /* cmovc eax|rax, x[b] */
+        st_x(a, RAX, u->a);
+        return true;
+    default:
+        return false;
+    }
 }
 
 static bool gen_alu(struct as *a, enum jit_kind k, const struct uop *u)
@@ -365,6 +404,85 @@ static bool gen_mem(struct as *a, enum jit_kind k, const struct uop *u, const st
     return true;
 }
 
+/* ---- block ends: direct branches ---------------------------------------------- */
+
+/* Jumps to the block's leaving sequence, patched once it is placed. */
+struct fixups {
+    uint8_t *at[BLOCK_MAX_INSNS * 8 + 8];
+    unsigned n;
+};
+
+static void jmp_leave(struct as *a, struct fixups *fx, bool is_jne)
+{
+    if (is_jne) {
+        b1(a, 0x0f);
+        b1(a, 0x85);
+    } else {
+        b1(a, 0xe9);
+    }
+    if (fx->n < sizeof(fx->at) / sizeof(fx->at[0]))
+        fx->at[fx->n++] = a->p;
+    b4(a, 0);
+}
+
+/* chain_direct(c, target, slot) with its result in rax, then leave. */
+static void gen_chain(struct as *a, struct fixups *fx, int slot, uint64_t target)
+{
+    rbx_mem(a, true, (const uint8_t[]){ 0x8b }, 1, RDX, (int32_t)offsetof(struct cpu, blk));    /* mov rdx, c->blk */
+    b1(a, 0x48); b1(a, 0x8b); b1(a, 0x82);                                 /* mov rax, [rdx + chain[slot]] */
+    b4(a, (uint32_t)(offsetof(struct block, chain) + 8 * (unsigned)slot));
+    b1(a, 0x48); b1(a, 0x85); b1(a, 0xc0);                                 /* test rax, rax */
+    b1(a, 0x74); uint8_t *s1 = a->p++;                                     /* jz slow */
+    _Static_assert(sizeof(((struct cpu *)0)->exit_request) == 4, "exit_request is an int");
+    b1(a, 0x83); b1(a, 0xbb); b4(a, (uint32_t)offsetof(struct cpu, exit_request)); b1(a, 0); /* cmp dword [..], 0 */
+    b1(a, 0x75); uint8_t *s2 = a->p++;                                     /* jne slow */
+    rbx_mem(a, true, (const uint8_t[]){ 0x89 }, 1, RAX, (int32_t)offsetof(struct cpu, blk));    /* c->blk = rax */
+    b1(a, 0x48); b1(a, 0x05); b4(a, (uint32_t)offsetof(struct block, uops)); /* add rax, uops */
+    jmp_leave(a, fx, false);
+    *s1 = (uint8_t)(a->p - (s1 + 1));
+    *s2 = (uint8_t)(a->p - (s2 + 1));
+    bytes(a, (const uint8_t[]){ 0x48, 0x89, 0xdf }, 3);                     /* mov rdi, rbx */
+    mov_imm(a, RSI, target);
+    b1(a, 0xba); b4(a, (uint32_t)slot);                                    /* mov edx, slot */
+    call_abs(a, (const void *)chain_to);
+    jmp_leave(a, fx, false);
+}
+
+static bool gen_branch(struct as *a, struct fixups *fx, enum jit_kind k, const struct block *b, const struct uop *u)
+{
+    uint64_t next = b->pc + 4ull * u->idx + 4;
+    uint8_t *not_taken = NULL;   /* rel32 to patch */
+    switch (k) {
+    case JK_B:
+        gen_chain(a, fx, 0, u->imm);
+        return true;
+    case JK_BL:
+        mov_imm(a, RAX, next);
+        st_x(a, RAX, 30);
+        gen_chain(a, fx, 0, u->imm);
+        return true;
+    case JK_BCOND:
+        cond_to_cf(a, u->e);
+        b1(a, 0x0f); b1(a, 0x83);                                         /* jnc not_taken */
+        break;
+    case JK_CBZ64: case JK_CBNZ64: case JK_CBZ32: case JK_CBNZ32:
+        if (k == JK_CBZ64 || k == JK_CBNZ64)
+            b1(a, 0x48);
+        b1(a, 0x83); b1(a, 0xbb); b4(a, (uint32_t)xoff(u->a)); b1(a, 0);  /* cmp [x], 0 */
+        b1(a, 0x0f); b1(a, (k == JK_CBZ64 || k == JK_CBZ32) ? 0x85 : 0x84); /* jne/je not_taken */
+        break;
+    default:
+        return false;
+    }
+    not_taken = a->p;
+    b4(a, 0);
+    gen_chain(a, fx, 0, u->imm);
+    int32_t rel = (int32_t)(a->p - (not_taken + 4));
+    memcpy(not_taken, &rel, 4);
+    gen_chain(a, fx, 1, next);
+    return true;
+}
+
 /* ---- blocks -------------------------------------------------------------------- */
 
 struct jit *jit_new(size_t size)
@@ -405,13 +523,14 @@ void jit_reset(struct jit *j)
 #define JIT_BODY_OFFSET 18
 /* Worst-case bytes per uop and for the block frame. */
 #define UOP_BYTES 192
+#define END_BYTES 256
 #define FRAME_BYTES 96
 
 const void *jit_block(struct jit *j, const struct block *b)
 {
     if (!j || b->nuops == 0)
         return NULL;
-    size_t need = FRAME_BYTES + (size_t)b->nuops * UOP_BYTES;
+    size_t need = FRAME_BYTES + END_BYTES + (size_t)b->nuops * UOP_BYTES;
     if (j->used + need > j->size)
         return NULL;   /* full until the block cache is next reset */
     uint8_t *start = j->base + j->used;
@@ -429,8 +548,7 @@ const void *jit_block(struct jit *j, const struct block *b)
     _Static_assert(sizeof(prologue) + 8 == JIT_BODY_OFFSET, "body offset");
     /* Chained entry point (JIT_BODY_OFFSET): r12 = uops[0], frame set up. */
 
-    uint8_t *fixups[BLOCK_MAX_INSNS * 8];
-    unsigned nfix = 0;
+    struct fixups fx = { .n = 0 };
     for (unsigned i = 0; i < b->nuops; i++) {
         const struct uop *u = &b->uops[i];
         int32_t disp = (int32_t)(i * sizeof(struct uop));
@@ -439,20 +557,20 @@ const void *jit_block(struct jit *j, const struct block *b)
         /* An inline uop never ends the block's straight line; the last uop of
          * a block is a branch or goto (a call), so falling off cannot happen. */
         if (k != JK_NONE && i + 1 < b->nuops) {
-            if (gen_alu(a, k, u) || gen_mem(a, k, u, b->uops, disp))
+            if (gen_alu(a, k, u) || gen_csel(a, k, u) || gen_mem(a, k, u, b->uops, disp))
                 continue;
             a->p = mark;
         }
+        if (k != JK_NONE && i + 1 == b->nuops && gen_branch(a, &fx, k, b, u))
+            break;
         bytes(a, (const uint8_t[]){ 0x48, 0x89, 0xdf }, 3);  /* mov rdi, rbx */
         lea_r12(a, RSI, disp);
         call_abs(a, (const void *)u->fn);
         if (i + 1 == b->nuops)
             break;              /* the last uop always leaves */
         lea_r12(a, RCX, disp + (int32_t)sizeof(struct uop));
-        bytes(a, (const uint8_t[]){ 0x48, 0x39, 0xc8, 0x0f, 0x85 }, 5);  /* cmp rax, rcx; jne rel32 */
-        if (nfix < sizeof(fixups) / sizeof(fixups[0]))
-            fixups[nfix++] = a->p;
-        b4(a, 0);
+        bytes(a, (const uint8_t[]){ 0x48, 0x39, 0xc8 }, 3);  /* cmp rax, rcx */
+        jmp_leave(a, &fx, true);                            /* jne leave */
     }
     uint8_t *leave = a->p;
     /* rax = next uop.  Chain into the code of c->blk if rax starts it. */
@@ -476,9 +594,9 @@ const void *jit_block(struct jit *j, const struct block *b)
     *jz3 = (uint8_t)(out - (jz3 + 1));
     static const uint8_t epilogue[] = { 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0xc3 }; /* pop r13; pop r12; pop rbx; ret */
     bytes(a, epilogue, sizeof(epilogue));
-    for (unsigned i = 0; i < nfix; i++) {
-        int32_t rel = (int32_t)(leave - (fixups[i] + 4));
-        memcpy(fixups[i], &rel, 4);
+    for (unsigned i = 0; i < fx.n; i++) {
+        int32_t rel = (int32_t)(leave - (fx.at[i] + 4));
+        memcpy(fx.at[i], &rel, 4);
     }
     j->used += (size_t)(a->p - start);
     j->used = (j->used + 15) & ~(size_t)15;

@@ -20,7 +20,8 @@ const void *jit_block(struct jit *j, const struct block *b);
 
 /* Handlers whose exact semantics the code generator reproduces inline.  Each
  * instruction-class file lists its own (handlers stay static there); the
- * meaning of each kind is the handler body named in the comment. */
+ * meaning of each kind is the handler body named in the comment.  Whoever
+ * changes a listed handler's semantics must change or drop its entry. */
 enum jit_kind {
     JK_NONE,
     JK_MOVI,                    /* x[a] = imm */
@@ -33,6 +34,11 @@ enum jit_kind {
     /* loads/stores of x[a] at x[b] + imm (OFF) or x[b] + (x[c] << e) (RX) */
     JK_LDX_OFF, JK_LDW_OFF, JK_LDH_OFF, JK_LDB_OFF, JK_STX_OFF, JK_STW_OFF, JK_STH_OFF, JK_STB_OFF,
     JK_LDX_RX, JK_LDW_RX, JK_LDH_RX, JK_LDB_RX, JK_STX_RX, JK_STW_RX, JK_STH_RX, JK_STB_RX,
+    JK_CSET,                    /* x[a] = ConditionHolds(e) ? imm : 0 */
+    JK_CSEL64, JK_CSEL32, JK_CSINC64, JK_CSINC32, /* x[a] = holds(e) ? x[b] : x[c] (+1) */
+    /* block ends (chain_direct): B/op_goto to imm (slot 0); BL also x30 = pc + 4;
+     * conditional: taken -> imm (slot 0), else pc + 4 (slot 1) */
+    JK_B, JK_BL, JK_BCOND, JK_CBZ64, JK_CBNZ64, JK_CBZ32, JK_CBNZ32,
     JK_COUNT
 };
 
@@ -40,6 +46,6 @@ struct jit_known {
     uop_fn fn;
     enum jit_kind kind;
 };
-extern const struct jit_known dp_jit_known[], ldst_jit_known[];   /* NULL-terminated */
+extern const struct jit_known dp_jit_known[], ldst_jit_known[], branch_jit_known[];   /* NULL-terminated */
 
 #endif

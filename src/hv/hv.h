@@ -49,6 +49,14 @@ hv_return_t hv_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out);
 void hv_vm_destroy(hv_vm_t *vm);
 /* Which backend a VM runs on. */
 enum hv_backend hv_vm_backend(hv_vm_t *vm);
+/* Why the last failed hv_vm_create() (or other call) on this thread failed,
+ * as one sentence naming what the host lacks; NULL when there is no detail. */
+const char *hv_last_error(void);
+/* The backend answers PSCI calls itself (KVM): vCPU power state is its own,
+ * vCPUs other than 0 are created powered off and start when the guest calls
+ * CPU_ON, so the VMM runs every vCPU from the start and sees no HV_EXIT_HVC
+ * for PSCI, only HV_EXIT_SYSTEM_EVENT for off and reset. */
+bool hv_vm_psci_internal(hv_vm_t *vm);
 
 enum { HV_MEMORY_READ = 1, HV_MEMORY_WRITE = 2, HV_MEMORY_EXEC = 4 };
 /* Map size bytes of host memory (page aligned) at guest physical ipa. */

@@ -8,10 +8,12 @@
  * raises that timer's PPI, so a vCPU busy running code still gets its tick. */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cpu/cpu.h"
 #include "cpu/sysreg.h"
@@ -21,12 +23,15 @@
 #define MAX_REGIONS 16
 #define SOFT_MAX_VCPUS GIC_MAX_CPUS
 
+static const struct hv_ops soft_ops;
+
 struct region {
     uint64_t ipa, size;
     uint8_t *host;
 };
 
 struct hv_vcpu {
+    const struct hv_ops *ops;   /* first: see hv-internal.h */
     hv_vm_t *vm;
     unsigned id;
     struct cpu *cpu;
@@ -36,9 +41,11 @@ struct hv_vcpu {
     pthread_cond_t wake;
     volatile int canceled;
     bool timer_level[4];
+    volatile int in_wfi;        /* for the debug dump */
 };
 
 struct hv_vm {
+    const struct hv_ops *ops;   /* first: see hv-internal.h */
     struct hv_vm_config cfg;
     struct region regions[MAX_REGIONS];
     unsigned nregions;
@@ -51,6 +58,8 @@ struct hv_vm {
     pthread_cond_t timer_cond;
     bool timer_started, timer_stop;
     uint64_t timer_gen;     /* bumped (under lock) whenever a timer changes */
+    pthread_t dump_thread;
+    bool dump_started;
 };
 
 /* ---- memory -------------------------------------------------------------- */
@@ -66,7 +75,7 @@ static void *soft_ram_ptr(void *opaque, uint64_t pa)
     return NULL;
 }
 
-void *hv_vm_host_ptr(hv_vm_t *vm, uint64_t ipa, size_t len)
+static void *soft_vm_host_ptr(hv_vm_t *vm, uint64_t ipa, size_t len)
 {
     for (unsigned i = 0; i < vm->nregions; i++) {
         struct region *r = &vm->regions[i];
@@ -76,7 +85,7 @@ void *hv_vm_host_ptr(hv_vm_t *vm, uint64_t ipa, size_t len)
     return NULL;
 }
 
-void hv_vm_notify_write(hv_vm_t *vm, uint64_t ipa, size_t len)
+static void soft_vm_notify_write(hv_vm_t *vm, uint64_t ipa, size_t len)
 {
     void *p = hv_vm_host_ptr(vm, ipa, len);
     if (!p)
@@ -86,7 +95,7 @@ void hv_vm_notify_write(hv_vm_t *vm, uint64_t ipa, size_t len)
             cpu_code_invalidate_host(vm->vcpus[i]->cpu, p, len);
 }
 
-hv_return_t hv_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t size, unsigned flags)
+static hv_return_t soft_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t size, unsigned flags)
 {
     (void)flags;
     if (((uintptr_t)host | ipa | size) & 0xfff || !size || ipa + size < ipa ||
@@ -162,8 +171,13 @@ static void timer_changed(void *opaque, struct cpu *c)
 {
     hv_vm_t *vm = opaque;
     for (unsigned i = 0; i < vm->nvcpus; i++)
-        if (vm->vcpus[i] && vm->vcpus[i]->cpu == c)
+        if (vm->vcpus[i] && vm->vcpus[i]->cpu == c) {
+            if (vm->dump_started && vm->gic) {
+                gic_trace(vm->gic, i, "timer cntv", c->sr.cntv_ctl_el0 | (uint64_t)c->el << 8, c->sr.cntv_cval_el0);
+                gic_trace(vm->gic, i, "timer off", c->sr.cntvoff_el2, c->pc);
+            }
             update_timers(vm->vcpus[i]);
+        }
     pthread_mutex_lock(&vm->lock);
     vm->timer_gen++;
     pthread_cond_signal(&vm->timer_cond);
@@ -281,7 +295,7 @@ static void soft_ic_broadcast(void *opaque, struct cpu *c, const void *host, siz
     }
 }
 
-hv_return_t hv_gic_create(hv_vm_t *vm, const struct hv_gic_config *cfg)
+static hv_return_t soft_gic_create(hv_vm_t *vm, const struct hv_gic_config *cfg)
 {
     if (vm->gic)
         return HV_BUSY;
@@ -290,19 +304,23 @@ hv_return_t hv_gic_create(hv_vm_t *vm, const struct hv_gic_config *cfg)
     vm->gic = gic_new(cfg, gic_kick, vm);
     if (!vm->gic)
         return HV_NO_RESOURCES;
+    if (vm->dump_started)
+        gic_enable_trace(vm->gic);
     for (unsigned i = 0; i < vm->nvcpus; i++)
         if (vm->vcpus[i])
             gic_attach_cpu(vm->gic, i, vm->vcpus[i]->cpu, hv_vcpu_mpidr(vm->vcpus[i]));
     return HV_SUCCESS;
 }
 
-hv_return_t hv_gic_set_spi(hv_vm_t *vm, unsigned intid, bool level)
+static hv_return_t soft_gic_set_spi(hv_vm_t *vm, unsigned intid, bool level)
 {
     if (!vm->gic)
         return HV_BAD_ARGUMENT;
     gic_set_spi(vm->gic, intid, level);
     return HV_SUCCESS;
 }
+
+static void dump_start(hv_vm_t *vm);
 
 /* ---- VM ------------------------------------------------------------------ */
 
@@ -314,6 +332,7 @@ hv_return_t soft_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
     hv_vm_t *vm = calloc(1, sizeof(*vm));
     if (!vm)
         return HV_NO_RESOURCES;
+    vm->ops = &soft_ops;
     vm->cfg = *cfg;
     if (!vm->cfg.ipa_bits)
         vm->cfg.ipa_bits = 40;
@@ -323,11 +342,12 @@ hv_return_t soft_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&vm->timer_cond, &ca);
     pthread_condattr_destroy(&ca);
+    dump_start(vm);
     *out = vm;
     return HV_SUCCESS;
 }
 
-void hv_vm_destroy(hv_vm_t *vm)
+static void soft_vm_destroy(hv_vm_t *vm)
 {
     if (!vm)
         return;
@@ -338,31 +358,29 @@ void hv_vm_destroy(hv_vm_t *vm)
         pthread_mutex_unlock(&vm->lock);
         pthread_join(vm->timer_thread, NULL);
     }
+    if (vm->dump_started) {
+        pthread_cancel(vm->dump_thread);
+        pthread_join(vm->dump_thread, NULL);
+    }
     for (unsigned i = 0; i < vm->nvcpus; i++)
         hv_vcpu_destroy(vm->vcpus[i]);
     gic_free(vm->gic);
     free(vm);
 }
 
-enum hv_backend hv_vm_backend(hv_vm_t *vm)
-{
-    (void)vm;
-    return HV_BACKEND_SOFT;
-}
-
 /* ---- vCPUs --------------------------------------------------------------- */
 
-uint64_t hv_vcpu_mpidr(hv_vcpu_t *v)
+static uint64_t soft_vcpu_mpidr(hv_vcpu_t *v)
 {
     return 1ull << 31 | v->id;  /* Aff0 = vCPU number; uniprocessor bit clear */
 }
 
-unsigned hv_vcpu_id(hv_vcpu_t *v)
+static unsigned soft_vcpu_id(hv_vcpu_t *v)
 {
     return v->id;
 }
 
-hv_return_t hv_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_vcpu_exit **exit)
+static hv_return_t soft_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_vcpu_exit **exit)
 {
     if (id >= SOFT_MAX_VCPUS)
         return HV_BAD_ARGUMENT;
@@ -375,6 +393,7 @@ hv_return_t hv_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_
     hv_vcpu_t *v = calloc(1, sizeof(*v));
     if (!v)
         return HV_NO_RESOURCES;
+    v->ops = &soft_ops;
     v->vm = vm;
     v->id = id;
     struct cpu_env env = {
@@ -423,7 +442,7 @@ hv_return_t hv_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_
     return HV_SUCCESS;
 }
 
-void hv_vcpu_destroy(hv_vcpu_t *v)
+static void soft_vcpu_destroy(hv_vcpu_t *v)
 {
     if (!v)
         return;
@@ -433,7 +452,7 @@ void hv_vcpu_destroy(hv_vcpu_t *v)
     free(v);
 }
 
-hv_return_t hv_vcpu_reset(hv_vcpu_t *v, uint64_t pc, uint64_t arg0)
+static hv_return_t soft_vcpu_reset(hv_vcpu_t *v, uint64_t pc, uint64_t arg0)
 {
     struct cpu *c = v->cpu;
     memset(c->x, 0, sizeof(c->x));
@@ -450,21 +469,20 @@ hv_return_t hv_vcpu_reset(hv_vcpu_t *v, uint64_t pc, uint64_t arg0)
     return HV_SUCCESS;
 }
 
-void hv_vcpus_exit(hv_vcpu_t *const *vcpus, unsigned count)
+static void soft_vcpu_exit(hv_vcpu_t *v)
 {
-    for (unsigned i = 0; i < count; i++) {
-        if (!vcpus[i])
-            continue;
-        __atomic_store_n(&vcpus[i]->canceled, 1, __ATOMIC_RELEASE);
-        cpu_request_exit(vcpus[i]->cpu);
-        kick_vcpu(vcpus[i]);
-    }
+    __atomic_store_n(&v->canceled, 1, __ATOMIC_RELEASE);
+    cpu_request_exit(v->cpu);
+    kick_vcpu(v);
 }
 
 /* Sleep in WFI until an interrupt line is up, the vCPU's own next timer
  * deadline passes, or a cancel. */
 static void wait_for_interrupt(struct hv_vcpu *v)
 {
+    v->in_wfi = 1;
+    if (v->vm->dump_started && v->vm->gic)
+        gic_trace(v->vm->gic, v->id, "wfi", v->cpu->el, v->cpu->pc);
     for (;;) {
         /* Timers first, without v->lock: raising a PPI kicks this vCPU. */
         uint64_t next = update_timers(v);
@@ -481,12 +499,72 @@ static void wait_for_interrupt(struct hv_vcpu *v)
             done = v->canceled || cpu_wfi_should_wake(v->cpu);
         }
         pthread_mutex_unlock(&v->lock);
-        if (done)
+        if (done) {
+            v->in_wfi = 0;
+            if (v->vm->dump_started && v->vm->gic)
+                gic_trace(v->vm->gic, v->id, "wfi done", v->cpu->irq_lines, v->canceled);
             return;
+        }
     }
 }
 
-hv_return_t hv_vcpu_run(hv_vcpu_t *v)
+/* ---- debugging: NESTVM_DEBUG=dump, then SIGUSR1 prints every vCPU -------- */
+
+static void dump_vcpu(struct hv_vcpu *v, FILE *f)
+{
+    struct cpu *c = v->cpu;
+    const struct sysregs *r = &c->sr;
+    uint64_t now = cpu_counter_now();
+    fprintf(f, "vcpu %u: EL%u pc=%#llx pstate=%#x in_wfi=%d irq_lines=%#x hcr_el2=%#llx\n", v->id, c->el,
+            (unsigned long long)c->pc, c->pstate, v->in_wfi, c->irq_lines, (unsigned long long)r->hcr_el2);
+    fprintf(f, "  counter=%#llx cntvoff=%#llx cnthctl=%#llx\n", (unsigned long long)now,
+            (unsigned long long)r->cntvoff_el2, (unsigned long long)r->cnthctl_el2);
+    static const char *const names[4] = { "cntp", "cntv", "cnthp", "cnthv" };
+    const uint64_t ctl[4] = { r->cntp_ctl_el0, r->cntv_ctl_el0, r->cnthp_ctl_el2, r->cnthv_ctl_el2 };
+    const uint64_t cval[4] = { r->cntp_cval_el0, r->cntv_cval_el0, r->cnthp_cval_el2, r->cnthv_cval_el2 };
+    for (int t = 0; t < 4; t++)
+        fprintf(f, "  %-5s ctl=%#llx cval=%#llx level=%d\n", names[t], (unsigned long long)ctl[t],
+                (unsigned long long)cval[t], v->timer_level[t]);
+    if (v->vm->gic)
+        gic_debug_dump(v->vm->gic, v->id, f);
+}
+
+static void *dump_thread(void *arg)
+{
+    hv_vm_t *vm = arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    for (;;) {
+        int sig;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        for (unsigned i = 0; i < vm->nvcpus; i++)
+            if (vm->vcpus[i])
+                dump_vcpu(vm->vcpus[i], stderr);
+        fflush(stderr);
+    }
+    return NULL;
+}
+
+/* SIGUSR1 is blocked in this (the creating) thread, so every thread started
+ * after it inherits the mask and only the dump thread receives it. */
+static void dump_start(hv_vm_t *vm)
+{
+    const char *d = getenv("NESTVM_DEBUG");
+    if (!d || !strstr(d, "dump"))
+        return;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (pthread_create(&vm->dump_thread, NULL, dump_thread, vm) == 0) {
+        vm->dump_started = true;
+        fprintf(stderr, "nestvm: debug: kill -USR1 %d dumps the vCPUs\n", (int)getpid());
+    }
+}
+
+static hv_return_t soft_vcpu_run(hv_vcpu_t *v)
 {
     struct cpu *c = v->cpu;
     hv_vm_t *vm = v->vm;
@@ -540,7 +618,7 @@ hv_return_t hv_vcpu_run(hv_vcpu_t *v)
     }
 }
 
-hv_return_t hv_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *value)
+static hv_return_t soft_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *value)
 {
     struct cpu *c = v->cpu;
     if (reg <= 30)
@@ -556,7 +634,7 @@ hv_return_t hv_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *value)
     return HV_SUCCESS;
 }
 
-hv_return_t hv_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
+static hv_return_t soft_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
 {
     struct cpu *c = v->cpu;
     if (reg <= 30)
@@ -570,7 +648,28 @@ hv_return_t hv_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
     return HV_SUCCESS;
 }
 
-hv_return_t hv_vcpu_get_sys_reg(hv_vcpu_t *v, uint32_t key, uint64_t *value)
+static hv_return_t soft_vcpu_get_sys_reg(hv_vcpu_t *v, uint32_t key, uint64_t *value)
 {
     return cpu_sysreg_get(v->cpu, key, value) ? HV_SUCCESS : HV_BAD_ARGUMENT;
 }
+
+static const struct hv_ops soft_ops = {
+    .backend = HV_BACKEND_SOFT,
+    .vm_destroy = soft_vm_destroy,
+    .vm_map = soft_vm_map,
+    .vm_host_ptr = soft_vm_host_ptr,
+    .vm_notify_write = soft_vm_notify_write,
+    .psci_internal = false,
+    .gic_create = soft_gic_create,
+    .gic_set_spi = soft_gic_set_spi,
+    .vcpu_create = soft_vcpu_create,
+    .vcpu_destroy = soft_vcpu_destroy,
+    .vcpu_run = soft_vcpu_run,
+    .vcpu_exit = soft_vcpu_exit,
+    .vcpu_reset = soft_vcpu_reset,
+    .vcpu_get_reg = soft_vcpu_get_reg,
+    .vcpu_set_reg = soft_vcpu_set_reg,
+    .vcpu_get_sys_reg = soft_vcpu_get_sys_reg,
+    .vcpu_mpidr = soft_vcpu_mpidr,
+    .vcpu_id = soft_vcpu_id,
+};
