@@ -31,7 +31,8 @@ for _ in range(300):
     time.sleep(0.5)
 PY
 FWD_PID=$!
-trap 'kill $HTTP_PID $FWD_PID 2>/dev/null; rm -rf "$T"' EXIT
+stop_helpers() { kill $HTTP_PID $FWD_PID 2>/dev/null; }
+trap 'stop_helpers; rm -rf "$T"' EXIT
 cat >"$T/dhcp-script" <<'EOF'
 #!/bin/sh
 [ "$1" = bound ] || exit 0
@@ -53,5 +54,6 @@ fwd_check() {
     grep -qx hostfwd-ok "$T/fwd.out" 2>/dev/null || { echo "  host did not read hostfwd-ok through port $FWD"; return 1; }
 }
 BOOT_MK_ARGS="--modules --add $T/dhcp-script:/bin/dhcp-script --add $T/net-test:/bin/net-test" BOOT_CHECK=fwd_check \
+BOOT_CLEANUP=stop_helpers \
 boot_test virtio_net 7-cloud "--net user,hostfwd=tcp:127.0.0.1:$FWD-:8080" "" "net-test" \
     'lease of 10\.0\.2\.15 obtained from 10\.0\.2\.2' '^inet 10\.0\.2\.15/24$' "^fetched-sha=$SHA\$" '^listener done$'

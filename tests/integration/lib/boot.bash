@@ -12,7 +12,8 @@
 # e.g. "--modules --add F:DEST"); BOOT_STDIN the file fed to nestvm's stdin
 # (default /dev/null); BOOT_CHECK a command run after the boot with the
 # cleaned console log as its argument, whose failure fails the test;
-# BOOT_TMP a directory of the caller's, removed at exit with boot_test's own.
+# BOOT_TMP a directory of the caller's, removed at exit with boot_test's own;
+# BOOT_CLEANUP a command run at exit (e.g. to stop a helper server).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
@@ -34,7 +35,7 @@ boot_test() {
     [ -x "$NESTVM" ] || { echo "FAIL: $name: $NESTVM not built"; exit 1; }
     need_kernel "$kid"
     local work; work=$(mktemp -d)
-    trap 'rm -rf "$work" ${BOOT_TMP:+"$BOOT_TMP"}' EXIT
+    trap 'rm -rf "$work" ${BOOT_TMP:+"$BOOT_TMP"}; ${BOOT_CLEANUP:-}' EXIT
     local mk=("$G/mkinitramfs" -o "$work/initrd.cpio.gz" --kernel "$kid")
     if [[ "$cmds" == *kvm-smoke* ]]; then
         command -v aarch64-linux-gnu-gcc >/dev/null || skip "aarch64-linux-gnu-gcc not installed"
