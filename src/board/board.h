@@ -17,10 +17,16 @@
 #define VIRT_GPIO 0x09030000ull
 #define VIRT_MMIO 0x0a000000ull      /* virtio-mmio slots, 0x200 apart */
 #define VIRT_RAM 0x40000000ull
+#define VIRT_PCIE_MMIO 0x10000000ull  /* 32-bit PCI memory window ... */
+#define VIRT_PCIE_MMIO_SIZE 0x2eff0000ull
+#define VIRT_PCIE_PIO 0x3eff0000ull   /* PCI I/O port window, 64 KiB */
+#define VIRT_PCIE_ECAM 0x3f000000ull  /* ECAM, 16 MiB: buses 0-15 */
 #define VIRT_SPI_COUNT 64            /* INTIDs 32..95 */
 /* SPI numbers (INTID - 32) as in QEMU virt. */
 #define VIRT_UART_SPI 1
 #define VIRT_RTC_SPI 2
+#define VIRT_PCIE_SPI 3              /* INTA..INTD: SPIs 3..6 */
+#define VIRT_MMIO_SPI 16             /* virtio-mmio slot n: SPI 16 + n */
 
 /* Exit codes of `nestvm run` (a contract). */
 enum board_exit {
@@ -139,9 +145,21 @@ uint32_t board_gic_phandle(struct board *b);
 uint32_t board_clock_phandle(struct board *b);
 /* Request machine stop with an exit code (any thread). */
 void board_stop(struct board *b, int code);
+hv_vm_t *board_vm(struct board *b);
+const struct board_config *board_get_config(struct board *b);
 
 /* Devices (src/devices). */
 struct device *pl011_create(struct board *b, uint64_t base, int spi);
 struct device *pl031_create(struct board *b, uint64_t base, int spi);
+/* virtio devices on the configured transport (src/devices/virtio-*.c);
+ * 0, or -1 with an error printed. */
+int virtio_blk_create(struct board *b, const struct board_disk *disk);
+int virtio_net_create(struct board *b, const char *spec);
+int virtio_console_create(struct board *b);
+int virtio_rng_create(struct board *b);
+/* Check a --disk / --net argument before the VM starts: 0, or -1 with one
+ * error line printed. */
+int virtio_blk_check(const struct board_disk *disk);
+int virtio_net_check(const char *spec);
 
 #endif

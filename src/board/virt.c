@@ -51,6 +51,8 @@ struct board {
 enum { PHANDLE_GIC = 1, PHANDLE_CLK = 2 };
 
 uint32_t board_gic_phandle(struct board *b) { (void)b; return PHANDLE_GIC; }
+hv_vm_t *board_vm(struct board *b) { return b->vm; }
+const struct board_config *board_get_config(struct board *b) { return &b->cfg; }
 uint32_t board_clock_phandle(struct board *b) { (void)b; return PHANDLE_CLK; }
 
 void board_add_device(struct board *b, struct device *d)
@@ -437,6 +439,12 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
     struct kernel_image k = { 0 };
     uint8_t *initrd = NULL;
     size_t initrd_len = 0;
+    /* Bad disk or network arguments are bad input, found before anything runs. */
+    for (unsigned i = 0; i < cfg->ndisks; i++)
+        if (virtio_blk_check(&cfg->disks[i]) < 0)
+            goto fail;
+    if (cfg->net && virtio_net_check(cfg->net) < 0)
+        goto fail;
     if (load_kernel_image(cfg->kernel, &k) < 0)
         goto fail;
     if (cfg->initrd && load_blob(cfg->initrd, &initrd, &initrd_len, b->ram_size) < 0)
@@ -499,6 +507,14 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
     if (!(b->gpio = pl061_create(b, VIRT_GPIO, VIRT_GPIO_SPI)))
         goto fail;
     if (!pl011_create(b, VIRT_UART, VIRT_UART_SPI) || !pl031_create(b, VIRT_RTC, VIRT_RTC_SPI))
+        goto fail;
+    /* virtio devices, in guest enumeration order (disks become vda, vdb, ...). */
+    for (unsigned i = 0; i < cfg->ndisks; i++)
+        if (virtio_blk_create(b, &cfg->disks[i]) < 0)
+            goto fail;
+    if ((cfg->net && virtio_net_create(b, cfg->net) < 0) ||
+        (cfg->console == BOARD_CONSOLE_VIRTIO && virtio_console_create(b) < 0) ||
+        (cfg->rng && virtio_rng_create(b) < 0))
         goto fail;
 
     memcpy(b->ram + kernel_off, k.data, k.file_size);

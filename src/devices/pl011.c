@@ -1,19 +1,17 @@
 /* PL011 UART on the host's stdin/stdout (ARM DDI 0183).  Transmit is
  * immediate, so the TX FIFO always reads empty and the TX interrupt is always
- * raised when unmasked; received bytes come from a reader thread into a
- * 32-entry FIFO and raise the RX and receive-timeout interrupts. */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
+ * raised when unmasked; received bytes come from the stdio reader thread into
+ * a 32-entry FIFO and raise the RX and receive-timeout interrupts.  With the
+ * virtio console on stdio (--console virtio) the UART is still there but
+ * disconnected: output is dropped, no input arrives. */
 #include <libfdt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "board/board.h"
+#include "devices/stdio.h"
 
 #define FIFO 32
 
@@ -32,19 +30,8 @@ struct pl011 {
     unsigned rx_head, rx_count;
     uint32_t ibrd, fbrd, lcr, cr, ifls, imsc, dmacr, ilpr;
     bool level;
-    pthread_t reader;
-    bool reader_started;
-    int stop_pipe[2];   /* written on destroy: the reader thread ends */
+    struct stdio_port *port;   /* NULL: not connected to stdio */
 };
-
-static struct termios saved_tio;
-static bool tio_saved;
-
-static void restore_tty(void)
-{
-    if (tio_saved)
-        tcsetattr(0, TCSANOW, &saved_tio);
-}
 
 static uint32_t ris(struct pl011 *u)
 {
@@ -76,10 +63,8 @@ static bool pl011_mmio(struct device *d, uint64_t off, unsigned size, bool is_wr
         switch (off) {
         case UARTDR: {
             char ch = (char)v;
-            ssize_t n;
-            do
-                n = write(1, &ch, 1);
-            while (n < 0 && errno == EINTR);
+            if (u->port)
+                stdio_write(&ch, 1);
             break;
         }
         case UARTRSR: break;
@@ -131,40 +116,20 @@ static bool pl011_mmio(struct device *d, uint64_t off, unsigned size, bool is_wr
     return true;
 }
 
-static void *reader(void *arg)
+/* Bytes from stdin (reader thread): take what fits in the FIFO. */
+static size_t pl011_rx(void *opaque, const uint8_t *buf, size_t n)
 {
-    struct device *d = arg;
+    struct device *d = opaque;
     struct pl011 *u = d->priv;
-    struct pollfd fds[2] = { { .fd = 0, .events = POLLIN }, { .fd = u->stop_pipe[0], .events = POLLIN } };
-    for (;;) {
-        if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            return NULL;
-        }
-        if (fds[1].revents)
-            return NULL;
-        uint8_t ch;
-        ssize_t n = read(0, &ch, 1);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n <= 0)
-            return NULL;
-        for (;;) {
-            pthread_mutex_lock(&u->lock);
-            if (u->rx_count < FIFO) {
-                u->rx[(u->rx_head + u->rx_count) % FIFO] = ch;
-                u->rx_count++;
-                update_irq(d);
-                pthread_mutex_unlock(&u->lock);
-                break;
-            }
-            pthread_mutex_unlock(&u->lock);
-            /* Guest not draining: wait (never drop input), unless stopping. */
-            if (poll(&fds[1], 1, 1) > 0)
-                return NULL;
-        }
+    size_t i = 0;
+    pthread_mutex_lock(&u->lock);
+    for (; i < n && u->rx_count < FIFO; i++) {
+        u->rx[(u->rx_head + u->rx_count) % FIFO] = buf[i];
+        u->rx_count++;
     }
+    update_irq(d);
+    pthread_mutex_unlock(&u->lock);
+    return i;
 }
 
 static int pl011_fdt(struct device *d, void *fdt, struct board *b)
@@ -181,15 +146,7 @@ static int pl011_fdt(struct device *d, void *fdt, struct board *b)
 static void pl011_destroy(struct device *d)
 {
     struct pl011 *u = d->priv;
-    restore_tty();
-    if (u->reader_started) {
-        char x = 0;
-        ssize_t n = write(u->stop_pipe[1], &x, 1);
-        (void)n;
-        pthread_join(u->reader, NULL);
-    }
-    close(u->stop_pipe[0]);
-    close(u->stop_pipe[1]);
+    stdio_close(u->port);
     device_free(d);
 }
 
@@ -204,19 +161,7 @@ struct device *pl011_create(struct board *b, uint64_t base, int spi)
     d->mmio = pl011_mmio;
     d->fdt = pl011_fdt;
     d->destroy = pl011_destroy;
-    if (isatty(0) && tcgetattr(0, &saved_tio) == 0) {
-        struct termios t = saved_tio;
-        t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | IEXTEN);   /* keep ISIG: ^C stops nestvm */
-        t.c_iflag &= ~(tcflag_t)(ICRNL | INLCR | IXON);
-        t.c_cc[VMIN] = 1;
-        t.c_cc[VTIME] = 0;
-        tio_saved = true;
-        atexit(restore_tty);
-        tcsetattr(0, TCSANOW, &t);
-    }
-    if (pipe2(u->stop_pipe, O_CLOEXEC) == 0)
-        u->reader_started = pthread_create(&u->reader, NULL, reader, d) == 0;
-    else
-        u->stop_pipe[0] = u->stop_pipe[1] = -1;
+    if (board_get_config(b)->console == BOARD_CONSOLE_SERIAL)
+        u->port = stdio_open(pl011_rx, d);
     return d;
 }

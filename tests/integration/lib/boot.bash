@@ -7,6 +7,13 @@
 # the kit's marker NESTVM-GUEST-DONE rc=0 and exit code 0 are always required,
 # and WARNING:/BUG:/Oops/[Firmware Bug] lines are always failures.
 # Exit: 0 pass, 1 fail, 77 skip (kernel not cached and not fetchable, tools missing).
+#
+# Optional environment: BOOT_MK_ARGS extra mkinitramfs arguments (word-split,
+# e.g. "--modules --add F:DEST"); BOOT_STDIN the file fed to nestvm's stdin
+# (default /dev/null); BOOT_CHECK a command run after the boot with the
+# cleaned console log as its argument, whose failure fails the test;
+# BOOT_TMP a directory of the caller's, removed at exit with boot_test's own;
+# BOOT_CLEANUP a command run at exit (e.g. to stop a helper server).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
@@ -28,7 +35,7 @@ boot_test() {
     [ -x "$NESTVM" ] || { echo "FAIL: $name: $NESTVM not built"; exit 1; }
     need_kernel "$kid"
     local work; work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
+    trap 'rm -rf "$work" ${BOOT_TMP:+"$BOOT_TMP"}; ${BOOT_CLEANUP:-}' EXIT
     local mk=("$G/mkinitramfs" -o "$work/initrd.cpio.gz" --kernel "$kid")
     if [[ "$cmds" == *kvm-smoke* ]]; then
         command -v aarch64-linux-gnu-gcc >/dev/null || skip "aarch64-linux-gnu-gcc not installed"
@@ -40,12 +47,14 @@ boot_test() {
     for c in "${parts[@]}"; do
         [ -n "$c" ] && mk+=(--run "$c")
     done
+    # shellcheck disable=SC2206
+    [ -n "${BOOT_MK_ARGS:-}" ] && mk+=(${BOOT_MK_ARGS})
     "${mk[@]}" >/dev/null || { echo "FAIL: $name: mkinitramfs failed"; exit 1; }
     local start; start=$(date +%s.%N)
     # shellcheck disable=SC2086
     "$NESTVM" run --kernel "$CACHE/kernels/$kid/Image" --initrd "$work/initrd.cpio.gz" \
         --append "console=ttyAMA0 $append" --timeout "${BOOT_TIMEOUT:-240}" $args \
-        </dev/null >"$work/console.log" 2>&1
+        <"${BOOT_STDIN:-/dev/null}" >"$work/console.log" 2>&1
     local rc=$?
     local secs; secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
     tr -d '\r' <"$work/console.log" >"$work/clean.log"
@@ -55,6 +64,9 @@ boot_test() {
         grep -qE -- "$e" "$work/clean.log" || missing+=("$e")
     done
     local bad; bad=$(grep -E 'WARNING:|BUG:|Oops|\[Firmware Bug\]|Kernel panic' "$work/clean.log" || true)
+    if [ -n "${BOOT_CHECK:-}" ] && [ $rc = 0 ] && [ ${#missing[@]} = 0 ]; then
+        $BOOT_CHECK "$work/clean.log" || missing+=("host-side check: $BOOT_CHECK")
+    fi
     if [ $rc = 0 ] && [ ${#missing[@]} = 0 ] && [ -z "$bad" ]; then
         echo "PASS: $name: $kid ${args:-(no flags)} in ${secs}s"
         grep -E '^(CPU: All|kvm \[1\]: (VHE|Hyp|HYP)|kvm-smoke:|nestvm-guest: userspace)' "$work/clean.log" | sed 's/^/  /'
