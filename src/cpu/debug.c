@@ -231,8 +231,7 @@ void debug_tlb_mark(struct cpu *c, uint64_t page, struct tlb_entry *e)
         uint64_t wcr = c->sr.dbgwcr[n];
         if (!BCR_E(wcr))
             continue;
-        if (!watch_covers(c, n, page, (unsigned)TLB_PAGE_SIZE) &&
-            !(WCR_MASK(wcr) > TLB_PAGE_BITS && watch_covers(c, n, page, 1)))
+        if (!watch_covers(c, n, page, (unsigned)TLB_PAGE_SIZE))
             continue;
         if ((WCR_LSC(wcr) & 1) && e->tag_r != TLB_INVALID)
             e->tag_r |= TLB_WATCH;

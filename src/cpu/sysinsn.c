@@ -391,7 +391,7 @@ bool trans_SYS(struct xlat *x, const arg_SYS *a)
     uint32_t key = SYSREG_KEY(1, a->op1, a->crn, a->crm, a->op2);
     uop_fn fn = NULL;
     if (!is_user(x))
-        traps_emit(x, traps_sys_groups(key), key, a->rt, false);   /* dropped if UNDEFINED */
+        traps_emit(x, traps_sys_groups(key), false);   /* dropped if UNDEFINED */
     if (a->crn == 8)
         return !is_user(x) && trans_tlbi(x, a->op1, a->crm, a->op2, a->rt);
     if (a->crn == 7 && (a->crm == 8 || a->crm == 9))

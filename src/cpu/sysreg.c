@@ -595,7 +595,7 @@ bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
         r = &raz_row;   /* unallocated ID register space reads as zero */
     if (!r)
         return traps_trans_impdef(x, key);
-    traps_emit(x, r->traps, key, x->insn & 31, true);
+    traps_emit(x, r->traps, true);
     if (r->read) {
         u = emit(x, op_mrs_fn);
         u->imm = (uintptr_t)r;
@@ -627,7 +627,7 @@ bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot)
         r = NULL;
     if (!r)
         return traps_trans_impdef(x, key);
-    traps_emit(x, r->traps, key, x->insn & 31, false);
+    traps_emit(x, r->traps, false);
     u = emit(x, r->write ? op_msr_fn : op_msr_field);
     u->imm = (uintptr_t)r;
     u->a = rt_slot;

@@ -72,9 +72,8 @@ static const struct uop *op_el2_trap(struct cpu *c, const struct uop *u)
     return u + 1;
 }
 
-void traps_emit(struct xlat *x, unsigned groups, uint32_t key, unsigned rt, bool read)
+void traps_emit(struct xlat *x, unsigned groups, bool read)
 {
-    (void)key, (void)rt;    /* the ISS comes from the instruction itself */
     uint32_t ctx = x->ctx;
     unsigned el = ctx_el(ctx);
     if (!groups || (ctx & CTX_USER) || !(ctx & CTX_EL2) || el >= 2)
@@ -149,7 +148,7 @@ bool traps_trans_impdef(struct xlat *x, uint32_t key)
     if (key >> 14 != 3 || (crn != 11 && crn != 15) || ctx_el(x->ctx) != 1)
         return false;
     unsigned before = x->nuops;
-    traps_emit(x, T_TIDCP, key, 0, false);
+    traps_emit(x, T_TIDCP, false);
     if (x->nuops == before)
         return false;
     emit(x, op_undef);

@@ -58,9 +58,10 @@ enum trap_group {
 /* ISS of a trapped MSR/MRS/SYS (EC 0x18) for the encoding key (SYSREG_KEY). */
 uint32_t traps_sysreg_iss(uint32_t key, unsigned rt, bool read);
 
-/* Emit the EL2 trap check for an access of key with these groups (no-op when
- * none can trap from x->ctx).  rt: the register number in the instruction. */
-void traps_emit(struct xlat *x, unsigned groups, uint32_t key, unsigned rt, bool read);
+/* Emit the EL2 trap check for an access (read: MRS/SYSL) of the current
+ * instruction with these groups; nothing when none can trap from x->ctx.
+ * The syndrome is taken from the instruction word. */
+void traps_emit(struct xlat *x, unsigned groups, bool read);
 
 /* Trap groups of a SYS instruction (op0 = 1) by its key. */
 unsigned traps_sys_groups(uint32_t key);
