@@ -111,6 +111,21 @@ static uint64_t rd_mmfr1(struct cpu *c, const struct sysreg *r)
     return v;
 }
 
+/* DCZID_EL0.DZP: DC ZVA is prohibited here (SCTLR.DZE at EL0, HCR_EL2.TDZ). */
+static uint64_t rd_dczid(struct cpu *c, const struct sysreg *r)
+{
+    (void)r;
+    uint64_t v = c->model->dczid;
+    if (c->user_mode || c->el == 2)
+        return v;
+    bool host = cpu_host_regime(c);
+    if (c->el == 0 && !((host ? c->sr.sctlr_el2 : c->sr.sctlr_el1) >> 14 & 1))
+        v |= 1u << 4;
+    if (c->el2_enabled && !host && (c->sr.hcr_el2 & HCR_TDZ))
+        v |= 1u << 4;
+    return v;
+}
+
 static uint64_t rd_cntfrq(struct cpu *c, const struct sysreg *r) { (void)c, (void)r; return CNT_FREQ_HZ; }
 
 /* EL0 access to the counters/timers is controlled by CNTKCTL_EL1 (or
@@ -312,7 +327,7 @@ static const struct sysreg sysregs[] = {
     { "TPIDR_EL0", K(3, 3, 13, 0, 2), RW0, FIELD(tpidr_el0), NULL, NULL, 0, 0 },
     { "TPIDRRO_EL0", K(3, 3, 13, 0, 3), RO0 | SR_EL1W | SR_EL2W, FIELD(tpidrro_el0), NULL, NULL, 0, 0 },
     { "CTR_EL0", K(3, 3, 0, 0, 1), RO0, MODEL(ctr), rd_model, NULL, 0, 0, T_TID2 },
-    { "DCZID_EL0", K(3, 3, 0, 0, 7), RO0, MODEL(dczid), rd_model, NULL, 0, 0 },
+    { "DCZID_EL0", K(3, 3, 0, 0, 7), RO0, 0, rd_dczid, NULL, 0, 0 },
     { "CNTFRQ_EL0", K(3, 3, 14, 0, 0), RO0, 0, rd_cntfrq, NULL, 0, 0 },
     { "CNTPCT_EL0", K(3, 3, 14, 0, 1), RO0, 0, rd_cntpct, NULL, 0, 0 },
     { "CNTVCT_EL0", K(3, 3, 14, 0, 2), RO0, 0, rd_cntvct, NULL, 0, 0 },

@@ -197,6 +197,17 @@ static void test_special_cases(void)
     CHECK_EQ(sys_run(1, prog, 2), 2);
     CHECK_EQ(sc->sr.esr_el2, 0x17u << 26 | 1u << 25 | 5);
     CHECK_EQ(sc->sr.elr_el2, RAM_BASE + 4);
+    /* TDZ: DCZID_EL0.DZP reads 1 at EL1 (and EL0 without SCTLR_EL1.DZE) */
+    reset_controls();
+    CHECK_EQ(sys_run1(1, 0xd53b00e3), 0);   /* mrs x3, dczid_el0 */
+    CHECK_EQ(sc->x[3], 4);
+    sc->sr.hcr_el2 |= 1ull << 28;
+    CHECK_EQ(sys_run1(1, 0xd53b00e3), 0);
+    CHECK_EQ(sc->x[3], 0x14);
+    sc->sr.hcr_el2 &= ~(1ull << 28);
+    sc->sr.sctlr_el1 &= ~(1ull << 14);
+    CHECK_EQ(sys_run1(0, 0xd53b00e3), 1);   /* (then SVC to EL1) */
+    CHECK_EQ(sc->x[3], 0x14);
     /* TWI: WFI traps to EL2, EC 0x01 */
     reset_controls();
     sc->sr.hcr_el2 |= 1ull << 13;
