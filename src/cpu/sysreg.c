@@ -308,10 +308,11 @@ static void wr_gic(struct cpu *c, const struct sysreg *r, uint64_t v)
     { "DBGWVR" #n "_EL1", K(2, 0, 0, n, 6), RW1, SR(dbgwvr[n]), NULL, wr_debug, WVR_MASK, 0, T_TDA }, \
     { "DBGWCR" #n "_EL1", K(2, 0, 0, n, 7), RW1, SR(dbgwcr[n]), NULL, wr_debug, WCR_MASK, 0, T_TDA }
 
-#define TIMER(name, key, flags, ctl, vhe_ctl_key)                                                     \
-    { name "_TVAL", key, flags, SR(ctl), rd_timer_tval, wr_timer_tval, 0, (vhe_ctl_key) ? (vhe_ctl_key) - 1 : 0 }, \
-    { name "_CTL", (key) + 1, flags, SR(ctl), rd_timer_ctl, wr_timer_ctl, 0, vhe_ctl_key },         \
-    { name "_CVAL", (key) + 2, flags, SR(ctl), rd_timer_cval, wr_timer_cval, 0, (vhe_ctl_key) ? (vhe_ctl_key) + 1 : 0 }
+#define TIMER_T(name, key, flags, ctl, vhe_ctl_key, traps)                                                     \
+    { name "_TVAL", key, flags, SR(ctl), rd_timer_tval, wr_timer_tval, 0, (vhe_ctl_key) ? (vhe_ctl_key) - 1 : 0, traps }, \
+    { name "_CTL", (key) + 1, flags, SR(ctl), rd_timer_ctl, wr_timer_ctl, 0, vhe_ctl_key, traps },         \
+    { name "_CVAL", (key) + 2, flags, SR(ctl), rd_timer_cval, wr_timer_cval, 0, (vhe_ctl_key) ? (vhe_ctl_key) + 1 : 0, traps }
+#define TIMER(name, key, flags, ctl, vhe_ctl_key) TIMER_T(name, key, flags, ctl, vhe_ctl_key, 0)
 
 #define ID(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO0, MODEL(f), rd_model, NULL, 0, 0, T_TID3 }
 
@@ -329,9 +330,9 @@ static const struct sysreg sysregs[] = {
     { "CTR_EL0", K(3, 3, 0, 0, 1), RO0, MODEL(ctr), rd_model, NULL, 0, 0, T_TID2 },
     { "DCZID_EL0", K(3, 3, 0, 0, 7), RO0, 0, rd_dczid, NULL, 0, 0 },
     { "CNTFRQ_EL0", K(3, 3, 14, 0, 0), RO0, 0, rd_cntfrq, NULL, 0, 0 },
-    { "CNTPCT_EL0", K(3, 3, 14, 0, 1), RO0, 0, rd_cntpct, NULL, 0, 0 },
+    { "CNTPCT_EL0", K(3, 3, 14, 0, 1), RO0, 0, rd_cntpct, NULL, 0, 0, T_EL1PCTEN },
     { "CNTVCT_EL0", K(3, 3, 14, 0, 2), RO0, 0, rd_cntvct, NULL, 0, 0 },
-    TIMER("CNTP", K(3, 3, 14, 2, 0), RW0, cntp_ctl_el0, K(3, 4, 14, 2, 1)),
+    TIMER_T("CNTP", K(3, 3, 14, 2, 0), RW0, cntp_ctl_el0, K(3, 4, 14, 2, 1), T_EL1PTEN),
     TIMER("CNTV", K(3, 3, 14, 3, 0), RW0, cntv_ctl_el0, K(3, 4, 14, 3, 1)),
 
     /* ID registers */

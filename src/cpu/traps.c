@@ -55,11 +55,21 @@ static bool other_traps(const struct cpu *c, unsigned e, uint64_t hcr)
     return false;
 }
 
-/* imm: HCR_EL2 bits that trap; e: X_* */
+/* EL1 access to the physical counter (f bit 0) or timer (f bit 1) while
+ * CNTHCTL_EL2 does not grant it: bits 0/1 with E2H clear, 10/11 with E2H
+ * (EL1PCTEN, EL1PCEN / EL1PTEN). */
+static bool timer_traps(const struct cpu *c, unsigned f, uint64_t hcr)
+{
+    uint64_t need = (uint64_t)(f & 3) << ((hcr & HCR_E2H) ? 10 : 0);
+    return (c->sr.cnthctl_el2 & need) != need;
+}
+
+/* imm: HCR_EL2 bits that trap; e: X_*; f: CNTHCTL_EL2 grants needed */
 static const struct uop *op_el2_trap(struct cpu *c, const struct uop *u)
 {
     uint64_t hcr = c->sr.hcr_el2;
-    if (unlikely(hcr & u->imm) || unlikely(u->e && other_traps(c, u->e, hcr))) {
+    if (unlikely(hcr & u->imm) || unlikely(u->e && other_traps(c, u->e, hcr)) ||
+        unlikely(u->f && timer_traps(c, u->f, hcr))) {
         /* At EL0, SCTLR_EL1.UCI/DZE clear traps to EL1 first: the access's
          * own handler raises that. */
         if ((u->e & X_EL0_UCI) && c->el == 0 && !(c->sr.sctlr_el1 >> 26 & 1))
@@ -100,7 +110,8 @@ void traps_emit(struct xlat *x, unsigned groups, bool read)
     if (groups & T_TDOSA) e |= X_TDOSA;
     if (groups & T_TDRA) e |= X_TDRA;
     if (groups & T_TCPAC) e |= X_TCPAC;
-    if (!hcr && !e)
+    unsigned f = (groups & T_EL1PCTEN ? 1u : 0u) | (groups & T_EL1PTEN ? 2u : 0u);
+    if (!hcr && !e && !f)
         return;
     if (el == 0 && (groups & (T_TPCP | T_TPU)))
         e |= X_EL0_UCI;
@@ -109,6 +120,7 @@ void traps_emit(struct xlat *x, unsigned groups, bool read)
     struct uop *u = emit(x, op_el2_trap);
     u->imm = hcr;
     u->e = (uint8_t)e;
+    u->f = (uint8_t)f;
 }
 
 /* SYS instructions (op0 = 1) and their groups; TLBI at EL1 (op1 = 0,

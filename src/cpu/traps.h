@@ -1,6 +1,6 @@
 /* Traps of EL1/EL0 system-register and system-instruction accesses to EL2
  * (HCR_EL2 TID1/TID2/TID3/TACR/TVM/TRVM/TSW/TPCP/TPU/TTLB/TDZ/TIDCP/APK,
- * MDCR_EL2 TDA/TDOSA/TDRA/TDE, CPTR_EL2.TCPAC).
+ * MDCR_EL2 TDA/TDOSA/TDRA/TDE, CPTR_EL2.TCPAC, CNTHCTL_EL2 EL1PCTEN/EL1PCEN).
  *
  * Each system register row (sysreg.c) and each SYS instruction (traps.c)
  * names its trap groups; the translator emits one check uop in front of an
@@ -30,6 +30,8 @@ enum trap_group {
     T_TDOSA = 1 << 13,  /* OS lock/power-down debug registers (MDCR_EL2.TDOSA, or TDE/TGE) */
     T_TDRA = 1 << 14,   /* MDRAR_EL1 (MDCR_EL2.TDRA, or TDE/TGE) */
     T_TCPAC = 1 << 15,  /* CPACR_EL1 (CPTR_EL2.TCPAC) */
+    T_EL1PCTEN = 1 << 16,   /* CNTPCT_EL0 at EL1 (trap while CNTHCTL_EL2.EL1PCTEN is 0) */
+    T_EL1PTEN = 1 << 17,    /* CNTP_CTL/CVAL/TVAL_EL0 at EL1 (CNTHCTL_EL2.EL1PCEN/EL1PTEN 0) */
 };
 
 /* HCR_EL2 trap bits (Arm ARM D19.2, HCR_EL2). */

@@ -93,6 +93,7 @@ static void reset_controls(void)
     sc->sr.hcr_el2 = HCR_RW | 1ull << 40;   /* APK set: key registers do not trap */
     sc->sr.mdcr_el2 = 0;
     sc->sr.cptr_el2 = 0;
+    sc->sr.cnthctl_el2 = 3;                 /* EL1 physical timer and counter granted */
     sc->sr.sctlr_el1 = 0x30d00800ull | 1u << 26 | 1u << 14;   /* UCI, DZE for EL0 */
     sc->sr.oslsr_el1 = 0x8;
     sc->x[3] = DATA;
@@ -208,6 +209,30 @@ static void test_special_cases(void)
     sc->sr.sctlr_el1 &= ~(1ull << 14);
     CHECK_EQ(sys_run1(0, 0xd53b00e3), 1);   /* (then SVC to EL1) */
     CHECK_EQ(sc->x[3], 0x14);
+    /* CNTHCTL_EL2: EL1 physical timer (EL1PCEN) and counter (EL1PCTEN)
+     * accesses trap while not granted; bits 1/0, or 11/10 with E2H. */
+    reset_controls();
+    sc->sr.cnthctl_el2 = 3;
+    CHECK_EQ(sys_run1(1, 0xd53be223), 0);   /* mrs x3, cntp_ctl_el0 */
+    CHECK_EQ(sys_run1(1, 0xd51be243), 0);   /* msr cntp_cval_el0, x3 */
+    CHECK_EQ(sys_run1(1, 0xd53be023), 0);   /* mrs x3, cntpct_el0 */
+    sc->sr.cnthctl_el2 = 1;
+    CHECK_EQ(sys_run1(1, 0xd53be023), 0);
+    CHECK_EQ(sys_run1(1, 0xd53be223), 2);
+    CHECK_EQ(sc->sr.esr_el2, 0x18u << 26 | 1u << 25 | expect_iss(0xd53be223));
+    CHECK_EQ(sys_run1(1, 0xd51be243), 2);
+    CHECK_EQ(sc->sr.esr_el2, 0x18u << 26 | 1u << 25 | expect_iss(0xd51be243));
+    CHECK_EQ(sys_run1(1, 0xd53be323), 0);   /* mrs x3, cntv_ctl_el0: never */
+    sc->sr.cnthctl_el2 = 2;
+    CHECK_EQ(sys_run1(1, 0xd53be023), 2);
+    CHECK_EQ(sys_run1(1, 0xd53be223), 0);
+    sc->sr.hcr_el2 |= 1ull << 34;           /* E2H (TGE clear): bits 10 and 11 */
+    sc->sr.cnthctl_el2 = 3;
+    CHECK_EQ(sys_run1(1, 0xd53be223), 2);
+    CHECK_EQ(sys_run1(1, 0xd53be023), 2);
+    sc->sr.cnthctl_el2 = 3ull << 10;
+    CHECK_EQ(sys_run1(1, 0xd53be223), 0);
+    CHECK_EQ(sys_run1(1, 0xd53be023), 0);
     /* TWI: WFI traps to EL2, EC 0x01 */
     reset_controls();
     sc->sr.hcr_el2 |= 1ull << 13;
