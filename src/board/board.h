@@ -14,6 +14,7 @@
 #define VIRT_GIC_REDIST 0x080a0000ull
 #define VIRT_UART 0x09000000ull
 #define VIRT_RTC 0x09010000ull
+#define VIRT_GPIO 0x09030000ull
 #define VIRT_MMIO 0x0a000000ull      /* virtio-mmio slots, 0x200 apart */
 #define VIRT_RAM 0x40000000ull
 #define VIRT_SPI_COUNT 64            /* INTIDs 32..95 */
@@ -28,7 +29,14 @@ enum board_exit {
     BOARD_EXIT_BAD_INPUT = 2,
     BOARD_EXIT_RESET = 3,
     BOARD_EXIT_TIMEOUT = 4,
+    BOARD_EXIT_KILLED = 5,      /* the control socket's "kill" */
 };
+
+/* The power button: a PL061 at VIRT_GPIO whose line 3 a gpio-keys node maps
+ * to KEY_POWER. */
+#define VIRT_GPIO_SPI 7
+#define VIRT_GPIO_POWER_LINE 3
+#define BOARD_PHANDLE_GPIO 3
 
 #define BOARD_MAX_DISKS 8
 
@@ -40,6 +48,11 @@ struct board_disk {
 enum board_console {
     BOARD_CONSOLE_SERIAL,   /* PL011 (ttyAMA0) on stdio */
     BOARD_CONSOLE_VIRTIO,   /* virtio console (hvc0) on stdio */
+};
+
+enum board_virtio_transport {
+    BOARD_VIRTIO_PCI,       /* virtio-pci behind the ECAM host bridge (default) */
+    BOARD_VIRTIO_MMIO,      /* virtio-mmio slots at VIRT_MMIO */
 };
 
 /* What `nestvm run` flags and the JSON config both fill in. */
@@ -55,6 +68,7 @@ struct board_config {
     const char *net;        /* NULL, or "user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]..." (virtio-net) */
     enum board_console console;
     bool rng;               /* virtio-rng */
+    enum board_virtio_transport virtio_transport;
 };
 
 struct board;
@@ -91,6 +105,36 @@ void device_free(struct device *d);
  * calls fdt_end_node. */
 int device_fdt_begin(struct device *d, void *fdt, const char *compat, size_t compat_len);
 void board_set_irq(struct board *b, int spi, bool level);
+
+/* PL061 GPIO (src/devices/pl061.c). */
+struct device *pl061_create(struct board *b, uint64_t base, int spi);
+/* Drive input line (0-7) of a PL061 from the host side. */
+void pl061_set_input(struct device *d, unsigned line, bool level);
+
+/* Control of a running machine (the control socket; any thread). */
+enum board_run_state { BOARD_RUNNING, BOARD_PAUSED, BOARD_STOPPING };
+enum board_run_state board_state(struct board *b);
+/* Take every vCPU out of the guest and keep it there: 0, or -1 when the
+ * machine is stopping or a vCPU did not leave within 5 s. */
+int board_pause(struct board *b);
+void board_resume(struct board *b);
+unsigned board_vcpu_count(struct board *b);
+bool board_nested(struct board *b);
+uint64_t board_memory(struct board *b);
+/* Ask the guest to shut down (power button); it decides. */
+void board_power_button(struct board *b);
+#define BOARD_MAX_SYSREGS 24
+struct board_sysreg { const char *name; uint32_t key; };
+extern const struct board_sysreg board_sysregs[];   /* NULL-terminated */
+struct board_regs {
+    uint64_t x[31], sp, pc, pstate;
+    uint64_t sys[BOARD_MAX_SYSREGS];
+    bool sys_ok[BOARD_MAX_SYSREGS];
+    bool on;                /* the vCPU is powered on (PSCI) */
+};
+/* 0, -1 no such vCPU, -2 could not pause. */
+int board_vcpu_regs(struct board *b, unsigned idx, struct board_regs *out);
+
 uint32_t board_gic_phandle(struct board *b);
 uint32_t board_clock_phandle(struct board *b);
 /* Request machine stop with an exit code (any thread). */

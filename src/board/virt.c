@@ -27,6 +27,7 @@ struct board_vcpu {
     uint64_t entry, context;
     pthread_t thread;
     bool thread_started;
+    bool parked;            /* waiting outside the guest (control: pause) */
 };
 
 struct board {
@@ -43,6 +44,8 @@ struct board {
     pthread_cond_t cond;
     bool stopping;
     int exit_code;
+    bool paused;            /* control: vCPUs park until resumed */
+    struct device *gpio;    /* PL061: the power button line */
 };
 
 enum { PHANDLE_GIC = 1, PHANDLE_CLK = 2 };
@@ -351,14 +354,19 @@ static struct device *device_at(struct board *b, uint64_t addr)
     return NULL;
 }
 
+static bool board_park(struct board_vcpu *v);
+
 static void *vcpu_thread(void *arg)
 {
     struct board_vcpu *v = arg;
     struct board *b = v->b;
     for (;;) {
         pthread_mutex_lock(&b->lock);
-        while (!b->stopping && v->state == VCPU_OFF)
+        v->parked = true;
+        pthread_cond_broadcast(&b->cond);
+        while (!b->stopping && (v->state == VCPU_OFF || b->paused))
             pthread_cond_wait(&b->cond, &b->lock);
+        v->parked = false;
         if (b->stopping) {
             pthread_mutex_unlock(&b->lock);
             return NULL;
@@ -395,9 +403,7 @@ static void *vcpu_thread(void *arg)
                 board_stop(b, ex->system_event.type == HV_SYSTEM_RESET ? BOARD_EXIT_RESET : BOARD_EXIT_POWEROFF);
                 return NULL;
             case HV_EXIT_CANCELED:
-                pthread_mutex_lock(&b->lock);
-                running = !b->stopping;
-                pthread_mutex_unlock(&b->lock);
+                running = board_park(v);
                 if (!running)
                     return NULL;
                 break;
@@ -483,6 +489,8 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
         fprintf(stderr, "nestvm: cannot create the interrupt controller: %s\n", hv_strerror(r));
         goto fail;
     }
+    if (!(b->gpio = pl061_create(b, VIRT_GPIO, VIRT_GPIO_SPI)))
+        goto fail;
     if (!pl011_create(b, VIRT_UART, VIRT_UART_SPI) || !pl031_create(b, VIRT_RTC, VIRT_RTC_SPI))
         goto fail;
 
@@ -569,4 +577,135 @@ void board_destroy(struct board *b)
     if (b->ram)
         munmap(b->ram, b->ram_size);
     free(b);
+}
+
+/* ---- control: pause, resume, registers, power button ---------------------- */
+
+/* A cancelled vCPU waits here while the machine is paused.  Returns false
+ * when the machine is stopping. */
+static bool board_park(struct board_vcpu *v)
+{
+    struct board *b = v->b;
+    pthread_mutex_lock(&b->lock);
+    if (b->paused && !b->stopping) {
+        v->parked = true;
+        pthread_cond_broadcast(&b->cond);
+        while (b->paused && !b->stopping)
+            pthread_cond_wait(&b->cond, &b->lock);
+        v->parked = false;
+    }
+    bool keep = !b->stopping;
+    pthread_mutex_unlock(&b->lock);
+    return keep;
+}
+
+enum board_run_state board_state(struct board *b)
+{
+    pthread_mutex_lock(&b->lock);
+    enum board_run_state s = b->stopping ? BOARD_STOPPING : b->paused ? BOARD_PAUSED : BOARD_RUNNING;
+    pthread_mutex_unlock(&b->lock);
+    return s;
+}
+
+unsigned board_vcpu_count(struct board *b) { return b->ncpus; }
+bool board_nested(struct board *b) { return b->cfg.nested; }
+uint64_t board_memory(struct board *b) { return b->ram_size; }
+
+static bool all_parked(struct board *b)
+{
+    for (unsigned i = 0; i < b->ncpus; i++)
+        if (b->vcpus[i].thread_started && !b->vcpus[i].parked)
+            return false;
+    return true;
+}
+
+int board_pause(struct board *b)
+{
+    hv_vcpu_t *list[MAX_VCPUS];
+    pthread_mutex_lock(&b->lock);
+    if (b->stopping) {
+        pthread_mutex_unlock(&b->lock);
+        return -1;
+    }
+    b->paused = true;
+    for (unsigned i = 0; i < b->ncpus; i++)
+        list[i] = b->vcpus[i].hv;
+    pthread_mutex_unlock(&b->lock);
+    hv_vcpus_exit(list, b->ncpus);
+
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += 5;
+    int r = 0;
+    pthread_mutex_lock(&b->lock);
+    while (!b->stopping && !all_parked(b))
+        if (pthread_cond_timedwait(&b->cond, &b->lock, &ts) == ETIMEDOUT) {
+            r = -1;
+            break;
+        }
+    if (b->stopping)
+        r = -1;
+    pthread_mutex_unlock(&b->lock);
+    return r;
+}
+
+void board_resume(struct board *b)
+{
+    pthread_mutex_lock(&b->lock);
+    b->paused = false;
+    pthread_cond_broadcast(&b->cond);
+    pthread_mutex_unlock(&b->lock);
+}
+
+#define SYSKEY(op0, op1, crn, crm, op2) \
+    ((uint32_t)(op0) << 14 | (uint32_t)(op1) << 11 | (uint32_t)(crn) << 7 | (uint32_t)(crm) << 3 | (uint32_t)(op2))
+
+const struct board_sysreg board_sysregs[] = {
+    { "SCTLR_EL1", SYSKEY(3, 0, 1, 0, 0) }, { "TCR_EL1", SYSKEY(3, 0, 2, 0, 2) },
+    { "TTBR0_EL1", SYSKEY(3, 0, 2, 0, 0) }, { "TTBR1_EL1", SYSKEY(3, 0, 2, 0, 1) },
+    { "VBAR_EL1", SYSKEY(3, 0, 12, 0, 0) }, { "ESR_EL1", SYSKEY(3, 0, 5, 2, 0) },
+    { "FAR_EL1", SYSKEY(3, 0, 6, 0, 0) }, { "ELR_EL1", SYSKEY(3, 0, 4, 0, 1) },
+    { "SPSR_EL1", SYSKEY(3, 0, 4, 0, 0) }, { "SP_EL0", SYSKEY(3, 0, 4, 1, 0) },
+    { "SP_EL1", SYSKEY(3, 4, 4, 1, 0) }, { "MPIDR_EL1", SYSKEY(3, 0, 0, 0, 5) },
+    { "HCR_EL2", SYSKEY(3, 4, 1, 1, 0) }, { "SCTLR_EL2", SYSKEY(3, 4, 1, 0, 0) },
+    { "VBAR_EL2", SYSKEY(3, 4, 12, 0, 0) }, { "ESR_EL2", SYSKEY(3, 4, 5, 2, 0) },
+    { "VTTBR_EL2", SYSKEY(3, 4, 2, 1, 0) },
+    { NULL, 0 },
+};
+
+/* Registers of one vCPU, read while it is out of the guest (the machine is
+ * paused for the read unless it already is). */
+int board_vcpu_regs(struct board *b, unsigned idx, struct board_regs *out)
+{
+    if (idx >= b->ncpus)
+        return -1;
+    pthread_mutex_lock(&b->lock);
+    bool was_paused = b->paused;
+    pthread_mutex_unlock(&b->lock);
+    if (!was_paused && board_pause(b) < 0) {
+        board_resume(b);
+        return -2;
+    }
+    struct board_vcpu *v = &b->vcpus[idx];
+    memset(out, 0, sizeof(*out));
+    for (unsigned i = 0; i < 31; i++)
+        hv_vcpu_get_reg(v->hv, HV_REG_X0 + i, &out->x[i]);
+    hv_vcpu_get_reg(v->hv, HV_REG_SP, &out->sp);
+    hv_vcpu_get_reg(v->hv, HV_REG_PC, &out->pc);
+    hv_vcpu_get_reg(v->hv, HV_REG_PSTATE, &out->pstate);
+    for (unsigned i = 0; board_sysregs[i].name && i < BOARD_MAX_SYSREGS; i++)
+        out->sys_ok[i] = hv_vcpu_get_sys_reg(v->hv, board_sysregs[i].key, &out->sys[i]) == HV_SUCCESS;
+    pthread_mutex_lock(&b->lock);
+    out->on = v->state == VCPU_ON;
+    pthread_mutex_unlock(&b->lock);
+    if (!was_paused)
+        board_resume(b);
+    return 0;
+}
+
+/* The guest-visible shutdown request: the power button line of the PL061
+ * (GPIO 3, a gpio-keys KEY_POWER in the device tree) goes high. */
+void board_power_button(struct board *b)
+{
+    pl061_set_input(b->gpio, VIRT_GPIO_POWER_LINE, true);
 }

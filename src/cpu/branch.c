@@ -2,6 +2,7 @@
 #include "uop.h"
 #include "debug.h"
 #include "system.h"
+#include "jit.h"
 
 /* ---- direct branches ----------------------------------------------------- */
 
@@ -191,3 +192,10 @@ bool trans_ERET(struct xlat *x, const arg_ERET *a)
 
 bool trans_HLT(struct xlat *x, const arg_HLT *a) { (void)x, (void)a; return false; }
 
+
+/* Handlers the host code generator reproduces inline (see jit.h). */
+const struct jit_known branch_jit_known[] = {
+    { op_b, JK_B }, { op_goto, JK_B }, { op_bl, JK_BL }, { op_bcond, JK_BCOND },
+    { op_cbz64, JK_CBZ64 }, { op_cbnz64, JK_CBNZ64 }, { op_cbz32, JK_CBZ32 }, { op_cbnz32, JK_CBNZ32 },
+    { NULL, JK_NONE },
+};

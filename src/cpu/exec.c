@@ -8,21 +8,31 @@
 #include "uop.h"
 #include "system.h"
 #include "debug.h"
+#include "jit.h"
 
 #define BLOCK_HASH_BITS 16
-#define JC_BITS 12
+#define JC_BITS 13
 #define ARENA_SIZE (64u << 20)
 #define CODE_PAGES_BITS 14
 
 struct block_cache {
     struct block *hash[1u << BLOCK_HASH_BITS];
-    struct block *jc[1u << JC_BITS];   /* direct-mapped front of the hash */
+    /* Direct-mapped front of the hash.  The key and the host page are kept in
+     * the entry so that a hit touches no block (blocks are scattered over the
+     * arena: dereferencing one is a likely cache miss). */
+    struct jc_entry {
+        uint64_t pc;
+        uintptr_t host_page;
+        struct block *b;
+        uint32_t ctx;
+    } jc[1u << JC_BITS];
     uint8_t *arena;
     size_t used;
     /* Pages holding translated code (open addressing, 0 = empty, page | 1). */
     uint64_t code_pages[1u << CODE_PAGES_BITS];
     unsigned ncode_pages;
     bool flush_pending;
+    struct jit *jit;        /* host code for blocks, NULL = interpret */
     struct uop scratch[BLOCK_MAX_INSNS * 8];
     /* A one-instruction block that is never cached (MMIO restart). */
     _Alignas(64) uint8_t single[sizeof(struct block) + 16 * sizeof(struct uop)];
@@ -59,11 +69,31 @@ const uint16_t cond_table[16] = {
     ROW(HI), ROW(LS), ROW(GE), ROW(LT), ROW(GT), ROW(LE), ROW(AL), ROW(AL),
 };
 
+typedef const struct uop *(*block_code_fn)(struct cpu *c);
+
+/* Run uops from u on: a chained block that has host code runs as code, any
+ * other uop through its handler. */
+static inline void run_from(struct cpu *c, const struct uop *u)
+{
+    while (u) {
+        const struct block *b = c->blk;
+        if (u == b->uops && b->code)
+            u = ((block_code_fn)b->code)(c);
+        else
+            u = u->fn(c, u);
+    }
+}
+
 static void interp_exec(struct cpu *c, const struct block *b)
 {
     const struct uop *u = b->uops;
     while ((u = u->fn(c, u)))
         ;
+}
+
+static void code_exec(struct cpu *c, const struct block *b)
+{
+    run_from(c, ((block_code_fn)b->code)(c));
 }
 
 /* ---- lifecycle ----------------------------------------------------------- */
@@ -91,6 +121,10 @@ struct cpu *cpu_new(const struct cpu_model *model, const struct cpu_env *env, bo
         free(c);
         return NULL;
     }
+    /* NESTVM_JIT=0 interprets every block (for differential runs). */
+    const char *jit_env = getenv("NESTVM_JIT");
+    if (!jit_env || strcmp(jit_env, "0"))
+        c->bc->jit = jit_new(ARENA_SIZE);
     cpu_tlb_flush(c);
     return c;
 }
@@ -100,6 +134,7 @@ void cpu_free(struct cpu *c)
     if (!c)
         return;
     munmap(c->bc->arena, ARENA_SIZE);
+    jit_free(c->bc->jit);
     free(c->bc);
     free(c);
 }
@@ -231,6 +266,7 @@ static void block_cache_reset(struct cpu *c)
     bc->ncode_pages = 0;
     bc->used = 0;
     bc->flush_pending = false;
+    jit_reset(bc->jit);
     /* Write entries flagged slow for code pages may now be fast again. */
     for (unsigned m = 0; m < NUM_MMU_IDX; m++)
         for (unsigned i = 0; i < TLB_SIZE; i++)
@@ -580,7 +616,7 @@ static unsigned block_hash(uint64_t pc, uint32_t ctx)
 
 static unsigned jc_index(uint64_t pc)
 {
-    return (unsigned)(pc >> 2) & ((1u << JC_BITS) - 1);
+    return (unsigned)((pc >> 2) ^ (pc >> (2 + JC_BITS))) & ((1u << JC_BITS) - 1);
 }
 
 /* Translation context: the state that translation depends on. */
@@ -667,8 +703,9 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
     b->ninsn = n;
     b->nuops = x.nuops;
     b->chain[0] = b->chain[1] = NULL;
-    b->exec = interp_exec;
     memcpy(b->uops, x.uops, x.nuops * sizeof(struct uop));
+    b->code = cache ? jit_block(bc->jit, b) : NULL;
+    b->exec = b->code ? code_exec : interp_exec;
     if (cache) {
         unsigned h = block_hash(pc, ctx);
         b->hash_next = bc->hash[h];
@@ -684,21 +721,22 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
 static inline struct block *lookup(struct cpu *c, uint64_t pc, uint32_t ctx)
 {
     struct block_cache *bc = c->bc;
-    struct block *b = bc->jc[jc_index(pc)];
-    if (!(likely(b && b->pc == pc && b->ctx == ctx))) {
+    struct jc_entry *j = &bc->jc[jc_index(pc)];
+    if (!(likely(j->b && j->pc == pc && j->ctx == ctx))) {
+        struct block *b;
         for (b = bc->hash[block_hash(pc, ctx)]; b; b = b->hash_next)
             if (b->pc == pc && b->ctx == ctx)
                 break;
         if (!b)
             return NULL;
-        bc->jc[jc_index(pc)] = b;
+        *j = (struct jc_entry){ pc, b->host_page, b, ctx };
     }
     if (!c->user_mode) {
         struct tlb_entry *e = tlb_entry_for(c, pc);
-        if (e->tag_x != (pc & TLB_PAGE_MASK) || (pc & TLB_PAGE_MASK) + e->addend != b->host_page)
+        if (e->tag_x != (pc & TLB_PAGE_MASK) || (pc & TLB_PAGE_MASK) + e->addend != j->host_page)
             return NULL;
     }
-    return b;
+    return j->b;
 }
 
 const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot)
@@ -716,7 +754,7 @@ const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot)
         }
     }
     n = lookup(c, pc, cur->ctx);
-    if (!n || n->exec != interp_exec)
+    if (!n)
         return NULL;
     if (slot >= 0 && ((pc ^ cur->pc) & TLB_PAGE_MASK) == 0)
         cur->chain[slot] = n;

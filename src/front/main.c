@@ -1,224 +1,70 @@
-/* The nestvm command line. */
-#include <errno.h>
-#include <getopt.h>
+/* The nestvm command line: a table of commands, each in its own file
+ * (run.c, library.c, utm.c). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "board/board.h"
 #include "cpu/cpu.h"
-#include "hv/hv.h"
+#include "front.h"
+
+static int cmd_cpu_models(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const struct command {
+    const char *name, *args, *help;
+    int (*fn)(int argc, char **argv);
+} commands[] = {
+    { "run", "[--config FILE] [flags]", "boot a Linux kernel (see 'nestvm run --help')", cmd_run },
+    { "create", "NAME [run flags]", "store a VM in the library ($NESTVM_HOME)", cmd_create },
+    { "list", "", "list the stored VMs and which are running", cmd_list },
+    { "show", "NAME", "show a stored VM's configuration and state", cmd_show },
+    { "start", "NAME [run flags]", "run a stored VM (flags override for this start)", cmd_start },
+    { "edit", "NAME --set KEY=VALUE...", "change a stored VM's configuration", cmd_edit },
+    { "delete", "NAME", "remove a stored VM", cmd_delete },
+    { "check", "", "what this host supports: backends, EL2, vCPUs, memory", cmd_check },
+    { "import", "PATH.utm [NAME]", "import a UTM (Apple backend, Linux) bundle into the library", cmd_import },
+    { "export", "NAME PATH.utm", "write a stored VM as a UTM bundle", cmd_export },
+    { "cpu-models", "", "list the CPU models and the features each advertises", cmd_cpu_models },
+    { "help", "", "show this help", cmd_help },
+    { "version", "", "print the version", cmd_version },
+};
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: nestvm COMMAND [ARGS...]\n"
-            "\n"
-            "Commands:\n"
-            "  run              boot a Linux kernel (see 'nestvm run --help')\n"
-            "  cpu-models       list the CPU models and the features each advertises\n"
-            "  help             show this help\n"
-            "  version          print the version\n"
-            "\n"
-            "The user-mode runner is a separate program: nestvm-user PROGRAM [ARGS...]\n");
-}
-
-static void run_usage(FILE *f)
-{
-    fprintf(f,
-            "usage: nestvm run --kernel IMAGE [options]\n"
-            "\n"
-            "  --kernel IMAGE      arm64 Linux Image (gzip-compressed accepted); with --nested and\n"
-            "                      no --kernel, the default guest: Debian's newest cloud kernel and a\n"
-            "                      busybox initramfs that runs a KVM guest of its own (fetched on first use)\n"
-            "  --initrd FILE       initial ramdisk\n"
-            "  --append STRING     kernel command line\n"
-            "  --cpus N            vCPUs (1-%u, default 1)\n"
-            "  --memory SIZE       guest RAM, e.g. 512M, 2G (default 512M; a plain number is MiB)\n"
-            "  --nested            vCPUs start at EL2 with the virtualization extensions\n"
-            "  --cpu-model NAME    CPU model (see 'nestvm cpu-models')\n"
-            "  --timeout SECONDS   stop the guest after this long (exit code 4)\n"
-            "  --dtb-out FILE      write the generated device tree blob to FILE\n"
-            "\n"
-            "Serial console on stdin/stdout.  Exit codes: 0 guest powered off, 3 guest reset,\n"
-            "4 timeout, 2 bad usage or input, 1 internal error.\n",
-            hv_max_vcpus(HV_BACKEND_SOFT));
-}
-
-/* The default guest of `nestvm run --nested` without --kernel: the guest
- * kit's newest cloud kernel with a busybox initramfs that runs kvm-smoke, a
- * KVM guest of its own.  Fetched into the cache on first use. */
-#define DEFAULT_KERNEL_ID "7-cloud"
-
-static int run_capture(const char *cmd, char *out, size_t len)
-{
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    size_t n = fread(out, 1, len - 1, p);
-    out[n] = 0;
-    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-        out[--n] = 0;
-    int st = pclose(p);
-    return st == 0 && n ? 0 : -1;
-}
-
-static int default_guest(struct board_config *cfg, char *kernel, char *initrd, size_t len)
-{
-    const char *kit = getenv("NESTVM_GUEST_KIT");
-    char kitbuf[1024];
-    if (!kit) {
-        snprintf(kitbuf, sizeof(kitbuf), "%s/guest", NESTVM_SOURCE_DIR);
-        kit = kitbuf;
+    fprintf(f, "usage: nestvm COMMAND [ARGS...]\n\nCommands:\n");
+    for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        char left[64];
+        snprintf(left, sizeof(left), "%s %s", commands[i].name, commands[i].args);
+        fprintf(f, "  %-34s %s\n", left, commands[i].help);
     }
-    char fetch[1200];
-    snprintf(fetch, sizeof(fetch), "%s/fetch", kit);
-    if (access(fetch, X_OK) != 0) {
-        fprintf(stderr, "nestvm: no --kernel given and the guest kit is not at '%s' (set NESTVM_GUEST_KIT)\n", kit);
-        return -1;
-    }
-    char cmd[4096], smoke[1024];
-    fprintf(stderr, "nestvm: preparing the default guest (Debian %s kernel, busybox, kvm-smoke) ...\n", DEFAULT_KERNEL_ID);
-    snprintf(cmd, sizeof(cmd), "'%s' %s busybox >&2", fetch, DEFAULT_KERNEL_ID);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "nestvm: could not fetch the default guest kernel (see above)\n");
-        return -1;
-    }
-    snprintf(cmd, sizeof(cmd), "'%s/build-kvm-smoke'", kit);
-    if (run_capture(cmd, smoke, sizeof(smoke)) < 0) {
-        fprintf(stderr, "nestvm: could not build kvm-smoke (is gcc-aarch64-linux-gnu installed?)\n");
-        return -1;
-    }
-    snprintf(cmd, sizeof(cmd), "'%s/mkinitramfs' --kernel %s --add '%s:/bin/kvm-smoke' --run kvm-smoke", kit,
-             DEFAULT_KERNEL_ID, smoke);
-    if (run_capture(cmd, initrd, len) < 0) {
-        fprintf(stderr, "nestvm: could not build the initramfs\n");
-        return -1;
-    }
-    const char *cache = getenv("NESTVM_CACHE");
-    const char *home = getenv("HOME");
-    if (cache)
-        snprintf(kernel, len, "%s/kernels/%s/Image", cache, DEFAULT_KERNEL_ID);
-    else
-        snprintf(kernel, len, "%s/.cache/nestvm/kernels/%s/Image", home ? home : ".", DEFAULT_KERNEL_ID);
-    cfg->kernel = kernel;
-    cfg->initrd = initrd;
-    if (!cfg->cmdline)
-        cfg->cmdline = "console=ttyAMA0";
-    return 0;
-}
-
-/* "512M", "2G", "1048576K", "4096" (MiB). */
-static int parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s)
-        return -1;
-    uint64_t mul = 1ull << 20;
-    if (*end) {
-        switch (*end) {
-        case 'k': case 'K': mul = 1ull << 10; break;
-        case 'm': case 'M': mul = 1ull << 20; break;
-        case 'g': case 'G': mul = 1ull << 30; break;
-        default: return -1;
-        }
-        if (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))
-            return -1;
-    }
-    if (v > (1ull << 44) / mul)
-        return -1;
-    *out = v * mul;
-    return 0;
-}
-
-static int cmd_run(int argc, char **argv)
-{
-    struct board_config cfg = { .cpus = 1, .memory = 512ull << 20, .backend = HV_BACKEND_AUTO };
-    enum { O_KERNEL = 1, O_INITRD, O_APPEND, O_CPUS, O_MEMORY, O_TIMEOUT, O_DTB_OUT, O_NESTED, O_CPU_MODEL, O_HELP };
-    static const struct option opts[] = {
-        { "kernel", required_argument, 0, O_KERNEL }, { "initrd", required_argument, 0, O_INITRD },
-        { "append", required_argument, 0, O_APPEND }, { "cpus", required_argument, 0, O_CPUS },
-        { "memory", required_argument, 0, O_MEMORY }, { "timeout", required_argument, 0, O_TIMEOUT },
-        { "dtb-out", required_argument, 0, O_DTB_OUT }, { "nested", no_argument, 0, O_NESTED },
-        { "cpu-model", required_argument, 0, O_CPU_MODEL }, { "help", no_argument, 0, O_HELP },
-        { 0, 0, 0, 0 },
-    };
-    optind = 1;
-    opterr = 0;
-    int o;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        char *end;
-        switch (o) {
-        case O_KERNEL: cfg.kernel = optarg; break;
-        case O_INITRD: cfg.initrd = optarg; break;
-        case O_APPEND: cfg.cmdline = optarg; break;
-        case O_CPUS: {
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > (long)hv_max_vcpus(HV_BACKEND_SOFT)) {
-                fprintf(stderr, "nestvm: --cpus must be a number from 1 to %u, not '%s'\n",
-                        hv_max_vcpus(HV_BACKEND_SOFT), optarg);
-                return BOARD_EXIT_BAD_INPUT;
-            }
-            cfg.cpus = (unsigned)n;
-            break;
-        }
-        case O_MEMORY:
-            if (parse_size(optarg, &cfg.memory) < 0 || cfg.memory < (64ull << 20) || cfg.memory > (64ull << 30) ||
-                (cfg.memory & ((1ull << 20) - 1))) {
-                fprintf(stderr, "nestvm: --memory must be a whole number of MiB from 64M to 64G, not '%s'\n", optarg);
-                return BOARD_EXIT_BAD_INPUT;
-            }
-            break;
-        case O_TIMEOUT:
-            cfg.timeout = strtod(optarg, &end);
-            if (*end || !(cfg.timeout > 0) || cfg.timeout > 1e7) {
-                fprintf(stderr, "nestvm: --timeout must be a positive number of seconds, not '%s'\n", optarg);
-                return BOARD_EXIT_BAD_INPUT;
-            }
-            break;
-        case O_DTB_OUT: cfg.dtb_out = optarg; break;
-        case O_NESTED: cfg.nested = true; break;
-        case O_CPU_MODEL:
-            if (!cpu_model_find(optarg)) {
-                fprintf(stderr, "nestvm: unknown CPU model '%s' (see 'nestvm cpu-models')\n", optarg);
-                return BOARD_EXIT_BAD_INPUT;
-            }
-            cfg.cpu_model = optarg;
-            break;
-        case O_HELP: run_usage(stdout); return 0;
-        default:
-            fprintf(stderr, "nestvm: run: unknown or incomplete option '%s' (see 'nestvm run --help')\n", argv[optind - 1]);
-            return BOARD_EXIT_BAD_INPUT;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "nestvm: run: unexpected argument '%s'\n", argv[optind]);
-        return BOARD_EXIT_BAD_INPUT;
-    }
-    char kernel_path[1024], initrd_path[1024];
-    if (!cfg.kernel && cfg.nested && !cfg.initrd) {
-        if (default_guest(&cfg, kernel_path, initrd_path, sizeof(kernel_path)) < 0)
-            return BOARD_EXIT_BAD_INPUT;
-    } else if (!cfg.kernel) {
-        fprintf(stderr, "nestvm: run: --kernel IMAGE is required (see 'nestvm run --help')\n");
-        return BOARD_EXIT_BAD_INPUT;
-    }
-    int code;
-    struct board *b = board_create(&cfg, &code);
-    if (!b)
-        return code;
-    code = board_run(b);
-    board_destroy(b);
-    return code;
+    fprintf(f, "\nThe user-mode runner is a separate program: nestvm-user PROGRAM [ARGS...]\n");
 }
 
 static void print_model(const struct cpu_model *m, void *opaque)
 {
     (void)opaque;
     printf("%-10s %s\n", m->name, m->doc);
+}
+
+static int cmd_cpu_models(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    cpu_model_list(print_model, NULL);
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    usage(stdout);
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    printf("nestvm %s\n", NESTVM_VERSION);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -228,20 +74,13 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        usage(stdout);
-        return 0;
-    }
-    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-        printf("nestvm %s\n", NESTVM_VERSION);
-        return 0;
-    }
-    if (!strcmp(cmd, "cpu-models")) {
-        cpu_model_list(print_model, NULL);
-        return 0;
-    }
-    if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+        cmd = "help";
+    if (!strcmp(cmd, "--version"))
+        cmd = "version";
+    for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "nestvm: unknown command '%s' (try 'nestvm help')\n", cmd);
     return 2;
 }

@@ -20,6 +20,14 @@ struct irq {
     bool group1, enabled, pending, active, edge, level;
 };
 
+/* Debug trace (NESTVM_DEBUG=dump): the last events of each CPU's interface. */
+#define TRACE_LEN 65536u
+struct trace_ev {
+    uint64_t t;
+    const char *what;
+    uint64_t a, b;
+};
+
 struct gic_cpu {
     struct cpu *cpu;
     uint64_t mpidr;
@@ -46,8 +54,35 @@ struct gic {
     struct irq *spi;            /* [nirq - 32] */
     uint64_t *irouter;
     unsigned ncpus;
+    bool trace;
+    struct trace_ev *trace_buf[GIC_MAX_CPUS];   /* TRACE_LEN entries each, once enabled */
+    unsigned trace_pos[GIC_MAX_CPUS];
     struct gic_cpu cpus[GIC_MAX_CPUS];
 };
+
+static void trace_locked(struct gic *g, unsigned cpu, const char *what, uint64_t a, uint64_t b)
+{
+    if (!g->trace || cpu >= g->ncpus)
+        return;
+    g->trace_buf[cpu][g->trace_pos[cpu]++ % TRACE_LEN] = (struct trace_ev){ cpu_counter_now(), what, a, b };
+}
+
+void gic_enable_trace(struct gic *g)
+{
+    for (unsigned i = 0; i < GIC_MAX_CPUS; i++)
+        if (!(g->trace_buf[i] = calloc(TRACE_LEN, sizeof(struct trace_ev))))
+            return;
+    g->trace = true;
+}
+
+void gic_trace(struct gic *g, unsigned cpu, const char *what, uint64_t a, uint64_t b)
+{
+    if (!g->trace)
+        return;
+    pthread_mutex_lock(&g->lock);
+    trace_locked(g, cpu, what, a, b);
+    pthread_mutex_unlock(&g->lock);
+}
 
 struct gic *gic_new(const struct hv_gic_config *cfg, void (*kick)(void *opaque, unsigned cpu), void *opaque)
 {
@@ -76,6 +111,8 @@ void gic_free(struct gic *g)
 {
     if (!g)
         return;
+    for (unsigned i = 0; i < GIC_MAX_CPUS; i++)
+        free(g->trace_buf[i]);
     free(g->spi);
     free(g->irouter);
     free(g);
@@ -235,6 +272,7 @@ void gic_set_ppi(struct gic *g, unsigned cpu, unsigned intid, bool level)
     pthread_mutex_lock(&g->lock);
     struct irq *q = &g->cpus[cpu].local[intid];
     if (q->level != level) {
+        trace_locked(g, cpu, "ppi level", intid, level | (uint64_t)q->pending << 4 | (uint64_t)q->active << 8);
         set_line(q, level);
         update_cpu(g, cpu);
     }
@@ -279,8 +317,8 @@ static void bitreg_write(struct gic *g, unsigned cpu, enum bitreg r, unsigned ba
         case BR_CLRENABLE: if (b) q->enabled = false; break;
         case BR_SETPEND: if (b) q->pending = true; break;
         case BR_CLRPEND: if (b) q->pending = false; break;
-        case BR_SETACTIVE: if (b) q->active = true; break;
-        case BR_CLRACTIVE: if (b) q->active = false; break;
+        case BR_SETACTIVE: if (b) { q->active = true; trace_locked(g, cpu, "set active", base + i, 0); } break;
+        case BR_CLRACTIVE: if (b) { q->active = false; trace_locked(g, cpu, "clear active", base + i, 0); } break;
         }
     }
 }
@@ -521,7 +559,7 @@ bool gic_sysreg_read(struct gic *g, unsigned cpu, uint32_t key, uint64_t *val)
     switch (key) {
     case ICC_PMR_EL1: *val = gc->pmr; break;
     case ICC(8, 0): *val = acknowledge(g, cpu, 0); update_cpu(g, cpu); break;     /* IAR0 */
-    case ICC(12, 0): *val = acknowledge(g, cpu, 1); update_cpu(g, cpu); break;    /* IAR1 */
+    case ICC(12, 0): *val = acknowledge(g, cpu, 1); update_cpu(g, cpu); trace_locked(g, cpu, "iar1", *val, 0); break;
     case ICC(8, 2): *val = hppi(g, cpu, 0, NULL); break;                         /* HPPIR0 */
     case ICC(12, 2): *val = hppi(g, cpu, 1, NULL); break;                        /* HPPIR1 */
     case ICC(8, 3): *val = gc->bpr0; break;
@@ -551,6 +589,7 @@ bool gic_sysreg_write(struct gic *g, unsigned cpu, uint32_t key, uint64_t v)
     struct gic_cpu *gc = &g->cpus[cpu];
     bool ok = true;
     pthread_mutex_lock(&g->lock);
+    trace_locked(g, cpu, "icc/ich wr", key, v);
     switch (key) {
     case ICC_PMR_EL1: gc->pmr = (uint8_t)v & PRIO_MASK; break;
     case ICC(8, 1):                                                  /* EOIR0 */
@@ -854,6 +893,7 @@ bool gic_vsysreg_read(struct gic *g, unsigned cpu, uint32_t key, uint64_t *val)
     bool ok = icv_read(g, cpu, key, val);
     if (ok)
         update_cpu(g, cpu);
+    trace_locked(g, cpu, "icv read", key, *val);
     pthread_mutex_unlock(&g->lock);
     return ok;
 }
@@ -863,9 +903,40 @@ bool gic_vsysreg_write(struct gic *g, unsigned cpu, uint32_t key, uint64_t val)
     if (cpu >= g->ncpus)
         return false;
     pthread_mutex_lock(&g->lock);
+    trace_locked(g, cpu, "icv write", key, val);
     bool ok = icv_write(g, cpu, key, val);
     if (ok)
         update_all(g);
     pthread_mutex_unlock(&g->lock);
     return ok;
+}
+
+/* ---- debugging ----------------------------------------------------------- */
+
+void gic_debug_dump(struct gic *g, unsigned cpu, FILE *f)
+{
+    if (cpu >= g->ncpus)
+        return;
+    pthread_mutex_lock(&g->lock);
+    struct gic_cpu *gc = &g->cpus[cpu];
+    fprintf(f, "  gic: ctlr grp0=%d grp1=%d  cpu if: pmr=%#x grpen0=%d grpen1=%d apr0=%#x apr1=%#x line=%d vline=%d\n",
+            g->en_grp0, g->en_grp1, gc->pmr, gc->grpen0, gc->grpen1, gc->apr0, gc->apr1, gc->line, gc->vline);
+    for (unsigned i = 16; i < 32; i++) {
+        const struct irq *q = &gc->local[i];
+        if (q->enabled || q->pending || q->active || q->level)
+            fprintf(f, "  ppi %u: prio=%#x grp1=%d en=%d pend=%d act=%d level=%d edge=%d\n", i, q->prio, q->group1,
+                    q->enabled, q->pending, q->active, q->level, q->edge);
+    }
+    fprintf(f, "  ich: hcr=%#llx vmcr=%#llx ap0r=%#x ap1r=%#x misr=%#x\n", (unsigned long long)gc->ich_hcr,
+            (unsigned long long)gc->ich_vmcr, gc->ich_ap0r, gc->ich_ap1r, ich_misr(gc));
+    for (int i = 0; i < GIC_NUM_LR; i++)
+        if (gc->ich_lr[i])
+            fprintf(f, "  lr%d: %#018llx\n", i, (unsigned long long)gc->ich_lr[i]);
+    unsigned pos = g->trace_pos[cpu], n = !g->trace ? 0 : pos < TRACE_LEN ? pos : TRACE_LEN;
+    for (unsigned k = pos - n; k != pos; k++) {
+        const struct trace_ev *e = &g->trace_buf[cpu][k % TRACE_LEN];
+        fprintf(f, "  trace %#llx %-12s %#llx %#llx\n", (unsigned long long)e->t, e->what, (unsigned long long)e->a,
+                (unsigned long long)e->b);
+    }
+    pthread_mutex_unlock(&g->lock);
 }
