@@ -1,5 +1,6 @@
 /* Branches, exception generation, hints, barriers and system instructions. */
 #include "uop.h"
+#include "debug.h"
 #include "system.h"
 #include "jit.h"
 
@@ -107,6 +108,9 @@ static const struct uop *op_svc(struct cpu *c, const struct uop *u)
 
 static const struct uop *op_brk(struct cpu *c, const struct uop *u)
 {
+    /* A debug exception: to EL2 from EL0/EL1 with MDCR_EL2.TDE or HCR_EL2.TGE. */
+    if (!c->user_mode && c->el < 2)
+        c->exc.target_el = debug_target_el(c);
     cpu_raise(c, uop_pc(c, u), EC_BRK64, (uint32_t)u->imm, 0);
 }
 
@@ -147,8 +151,10 @@ static const struct uop *op_smc(struct cpu *c, const struct uop *u)
     uint64_t pc = uop_pc(c, u);
     if (!c->el2_enabled)
         cpu_raise_undef(c, u);
-    if (c->el == 1 && (c->sr.hcr_el2 & HCR_TSC))
+    if (c->el == 1 && (c->sr.hcr_el2 & HCR_TSC)) {
+        c->exc.target_el = 2;   /* trapped SMC: ELR is the SMC itself, ISS the immediate */
         cpu_raise(c, pc, EC_SMC64, (uint32_t)u->imm, 0);
+    }
     c->pc = pc + 4;
     c->exc.iss = (uint32_t)u->imm;
     c->exc.ec = EC_SMC64;

@@ -55,6 +55,7 @@ typedef union vreg {
 #define TLB_INVALID (~0ull)
 #define TLB_SLOW 1ull
 #define TLB_MMIO 2ull   /* device page: addend maps VA to PA, never to host memory */
+#define TLB_WATCH 4ull  /* page overlaps an armed watchpoint: accesses take the slow path */
 
 struct tlb_entry {
     uint64_t tag_r, tag_w, tag_x;
@@ -95,6 +96,12 @@ enum {
     EC_DABORT_SAME = 0x25,
     EC_SP_ALIGN = 0x26,
     EC_FP_EXC64 = 0x2c,
+    EC_BKPT_LOWER = 0x30,
+    EC_BKPT_SAME = 0x31,
+    EC_SSTEP_LOWER = 0x32,
+    EC_SSTEP_SAME = 0x33,
+    EC_WATCH_LOWER = 0x34,
+    EC_WATCH_SAME = 0x35,
     EC_SERROR = 0x2f,
     EC_BRK64 = 0x3c,
 };
@@ -265,6 +272,14 @@ struct cpu {
     enum mmu_idx mmu_idx;
     bool el2_enabled;       /* the CPU implements EL2 (nested virtualization) */
     struct sysregs sr;
+    /* Self-hosted debug (debug.c): what is configured, derived from the
+     * debug registers when they are written; zero costs nothing. */
+    struct {
+        uint8_t armed;          /* DBG_BKPT | DBG_WATCH | DBG_SS */
+        bool ss_inflight;       /* a software-stepped instruction is executing */
+        uint8_t ss_syndrome;    /* ISV/EX for the next software step exception */
+        uint64_t watch_sig;     /* the enabled watchpoints the TLB was marked for */
+    } dbg;
     /* MMIO exits: the access the VMM must perform, and the results of those
      * it performed for the instruction being restarted. */
     struct mmio_access mmio;

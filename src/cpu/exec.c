@@ -7,6 +7,7 @@
 
 #include "uop.h"
 #include "system.h"
+#include "debug.h"
 #include "jit.h"
 
 #define BLOCK_HASH_BITS 16
@@ -390,14 +391,18 @@ static struct tlb_entry *tlb_fill(struct cpu *c, const struct uop *u, uint64_t v
     }
     if (ne.tag_w != TLB_INVALID && !(ne.tag_w & TLB_MMIO) && is_code_page(c->bc, entry_host_page(&ne, ne.tag_w)))
         ne.tag_w |= TLB_SLOW;
+    if (unlikely(c->dbg.armed & DBG_WATCH))
+        debug_tlb_mark(c, page, &ne);
     *e = ne;
     return e;
 }
 
 /* Resolve an access that does not cross a page: a host pointer for RAM, or
  * NULL with *pa set for MMIO. */
-static uint8_t *resolve(struct cpu *c, const struct uop *u, uint64_t va, enum access_kind acc, uint64_t *pa)
+static uint8_t *resolve(struct cpu *c, const struct uop *u, uint64_t va, enum access_kind acc, uint64_t *pa,
+                        unsigned size)
 {
+    uint64_t orig_va = va;
     va = effective_va(c, va);
     struct tlb_entry *e = tlb_entry_for(c, va);
     uint64_t page = va & TLB_PAGE_MASK;
@@ -406,6 +411,8 @@ static uint8_t *resolve(struct cpu *c, const struct uop *u, uint64_t va, enum ac
         e = tlb_fill(c, u, va, acc);
         tag = tag_for(e, acc);
     }
+    if (unlikely(tag & TLB_WATCH))
+        debug_watch_check(c, u, orig_va, size, acc);
     if (tag & TLB_MMIO) {
         *pa = va + e->addend;
         c->mmio_va = va;
@@ -466,7 +473,7 @@ void cpu_mmio_complete(struct cpu *c, uint64_t data)
 static uint64_t load_bytes(struct cpu *c, const struct uop *u, uint64_t va, unsigned size)
 {
     uint64_t pa = 0, v = 0;
-    uint8_t *p = resolve(c, u, va, ACC_READ, &pa);
+    uint8_t *p = resolve(c, u, va, ACC_READ, &pa, size);
     if (p)
         memcpy(&v, p, size);
     else
@@ -477,7 +484,7 @@ static uint64_t load_bytes(struct cpu *c, const struct uop *u, uint64_t va, unsi
 static void store_bytes(struct cpu *c, const struct uop *u, uint64_t va, unsigned size, uint64_t val)
 {
     uint64_t pa = 0;
-    uint8_t *p = resolve(c, u, va, ACC_WRITE, &pa);
+    uint8_t *p = resolve(c, u, va, ACC_WRITE, &pa, size);
     if (p)
         memcpy(p, &val, size);
     else
@@ -492,7 +499,7 @@ uint64_t mem_ld_slow(struct cpu *c, const struct uop *u, uint64_t va, unsigned s
     /* Crossing a page: both translations are checked before anything is read. */
     unsigned n0 = (unsigned)TLB_PAGE_SIZE - off;
     uint64_t pa = 0;
-    (void)resolve(c, u, va + n0, ACC_READ, &pa);
+    (void)resolve(c, u, va + n0, ACC_READ, &pa, size - n0);
     uint64_t lo = 0, hi = 0;
     for (unsigned i = 0; i < n0; i++)
         lo |= load_bytes(c, u, va + i, 1) << (8 * i);
@@ -510,8 +517,8 @@ void mem_st_slow(struct cpu *c, const struct uop *u, uint64_t va, unsigned size,
     }
     unsigned n0 = (unsigned)TLB_PAGE_SIZE - off;
     uint64_t pa = 0;
-    (void)resolve(c, u, va, ACC_WRITE, &pa);
-    (void)resolve(c, u, va + n0, ACC_WRITE, &pa);
+    (void)resolve(c, u, va, ACC_WRITE, &pa, n0);
+    (void)resolve(c, u, va + n0, ACC_WRITE, &pa, size - n0);
     for (unsigned i = 0; i < size; i++)
         store_bytes(c, u, va + i, 1, val >> (8 * i));
 }
@@ -525,8 +532,8 @@ void *mem_ptr_slow(struct cpu *c, const struct uop *u, uint64_t va, unsigned siz
     }
     uint64_t pa = 0;
     if (acc == ACC_WRITE)
-        (void)resolve(c, u, va, ACC_READ, &pa);
-    uint8_t *p = resolve(c, u, va, acc, &pa);
+        (void)resolve(c, u, va, ACC_READ, &pa, size);
+    uint8_t *p = resolve(c, u, va, acc, &pa, size);
     if (!p) {
         /* Atomics and cache-line operations on devices: external abort. */
         struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = 0x10 };
@@ -541,7 +548,7 @@ static void copy_guest(struct cpu *c, uint64_t va, uint8_t *buf, size_t len, enu
         uint64_t off = effective_va(c, va) & ~TLB_PAGE_MASK;
         size_t n = TLB_PAGE_SIZE - off < len ? TLB_PAGE_SIZE - off : len;
         uint64_t pa;
-        uint8_t *p = resolve(c, NULL, va, acc, &pa);
+        uint8_t *p = resolve(c, NULL, va, acc, &pa, (unsigned)n);
         if (!p)
             longjmp(c->jmp, 1);
         if (acc == ACC_WRITE)
@@ -637,6 +644,8 @@ static uint8_t *fetch_page(struct cpu *c, uint64_t pc, struct exc_info *exc)
         }
         if (ne.tag_w != TLB_INVALID && !(ne.tag_w & TLB_MMIO) && is_code_page(c->bc, entry_host_page(&ne, ne.tag_w)))
             ne.tag_w |= TLB_SLOW;
+        if (unlikely(c->dbg.armed & DBG_WATCH))
+            debug_tlb_mark(c, page, &ne);
         *e = ne;
     }
     return (uint8_t *)(uintptr_t)(page + e->addend);

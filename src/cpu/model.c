@@ -20,8 +20,10 @@
 /* ID_AA64MMFR1_EL1: HPDS=1 (hierarchical permission disables), PAN=1.
  * (VH is added when the VM has EL2.) */
 #define MMFR1_BASE (1ull << 12 | 1ull << 20)
-/* ID_AA64DFR0_EL1: Armv8 debug, 2 breakpoints, 2 watchpoints, no PMU. */
-#define DFR0_BASE (6ull << 0 | 1ull << 12 | 1ull << 20)
+/* ID_AA64DFR0_EL1: Armv8.0 debug (DebugVer 6), 6 breakpoints (BRPs 5), of
+ * which 2 context-aware (CTX_CMPs 1), 4 watchpoints (WRPs 3), no PMU; the
+ * comparators src/cpu/debug.c implements (DBG_NUM_*). */
+#define DFR0_BASE (6ull << 0 | 5ull << 12 | 3ull << 20 | 1ull << 28)
 /* CTR_EL0: 64-byte lines, PIPT I-cache, IDC (no D-cache clean needed for
  * instruction coherence); DIC clear, so software invalidates the I-cache. */
 #define CTR_BASE (1ull << 31 | 1ull << 28 | 4ull << 24 | 4ull << 20 | 4ull << 16 | 3ull << 14 | 4ull)

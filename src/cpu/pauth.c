@@ -16,8 +16,9 @@
  * VAs, so the PAC is bits 54:48 of every pointer), so those handlers do no
  * register lookups; system mode reads SCTLR/TCR/HCR of the current regime.
  *
- * Not implemented: HCR_EL2.APK (EL1 key-register accesses never trap to
- * EL2), HCR_EL2.NV traps of ERETAA/ERETAB, and TCR_ELx.TBIDx for instruction
+ * HCR_EL2.APK (EL1 key-register accesses trap to EL2 while it is 0) is a
+ * trap group of the key registers' rows (traps.c).  Not implemented:
+ * HCR_EL2.NV traps of ERETAA/ERETAB, and TCR_ELx.TBIDx for instruction
  * fetch itself (only the PAC position honours TBID).
  */
 #include "uop.h"

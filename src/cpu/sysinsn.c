@@ -3,6 +3,7 @@
 #include "uop.h"
 #include "sysreg.h"
 #include "system.h"
+#include "traps.h"
 
 /* The SCTLR whose EL0 controls (DZE, UCI, nTWI ...) apply: SCTLR_EL2 in the
  * EL2&0 host regime (E2H and TGE), else SCTLR_EL1. */
@@ -389,6 +390,8 @@ bool trans_SYS(struct xlat *x, const arg_SYS *a)
     unsigned el = ctx_el(x->ctx);
     uint32_t key = SYSREG_KEY(1, a->op1, a->crn, a->crm, a->op2);
     uop_fn fn = NULL;
+    if (!is_user(x))
+        traps_emit(x, traps_sys_groups(key), false);   /* dropped if UNDEFINED */
     if (a->crn == 8)
         return !is_user(x) && trans_tlbi(x, a->op1, a->crm, a->op2, a->rt);
     if (a->crn == 7 && (a->crm == 8 || a->crm == 9))

@@ -10,6 +10,8 @@
 
 #include "sysreg.h"
 #include "system.h"
+#include "traps.h"
+#include "debug.h"
 
 enum {
     SR_EL0R = 1 << 0, SR_EL0W = 1 << 1,
@@ -38,6 +40,7 @@ struct sysreg {
     void (*write)(struct cpu *c, const struct sysreg *r, uint64_t v);
     uint64_t wmask; /* writable bits; 0 = all */
     uint32_t vhe;   /* key of the register this one means at EL2 with E2H (0 = none) */
+    unsigned traps; /* enum trap_group: EL2 controls that trap EL1/EL0 accesses (traps.h) */
 };
 
 uint64_t cpu_counter_now(void)
@@ -105,6 +108,21 @@ static uint64_t rd_mmfr1(struct cpu *c, const struct sysreg *r)
     uint64_t v = c->model->id_aa64mmfr1;
     if (c->el2_enabled)
         v |= 1ull << 8;             /* VH: FEAT_VHE */
+    return v;
+}
+
+/* DCZID_EL0.DZP: DC ZVA is prohibited here (SCTLR.DZE at EL0, HCR_EL2.TDZ). */
+static uint64_t rd_dczid(struct cpu *c, const struct sysreg *r)
+{
+    (void)r;
+    uint64_t v = c->model->dczid;
+    if (c->user_mode || c->el == 2)
+        return v;
+    bool host = cpu_host_regime(c);
+    if (c->el == 0 && !((host ? c->sr.sctlr_el2 : c->sr.sctlr_el1) >> 14 & 1))
+        v |= 1u << 4;
+    if (c->el2_enabled && !host && (c->sr.hcr_el2 & HCR_TDZ))
+        v |= 1u << 4;
     return v;
 }
 
@@ -249,6 +267,13 @@ static void wr_oslar(struct cpu *c, const struct sysreg *r, uint64_t v)
 {
     (void)r;
     c->sr.oslsr_el1 = (c->sr.oslsr_el1 & ~2ull) | ((v & 1) << 1);
+    debug_update(c);
+}
+/* Debug control registers: what is armed is recomputed (debug.c). */
+static void wr_debug(struct cpu *c, const struct sysreg *r, uint64_t v)
+{
+    *fld(c, r->off) = v;
+    debug_update(c);
 }
 
 static uint64_t rd_gic(struct cpu *c, const struct sysreg *r)
@@ -269,20 +294,31 @@ static void wr_gic(struct cpu *c, const struct sysreg *r, uint64_t v)
 #define FPCR_WMASK 0x07c80000ull
 #define FPSR_WMASK 0xf800009full
 
-/* Debug registers: storage only (no hardware breakpoints fire). */
-#define DBG(n) \
-    { "DBGBVR" #n "_EL1", K(2, 0, 0, n, 4), RW1, SR(dbgbvr[n]), NULL, NULL, 0, 0 }, \
-    { "DBGBCR" #n "_EL1", K(2, 0, 0, n, 5), RW1, SR(dbgbcr[n]), NULL, NULL, 0, 0 }, \
-    { "DBGWVR" #n "_EL1", K(2, 0, 0, n, 6), RW1, SR(dbgwvr[n]), NULL, NULL, 0, 0 }, \
-    { "DBGWCR" #n "_EL1", K(2, 0, 0, n, 7), RW1, SR(dbgwcr[n]), NULL, NULL, 0, 0 }
+/* Breakpoint and watchpoint registers (DBG_NUM_BRP / DBG_NUM_WRP of them,
+ * see debug.h); writable bits as in the Arm ARM (VA[48:2], E PMC BAS HMC SSC
+ * LBN BT; E PAC LSC BAS HMC SSC LBN WT MASK). */
+#define BVR_MASK 0xfffffffffffffffcull
+#define BCR_MASK 0x00ffe1e7ull
+#define WVR_MASK 0xfffffffffffffffcull
+#define WCR_MASK 0x1f1fffffull
+#define DBGB(n) \
+    { "DBGBVR" #n "_EL1", K(2, 0, 0, n, 4), RW1, SR(dbgbvr[n]), NULL, wr_debug, BVR_MASK, 0, T_TDA }, \
+    { "DBGBCR" #n "_EL1", K(2, 0, 0, n, 5), RW1, SR(dbgbcr[n]), NULL, wr_debug, BCR_MASK, 0, T_TDA }
+#define DBGW(n) \
+    { "DBGWVR" #n "_EL1", K(2, 0, 0, n, 6), RW1, SR(dbgwvr[n]), NULL, wr_debug, WVR_MASK, 0, T_TDA }, \
+    { "DBGWCR" #n "_EL1", K(2, 0, 0, n, 7), RW1, SR(dbgwcr[n]), NULL, wr_debug, WCR_MASK, 0, T_TDA }
 
-#define TIMER(name, key, flags, ctl, vhe_ctl_key)                                                     \
-    { name "_TVAL", key, flags, SR(ctl), rd_timer_tval, wr_timer_tval, 0, (vhe_ctl_key) ? (vhe_ctl_key) - 1 : 0 }, \
-    { name "_CTL", (key) + 1, flags, SR(ctl), rd_timer_ctl, wr_timer_ctl, 0, vhe_ctl_key },         \
-    { name "_CVAL", (key) + 2, flags, SR(ctl), rd_timer_cval, wr_timer_cval, 0, (vhe_ctl_key) ? (vhe_ctl_key) + 1 : 0 }
+#define TIMER_T(name, key, flags, ctl, vhe_ctl_key, traps)                                                     \
+    { name "_TVAL", key, flags, SR(ctl), rd_timer_tval, wr_timer_tval, 0, (vhe_ctl_key) ? (vhe_ctl_key) - 1 : 0, traps }, \
+    { name "_CTL", (key) + 1, flags, SR(ctl), rd_timer_ctl, wr_timer_ctl, 0, vhe_ctl_key, traps },         \
+    { name "_CVAL", (key) + 2, flags, SR(ctl), rd_timer_cval, wr_timer_cval, 0, (vhe_ctl_key) ? (vhe_ctl_key) + 1 : 0, traps }
+#define TIMER(name, key, flags, ctl, vhe_ctl_key) TIMER_T(name, key, flags, ctl, vhe_ctl_key, 0)
 
-#define ID(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO0, MODEL(f), rd_model, NULL, 0, 0 }
+#define ID(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO0, MODEL(f), rd_model, NULL, 0, 0, T_TID3 }
 
+/* Rows without EL2 trap controls leave the last column (traps) out. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct sysreg sysregs[] = {
     /* EL0 state */
     { "NZCV", K(3, 3, 4, 2, 0), RW0, 0, rd_nzcv, wr_nzcv, 0, 0 },
@@ -291,19 +327,19 @@ static const struct sysreg sysregs[] = {
     { "FPSR", K(3, 3, 4, 4, 1), RW0 | SR_U32, FIELD(fpsr), NULL, NULL, FPSR_WMASK, 0 },
     { "TPIDR_EL0", K(3, 3, 13, 0, 2), RW0, FIELD(tpidr_el0), NULL, NULL, 0, 0 },
     { "TPIDRRO_EL0", K(3, 3, 13, 0, 3), RO0 | SR_EL1W | SR_EL2W, FIELD(tpidrro_el0), NULL, NULL, 0, 0 },
-    { "CTR_EL0", K(3, 3, 0, 0, 1), RO0, MODEL(ctr), rd_model, NULL, 0, 0 },
-    { "DCZID_EL0", K(3, 3, 0, 0, 7), RO0, MODEL(dczid), rd_model, NULL, 0, 0 },
+    { "CTR_EL0", K(3, 3, 0, 0, 1), RO0, MODEL(ctr), rd_model, NULL, 0, 0, T_TID2 },
+    { "DCZID_EL0", K(3, 3, 0, 0, 7), RO0, 0, rd_dczid, NULL, 0, 0 },
     { "CNTFRQ_EL0", K(3, 3, 14, 0, 0), RO0, 0, rd_cntfrq, NULL, 0, 0 },
-    { "CNTPCT_EL0", K(3, 3, 14, 0, 1), RO0, 0, rd_cntpct, NULL, 0, 0 },
+    { "CNTPCT_EL0", K(3, 3, 14, 0, 1), RO0, 0, rd_cntpct, NULL, 0, 0, T_EL1PCTEN },
     { "CNTVCT_EL0", K(3, 3, 14, 0, 2), RO0, 0, rd_cntvct, NULL, 0, 0 },
-    TIMER("CNTP", K(3, 3, 14, 2, 0), RW0, cntp_ctl_el0, K(3, 4, 14, 2, 1)),
+    TIMER_T("CNTP", K(3, 3, 14, 2, 0), RW0, cntp_ctl_el0, K(3, 4, 14, 2, 1), T_EL1PTEN),
     TIMER("CNTV", K(3, 3, 14, 3, 0), RW0, cntv_ctl_el0, K(3, 4, 14, 3, 1)),
 
     /* ID registers */
     { "MIDR_EL1", K(3, 0, 0, 0, 0), RO0, 0, rd_midr, NULL, 0, 0 },
     { "MPIDR_EL1", K(3, 0, 0, 0, 5), RO0, 0, rd_mpidr, NULL, 0, 0 },
-    { "REVIDR_EL1", K(3, 0, 0, 0, 6), RO0, 0, rd_zero, NULL, 0, 0 },
-    { "ID_AA64PFR0_EL1", K(3, 0, 0, 4, 0), RO0, 0, rd_pfr0, NULL, 0, 0 },
+    { "REVIDR_EL1", K(3, 0, 0, 0, 6), RO0, 0, rd_zero, NULL, 0, 0, T_TID1 },
+    { "ID_AA64PFR0_EL1", K(3, 0, 0, 4, 0), RO0, 0, rd_pfr0, NULL, 0, 0, T_TID3 },
     ID("ID_AA64PFR1_EL1", 4, 1, id_aa64pfr1),
     ID("ID_AA64ZFR0_EL1", 4, 4, id_aa64zfr0),
     ID("ID_AA64DFR0_EL1", 5, 0, id_aa64dfr0),
@@ -311,32 +347,32 @@ static const struct sysreg sysregs[] = {
     ID("ID_AA64ISAR1_EL1", 6, 1, id_aa64isar1),
     ID("ID_AA64ISAR2_EL1", 6, 2, id_aa64isar2),
     ID("ID_AA64MMFR0_EL1", 7, 0, id_aa64mmfr0),
-    { "ID_AA64MMFR1_EL1", K(3, 0, 0, 7, 1), RO0, 0, rd_mmfr1, NULL, 0, 0 },
+    { "ID_AA64MMFR1_EL1", K(3, 0, 0, 7, 1), RO0, 0, rd_mmfr1, NULL, 0, 0, T_TID3 },
     ID("ID_AA64MMFR2_EL1", 7, 2, id_aa64mmfr2),
-    { "CCSIDR_EL1", K(3, 1, 0, 0, 0), RO1, 0, rd_ccsidr, NULL, 0, 0 },
-    { "CLIDR_EL1", K(3, 1, 0, 0, 1), RO1, 0, rd_clidr, NULL, 0, 0 },
-    { "AIDR_EL1", K(3, 1, 0, 0, 7), RO1, 0, rd_zero, NULL, 0, 0 },
-    { "CSSELR_EL1", K(3, 2, 0, 0, 0), RW1, SR(csselr_el1), NULL, NULL, 0xf, 0 },
+    { "CCSIDR_EL1", K(3, 1, 0, 0, 0), RO1, 0, rd_ccsidr, NULL, 0, 0, T_TID2 },
+    { "CLIDR_EL1", K(3, 1, 0, 0, 1), RO1, 0, rd_clidr, NULL, 0, 0, T_TID2 },
+    { "AIDR_EL1", K(3, 1, 0, 0, 7), RO1, 0, rd_zero, NULL, 0, 0, T_TID1 },
+    { "CSSELR_EL1", K(3, 2, 0, 0, 0), RW1, SR(csselr_el1), NULL, NULL, 0xf, 0, T_TID2 },
 
     /* EL1 */
-    { "SCTLR_EL1", K(3, 0, 1, 0, 0), RW1, SR(sctlr_el1), NULL, wr_mmu_el1, 0, K(3, 4, 1, 0, 0) },
-    { "ACTLR_EL1", K(3, 0, 1, 0, 1), RW1, SR(actlr_el1), NULL, NULL, 0, 0 },
-    { "CPACR_EL1", K(3, 0, 1, 0, 2), RW1 | SR_END, SR(cpacr_el1), NULL, wr_ctx_reg, 0, K(3, 4, 1, 1, 2) },
-    { "TTBR0_EL1", K(3, 0, 2, 0, 0), RW1, SR(ttbr0_el1), NULL, wr_mmu_el1, 0, K(3, 4, 2, 0, 0) },
-    { "TTBR1_EL1", K(3, 0, 2, 0, 1), RW1, SR(ttbr1_el1), NULL, wr_mmu_el1, 0, K(3, 4, 2, 0, 1) },
-    { "TCR_EL1", K(3, 0, 2, 0, 2), RW1, SR(tcr_el1), NULL, wr_mmu_el1, 0, K(3, 4, 2, 0, 2) },
-    /* FEAT_PAuth keys (only with a PAuth model, see sysreg_trans_*).  HCR_EL2.APK
-     * (trap EL1 accesses to EL2) is not implemented: they never trap. */
-    { "APIAKeyLo_EL1", K(3, 0, 2, 1, 0), RW1 | SR_PAUTH, SR(apkey[0][0]), NULL, NULL, 0, 0 },
-    { "APIAKeyHi_EL1", K(3, 0, 2, 1, 1), RW1 | SR_PAUTH, SR(apkey[0][1]), NULL, NULL, 0, 0 },
-    { "APIBKeyLo_EL1", K(3, 0, 2, 1, 2), RW1 | SR_PAUTH, SR(apkey[1][0]), NULL, NULL, 0, 0 },
-    { "APIBKeyHi_EL1", K(3, 0, 2, 1, 3), RW1 | SR_PAUTH, SR(apkey[1][1]), NULL, NULL, 0, 0 },
-    { "APDAKeyLo_EL1", K(3, 0, 2, 2, 0), RW1 | SR_PAUTH, SR(apkey[2][0]), NULL, NULL, 0, 0 },
-    { "APDAKeyHi_EL1", K(3, 0, 2, 2, 1), RW1 | SR_PAUTH, SR(apkey[2][1]), NULL, NULL, 0, 0 },
-    { "APDBKeyLo_EL1", K(3, 0, 2, 2, 2), RW1 | SR_PAUTH, SR(apkey[3][0]), NULL, NULL, 0, 0 },
-    { "APDBKeyHi_EL1", K(3, 0, 2, 2, 3), RW1 | SR_PAUTH, SR(apkey[3][1]), NULL, NULL, 0, 0 },
-    { "APGAKeyLo_EL1", K(3, 0, 2, 3, 0), RW1 | SR_PAUTH, SR(apkey[4][0]), NULL, NULL, 0, 0 },
-    { "APGAKeyHi_EL1", K(3, 0, 2, 3, 1), RW1 | SR_PAUTH, SR(apkey[4][1]), NULL, NULL, 0, 0 },
+    { "SCTLR_EL1", K(3, 0, 1, 0, 0), RW1, SR(sctlr_el1), NULL, wr_mmu_el1, 0, K(3, 4, 1, 0, 0), T_TVM },
+    { "ACTLR_EL1", K(3, 0, 1, 0, 1), RW1, SR(actlr_el1), NULL, NULL, 0, 0, T_TACR },
+    { "CPACR_EL1", K(3, 0, 1, 0, 2), RW1 | SR_END, SR(cpacr_el1), NULL, wr_ctx_reg, 0, K(3, 4, 1, 1, 2), T_TCPAC },
+    { "TTBR0_EL1", K(3, 0, 2, 0, 0), RW1, SR(ttbr0_el1), NULL, wr_mmu_el1, 0, K(3, 4, 2, 0, 0), T_TVM },
+    { "TTBR1_EL1", K(3, 0, 2, 0, 1), RW1, SR(ttbr1_el1), NULL, wr_mmu_el1, 0, K(3, 4, 2, 0, 1), T_TVM },
+    { "TCR_EL1", K(3, 0, 2, 0, 2), RW1, SR(tcr_el1), NULL, wr_mmu_el1, 0, K(3, 4, 2, 0, 2), T_TVM },
+    /* FEAT_PAuth keys (only with a PAuth model, see sysreg_trans_*); EL1
+     * accesses trap to EL2 while HCR_EL2.APK is 0. */
+    { "APIAKeyLo_EL1", K(3, 0, 2, 1, 0), RW1 | SR_PAUTH, SR(apkey[0][0]), NULL, NULL, 0, 0, T_APK },
+    { "APIAKeyHi_EL1", K(3, 0, 2, 1, 1), RW1 | SR_PAUTH, SR(apkey[0][1]), NULL, NULL, 0, 0, T_APK },
+    { "APIBKeyLo_EL1", K(3, 0, 2, 1, 2), RW1 | SR_PAUTH, SR(apkey[1][0]), NULL, NULL, 0, 0, T_APK },
+    { "APIBKeyHi_EL1", K(3, 0, 2, 1, 3), RW1 | SR_PAUTH, SR(apkey[1][1]), NULL, NULL, 0, 0, T_APK },
+    { "APDAKeyLo_EL1", K(3, 0, 2, 2, 0), RW1 | SR_PAUTH, SR(apkey[2][0]), NULL, NULL, 0, 0, T_APK },
+    { "APDAKeyHi_EL1", K(3, 0, 2, 2, 1), RW1 | SR_PAUTH, SR(apkey[2][1]), NULL, NULL, 0, 0, T_APK },
+    { "APDBKeyLo_EL1", K(3, 0, 2, 2, 2), RW1 | SR_PAUTH, SR(apkey[3][0]), NULL, NULL, 0, 0, T_APK },
+    { "APDBKeyHi_EL1", K(3, 0, 2, 2, 3), RW1 | SR_PAUTH, SR(apkey[3][1]), NULL, NULL, 0, 0, T_APK },
+    { "APGAKeyLo_EL1", K(3, 0, 2, 3, 0), RW1 | SR_PAUTH, SR(apkey[4][0]), NULL, NULL, 0, 0, T_APK },
+    { "APGAKeyHi_EL1", K(3, 0, 2, 3, 1), RW1 | SR_PAUTH, SR(apkey[4][1]), NULL, NULL, 0, 0, T_APK },
     { "SPSR_EL1", K(3, 0, 4, 0, 0), RW1, SR(spsr_el1), NULL, NULL, 0, K(3, 4, 4, 0, 0) },
     { "ELR_EL1", K(3, 0, 4, 0, 1), RW1, SR(elr_el1), NULL, NULL, 0, K(3, 4, 4, 0, 1) },
     { "SP_EL0", K(3, 0, 4, 1, 0), RW1, 0, rd_sp_el0, wr_sp_el0, 0, 0 },
@@ -344,32 +380,33 @@ static const struct sysreg sysregs[] = {
     { "CurrentEL", K(3, 0, 4, 2, 2), RO1, 0, rd_currentel, NULL, 0, 0 },
     { "PAN", K(3, 0, 4, 2, 3), RW1, 0, rd_pstate_bits, wr_pstate_bits, PSTATE_PAN, 0 },
     { "UAO", K(3, 0, 4, 2, 4), RW1, 0, rd_pstate_bits, wr_pstate_bits, PSTATE_UAO, 0 },
-    { "AFSR0_EL1", K(3, 0, 5, 1, 0), RW1, SR(afsr0_el1), NULL, NULL, 0, K(3, 4, 5, 1, 0) },
-    { "AFSR1_EL1", K(3, 0, 5, 1, 1), RW1, SR(afsr1_el1), NULL, NULL, 0, K(3, 4, 5, 1, 1) },
-    { "ESR_EL1", K(3, 0, 5, 2, 0), RW1, SR(esr_el1), NULL, NULL, 0, K(3, 4, 5, 2, 0) },
-    { "FAR_EL1", K(3, 0, 6, 0, 0), RW1, SR(far_el1), NULL, NULL, 0, K(3, 4, 6, 0, 0) },
+    { "AFSR0_EL1", K(3, 0, 5, 1, 0), RW1, SR(afsr0_el1), NULL, NULL, 0, K(3, 4, 5, 1, 0), T_TVM },
+    { "AFSR1_EL1", K(3, 0, 5, 1, 1), RW1, SR(afsr1_el1), NULL, NULL, 0, K(3, 4, 5, 1, 1), T_TVM },
+    { "ESR_EL1", K(3, 0, 5, 2, 0), RW1, SR(esr_el1), NULL, NULL, 0, K(3, 4, 5, 2, 0), T_TVM },
+    { "FAR_EL1", K(3, 0, 6, 0, 0), RW1, SR(far_el1), NULL, NULL, 0, K(3, 4, 6, 0, 0), T_TVM },
     { "PAR_EL1", K(3, 0, 7, 4, 0), RW1, SR(par_el1), NULL, NULL, 0, 0 },
-    { "MAIR_EL1", K(3, 0, 10, 2, 0), RW1, SR(mair_el1), NULL, NULL, 0, K(3, 4, 10, 2, 0) },
-    { "AMAIR_EL1", K(3, 0, 10, 3, 0), RW1, SR(amair_el1), NULL, NULL, 0, K(3, 4, 10, 3, 0) },
+    { "MAIR_EL1", K(3, 0, 10, 2, 0), RW1, SR(mair_el1), NULL, NULL, 0, K(3, 4, 10, 2, 0), T_TVM },
+    { "AMAIR_EL1", K(3, 0, 10, 3, 0), RW1, SR(amair_el1), NULL, NULL, 0, K(3, 4, 10, 3, 0), T_TVM },
     { "VBAR_EL1", K(3, 0, 12, 0, 0), RW1, SR(vbar_el1), NULL, NULL, 0, K(3, 4, 12, 0, 0) },
     { "ISR_EL1", K(3, 0, 12, 1, 0), RO1, 0, rd_isr, NULL, 0, 0 },
-    { "CONTEXTIDR_EL1", K(3, 0, 13, 0, 1), RW1, SR(contextidr_el1), NULL, NULL, 0, K(3, 4, 13, 0, 1) },
+    { "CONTEXTIDR_EL1", K(3, 0, 13, 0, 1), RW1, SR(contextidr_el1), NULL, NULL, 0, K(3, 4, 13, 0, 1), T_TVM },
     { "TPIDR_EL1", K(3, 0, 13, 0, 4), RW1, SR(tpidr_el1), NULL, NULL, 0, 0 },
     { "CNTKCTL_EL1", K(3, 0, 14, 1, 0), RW1, SR(cntkctl_el1), NULL, wr_timer_other, 0, K(3, 4, 14, 1, 0) },
 
     /* Debug */
-    { "MDCCINT_EL1", K(2, 0, 0, 2, 0), RW1, SR(mdccint_el1), NULL, NULL, 0, 0 },
-    { "MDSCR_EL1", K(2, 0, 0, 2, 2), RW1, SR(mdscr_el1), NULL, NULL, 0, 0 },
-    { "MDRAR_EL1", K(2, 0, 1, 0, 0), RO1, 0, rd_zero, NULL, 0, 0 },
-    { "OSLAR_EL1", K(2, 0, 1, 0, 4), WO1, 0, NULL, wr_oslar, 0, 0 },
-    { "OSLSR_EL1", K(2, 0, 1, 1, 4), RO1, 0, rd_oslsr, NULL, 0, 0 },
-    { "OSDLR_EL1", K(2, 0, 1, 3, 4), RW1, SR(osdlr_el1), NULL, NULL, 1, 0 },
-    { "DBGPRCR_EL1", K(2, 0, 1, 4, 4), RW1, SR(dbgprcr_el1), NULL, NULL, 1, 0 },
-    { "DBGCLAIMSET_EL1", K(2, 0, 7, 8, 6), RW1, 0, rd_zero, wr_ignore, 0, 0 },
-    { "DBGCLAIMCLR_EL1", K(2, 0, 7, 9, 6), RW1, 0, rd_zero, wr_ignore, 0, 0 },
-    { "DBGAUTHSTATUS_EL1", K(2, 0, 7, 14, 6), RO1, 0, rd_zero, NULL, 0, 0 },
-    { "MDCCSR_EL0", K(2, 3, 0, 1, 0), RO0, 0, rd_zero, NULL, 0, 0 },
-    DBG(0), DBG(1),
+    { "MDCCINT_EL1", K(2, 0, 0, 2, 0), RW1, SR(mdccint_el1), NULL, NULL, 0, 0, T_TDA },
+    { "MDSCR_EL1", K(2, 0, 0, 2, 2), RW1, SR(mdscr_el1), NULL, wr_debug, 0, 0, T_TDA },
+    { "MDRAR_EL1", K(2, 0, 1, 0, 0), RO1, 0, rd_zero, NULL, 0, 0, T_TDRA },
+    { "OSLAR_EL1", K(2, 0, 1, 0, 4), WO1, 0, NULL, wr_oslar, 0, 0, T_TDOSA },
+    { "OSLSR_EL1", K(2, 0, 1, 1, 4), RO1, 0, rd_oslsr, NULL, 0, 0, T_TDOSA },
+    { "OSDLR_EL1", K(2, 0, 1, 3, 4), RW1, SR(osdlr_el1), NULL, wr_debug, 1, 0, T_TDOSA },
+    { "DBGPRCR_EL1", K(2, 0, 1, 4, 4), RW1, SR(dbgprcr_el1), NULL, wr_debug, 1, 0, T_TDOSA },
+    { "DBGCLAIMSET_EL1", K(2, 0, 7, 8, 6), RW1, 0, rd_zero, wr_ignore, 0, 0, T_TDA },
+    { "DBGCLAIMCLR_EL1", K(2, 0, 7, 9, 6), RW1, 0, rd_zero, wr_ignore, 0, 0, T_TDA },
+    { "DBGAUTHSTATUS_EL1", K(2, 0, 7, 14, 6), RO1, 0, rd_zero, NULL, 0, 0, T_TDA },
+    { "MDCCSR_EL0", K(2, 3, 0, 1, 0), RO0, 0, rd_zero, NULL, 0, 0, T_TDA },
+    DBGB(0), DBGB(1), DBGB(2), DBGB(3), DBGB(4), DBGB(5),
+    DBGW(0), DBGW(1), DBGW(2), DBGW(3),
 
     /* EL2 */
     { "VPIDR_EL2", K(3, 4, 0, 0, 0), RW2, SR(vpidr_el2), NULL, NULL, 0, 0 },
@@ -424,6 +461,7 @@ static const struct sysreg sysregs[] = {
     TIMER("CNTP_EL02", K(3, 5, 14, 2, 0), RW12, cntp_ctl_el0, 0),
     TIMER("CNTV_EL02", K(3, 5, 14, 3, 0), RW12, cntv_ctl_el0, 0),
 };
+#pragma GCC diagnostic pop
 
 /* GIC CPU interface registers (ICC_*, ICH_*) are served by the interrupt
  * controller through cpu_env.gic_read/gic_write. */
@@ -548,7 +586,7 @@ static const struct sysreg *resolve_row(uint32_t ctx, uint32_t key, bool write)
     return r;
 }
 
-static const struct sysreg raz_row = { "RAZ", 0, RO1, 0, rd_zero, NULL, 0, 0 };
+static const struct sysreg raz_row = { "RAZ", 0, RO1, 0, rd_zero, NULL, 0, 0, T_TID3 };
 
 bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
 {
@@ -572,7 +610,8 @@ bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
     if (!r && el >= 1 && (key & ~0x7fu) == K(3, 0, 0, 0, 0) && (key >> 3 & 0xf) >= 1)
         r = &raz_row;   /* unallocated ID register space reads as zero */
     if (!r)
-        return false;
+        return traps_trans_impdef(x, key);
+    traps_emit(x, r->traps, true);
     if (r->read) {
         u = emit(x, op_mrs_fn);
         u->imm = (uintptr_t)r;
@@ -603,7 +642,8 @@ bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot)
     if (r && (r->flags & SR_PAUTH) && !(x->cpu->model->id_aa64isar1 & 0xff0))
         r = NULL;
     if (!r)
-        return false;
+        return traps_trans_impdef(x, key);
+    traps_emit(x, r->traps, false);
     u = emit(x, r->write ? op_msr_fn : op_msr_field);
     u->imm = (uintptr_t)r;
     u->a = rt_slot;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "system.h"
+#include "debug.h"
 
 
 #define SCTLR_SPAN (1ull << 23)
@@ -49,6 +50,8 @@ uint32_t sys_ctx(struct cpu *c)
         if (c->sr.hcr_el2 & HCR_TGE)
             ctx |= CTX_TGE;
     }
+    if (unlikely(c->dbg.armed))
+        ctx |= debug_ctx(c);
     return ctx;
 }
 
@@ -262,6 +265,8 @@ void sys_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc)
     unsigned target = exc->target_el ? exc->target_el : sync_target(c);
     if (exc->ec == EC_HVC64)
         target = 2;
+    if (exc->ec == EC_SVC64 || exc->ec == EC_HVC64)
+        debug_ss_advance(c);    /* a stepped SVC/HVC completed: SPSR.SS = 0 */
     if (target < c->el)
         target = c->el;
     uint32_t ec = exc->ec;
@@ -324,6 +329,8 @@ static bool try_take(struct cpu *c, uint32_t lines, uint32_t phys_line, uint32_t
 
 void sys_check_interrupts(struct cpu *c)
 {
+    if (unlikely(c->dbg.ss_inflight) && !c->mmio_ndone)
+        debug_step_done(c);
     uint32_t lines = __atomic_load_n(&c->irq_lines, __ATOMIC_ACQUIRE);
     if (c->el2_enabled && c->el < 2 && !(c->sr.hcr_el2 & HCR_TGE)) {
         if (c->sr.hcr_el2 & HCR_VI)
@@ -366,6 +373,8 @@ void sys_eret(struct cpu *c)
     uint32_t mask = PSTATE_DAIF | PSTATE_SP | (3u << PSTATE_EL_SHIFT) | PSTATE_SS | PSTATE_IL | PSTATE_PAN |
                     PSTATE_UAO | PSTATE_DIT | PSTATE_SSBS | PSTATE_TCO | PSTATE_BTYPE;
     c->nzcv = (uint32_t)spsr & 0xf0000000u;
+    uint32_t ss = debug_eret_ss(c, spsr, illegal ? el : target);
+    spsr = (spsr & ~(uint64_t)PSTATE_SS) | ss;
     if (illegal) {
         c->pstate = (old & (PSTATE_SP | (3u << PSTATE_EL_SHIFT))) |
                     ((uint32_t)spsr & mask & ~(PSTATE_SP | (3u << PSTATE_EL_SHIFT))) | PSTATE_IL;

@@ -13,6 +13,11 @@
 #define CTX_TGE (1u << 5)       /* HCR_EL2.TGE */
 #define CTX_EL2 (1u << 6)       /* the CPU implements EL2 */
 #define CTX_USER (1u << 7)      /* user-mode emulation */
+/* Self-hosted debug (debug.c), only when debug exceptions are enabled here. */
+#define CTX_DBG_BKPT (1u << 12) /* breakpoints armed: each instruction checks them */
+#define CTX_DBG_SS (1u << 13)   /* software step active-not-pending: one-instruction blocks */
+#define CTX_DBG_SSP (1u << 14)  /* software step active-pending: step exception now */
+#define CTX_DBG_MASK (CTX_DBG_BKPT | CTX_DBG_SS | CTX_DBG_SSP)
 
 /* The EL a translation context runs at (user-mode emulation is EL0). */
 static inline unsigned ctx_el(uint32_t ctx)

@@ -525,7 +525,7 @@ static void sys_init(const char *model)
     }
     sc->sr.vbar_el1 = VEC1;
     sc->sr.vbar_el2 = VEC2;
-    sc->sr.hcr_el2 = 1ull << 31 | 1ull << 41;     /* RW, API */
+    sc->sr.hcr_el2 = 1ull << 31 | 1ull << 40 | 1ull << 41;     /* RW, APK, API */
 }
 
 /* Run prog at el (1 or 2, SP_ELx): returns the SMC immediate it exited with
