@@ -13,6 +13,10 @@
 #define CTX_TGE (1u << 5)       /* HCR_EL2.TGE */
 #define CTX_EL2 (1u << 6)       /* the CPU implements EL2 */
 #define CTX_USER (1u << 7)      /* user-mode emulation */
+/* At EL1 only: HCR_EL2.NV/NV1/NV2 (FEAT_NV, FEAT_NV2; see nv.c). */
+#define CTX_NV (1u << 8)
+#define CTX_NV1 (1u << 9)
+#define CTX_NV2 (1u << 10)
 
 /* The EL a translation context runs at (user-mode emulation is EL0). */
 static inline unsigned ctx_el(uint32_t ctx)
