@@ -261,9 +261,9 @@ int nv_trans_sysreg(struct xlat *x, uint32_t *key, uint8_t rt_slot, bool write)
             u->e = (ctx & CTX_E2H) ? MMU_EL20_2 : MMU_EL2;
             return 1;
         }
-        /* ELR_EL2, SPSR_EL2, ESR_EL2 are the EL1 registers (which hold the
-         * guest hypervisor's EL2 context). */
-        if (k == K(3, 4, 4, 0, 1) || k == K(3, 4, 4, 0, 0) || k == K(3, 4, 5, 2, 0)) {
+        /* ELR_EL2, SPSR_EL2, ESR_EL2, FAR_EL2 are the EL1 registers (which
+         * hold the guest hypervisor's EL2 context). */
+        if (k == K(3, 4, 4, 0, 1) || k == K(3, 4, 4, 0, 0) || k == K(3, 4, 5, 2, 0) || k == K(3, 4, 6, 0, 0)) {
             *key = k & ~(7u << 11);
             return 0;
         }
