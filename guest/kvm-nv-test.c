@@ -18,6 +18,9 @@
  *     7. executes HVC #0x42, which traps to the L2 hypervisor (ESR, ELR,
  *        SPSR reported), which then reports "done".
  *
+ * This runs twice: with KVM's default VHE guest hypervisor (HCR_EL2.E2H=1)
+ * and, when KVM offers KVM_ARM_VCPU_HAS_EL2_E2H0, with an nVHE one (E2H=0,
+ * which the CPU runs under HCR_EL2.NV1).  The guest code serves both.
  * An in-kernel vGICv3 is created first (KVM_RUN refuses an EL2 vCPU without
  * one).  Prints "kvm-nv-test: PASS (...)" or "kvm-nv-test: FAIL <step>: ...",
  * exits 0/1.  Build: guest/build-kvm-nv-test.
@@ -42,6 +45,12 @@
 #endif
 #ifndef KVM_ARM_VCPU_HAS_EL2
 #define KVM_ARM_VCPU_HAS_EL2 7
+#endif
+#ifndef KVM_ARM_VCPU_HAS_EL2_E2H0
+#define KVM_ARM_VCPU_HAS_EL2_E2H0 8
+#endif
+#ifndef KVM_CAP_ARM_EL2_E2H0
+#define KVM_CAP_ARM_EL2_E2H0 241
 #endif
 
 #define RAM_GPA   0x10000000ULL
@@ -204,7 +213,7 @@ static void note(const char *fmt, ...)
 	va_list ap;
 	size_t n = strlen(summary);
 	if (n)
-		n += snprintf(summary + n, sizeof(summary) - n, ", ");
+		n += snprintf(summary + n, sizeof(summary) - n, "; ");
 	va_start(ap, fmt);
 	vsnprintf(summary + n, sizeof(summary) - n, fmt, ap);
 	va_end(ap);
@@ -304,6 +313,8 @@ static void dev_attr(int fd, uint32_t group, uint64_t attr, void *addr, const ch
 		fail("vGIC %s: %s", what, strerror(errno));
 }
 
+static void run_variant(int e2h0);
+
 static double now(void)
 {
 	struct timespec ts;
@@ -326,7 +337,6 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm; /* no SA_RESTART: KVM_RUN returns EINTR */
 	sigaction(SIGALRM, &sa, NULL);
-	double t0 = now();
 
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0)
@@ -334,6 +344,22 @@ int main(int argc, char **argv)
 	int el2 = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2);
 	if (el2 <= 0)
 		fail("KVM_CAP_ARM_EL2 not supported (%d): KVM is not in nested mode", el2);
+	/* A VHE guest hypervisor (E2H=1: KVM's default) and, where KVM offers
+	 * it, an nVHE one (E2H=0; the CPU then runs it with HCR_EL2.NV1). */
+	run_variant(0);
+	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2_E2H0) > 0)
+		run_variant(1);
+	else
+		note("no E2H0 vCPUs offered");
+	printf("kvm-nv-test: PASS (%s)\n", summary);
+	return 0;
+}
+
+static void run_variant(int e2h0)
+{
+	const char *vname = e2h0 ? "nVHE" : "VHE";
+	double t0 = now();
+	step = "setup";
 	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	if (vm_fd < 0)
 		fail("KVM_CREATE_VM: %s", strerror(errno));
@@ -362,6 +388,8 @@ int main(int argc, char **argv)
 	if (ioctl(vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0)
 		fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2 | 1u << KVM_ARM_VCPU_HAS_EL2;
+	if (e2h0)
+		init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2_E2H0;
 	if (ioctl(vcpu_fd, KVM_ARM_VCPU_INIT, &init) < 0)
 		fail("KVM_ARM_VCPU_INIT with HAS_EL2: %s", strerror(errno));
 
@@ -383,7 +411,8 @@ int main(int argc, char **argv)
 	if (verbose)
 		fprintf(stderr, "kvm-nv-test: guest code %zu bytes, first word 0x%08x, pc 0x%llx\n", len,
 			*(uint32_t *)ram, (unsigned long long)get_reg(CORE_REG(regs.pc), "pc"));
-	note("vcpu with EL2 (PSTATE EL2h)");
+	if (verbose)
+		fprintf(stderr, "kvm-nv-test: %s guest hypervisor: vcpu with EL2 (PSTATE EL2h)\n", vname);
 	double t1 = now();
 
 	step = "CurrentEL";
@@ -392,7 +421,8 @@ int main(int argc, char **argv)
 		fail("CurrentEL = 0x%llx, expected 0x8 (EL2)", (unsigned long long)cel);
 	step = "HCR_EL2";
 	uint64_t hcr = expect_write(R_HCR, 8);
-	note("CurrentEL=EL2 (HCR_EL2.E2H=%d)", (int)(hcr >> 34 & 1));
+	if ((int)(hcr >> 34 & 1) == e2h0)
+		fail("HCR_EL2.E2H=%d for the %s variant", (int)(hcr >> 34 & 1), vname);
 
 	step = "L3 MMIO via stage 2";
 	uint64_t w = expect_write(R_L3_W, 8);
@@ -402,7 +432,7 @@ int main(int argc, char **argv)
 	w = expect_write(R_L3_ECHO, 8);
 	if (w != 0x1111222233334445ULL)
 		fail("L3 echoed 0x%llx, expected 0x1111222233334445", (unsigned long long)w);
-	note("L3 at EL1: MMIO at IPA 0x60000100 -> 0x20000100 through stage 2 (w/r/echo)");
+
 
 	step = "stage-2 fault";
 	uint64_t esr = expect_write(R_S2F_ESR, 8);
@@ -414,7 +444,7 @@ int main(int argc, char **argv)
 	if ((hpfar & 0xffffffffff0ULL) != 0x30 || far != 0x3000)  /* FIPA; bit 63 is NS */
 		fail("HPFAR_EL2=0x%llx FAR_EL2=0x%llx, expected FIPA 0x30 and 0x3000",
 		     (unsigned long long)hpfar, (unsigned long long)far);
-	note("stage-2 fault to vEL2 (ESR 0x%llx, HPFAR 0x30)", (unsigned long long)esr);
+
 
 	step = "HVC from L3";
 	esr = expect_write(R_HVC_ESR, 8);
@@ -426,15 +456,17 @@ int main(int argc, char **argv)
 	if (elr != want_elr || (spsr & 0xf) != 0x5)
 		fail("ELR_EL2=0x%llx SPSR_EL2=0x%llx, expected 0x%llx and EL1h", (unsigned long long)elr,
 		     (unsigned long long)spsr, (unsigned long long)want_elr);
-	note("hvc #0x42 trapped to vEL2");
+
 	step = "done";
 	uint64_t done = expect_write(R_DONE, 8);
 	if (done != 0x600d)
 		fail("done marker 0x%llx", (unsigned long long)done);
 	double t2 = now();
 	close(cd.fd);
+	munmap(run, (size_t)sz);
 	close(vcpu_fd);
 	close(vm_fd);
-	printf("kvm-nv-test: PASS (%s; setup %.3f s, guest run %.3f s)\n", summary, t1 - t0, t2 - t1);
-	return 0;
+	munmap(ram, RAM_SIZE);
+	note("%s vEL2: CurrentEL=EL2 E2H=%d, L3 MMIO via stage 2, stage-2 fault, hvc trap, setup %.3f s, "
+	     "guest run %.3f s", vname, !e2h0, t1 - t0, t2 - t1);
 }
