@@ -71,7 +71,7 @@ struct vncr_row {
     uint8_t when;
 };
 
-/* Offsets within the VNCR page (Arm ARM, "VNCR_EL2 offsets"), for the
+/* Offsets within the VNCR page (Arm ARM rule R_CSRPQ, table D8-66), for the
  * registers this CPU implements.  The GIC list registers follow the
  * interrupt controller's 8 LRs and one active-priority register per group. */
 #define LR(n) { K(3, 4, 12, 12 + (n) / 8, (n) % 8), 0x400 + 8 * (n), VN_ALWAYS }

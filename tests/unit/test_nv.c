@@ -267,6 +267,90 @@ static void test_vncr_fault(void)
     cpu_free(c);
 }
 
+/* VNCR accesses are translated in the EL2 regime: with the EL2 MMU on and
+ * VNCR_EL2 a VA mapped onto VNCR_PA, the loads/stores land there (the second
+ * access through the TLB); an unmapped VA is a translation fault to EL2 with
+ * ISS.VNCR and FAR = that VA. */
+#define TABLES (RAM_BASE + 0x100000)
+#define VNCR_VA 0x0000a5a500000000ull
+static uint64_t next_table;
+
+static uint64_t *host(uint64_t pa) { return (uint64_t *)(ram + (pa - RAM_BASE)); }
+
+static void map4k(uint64_t root, uint64_t va, uint64_t pa)
+{
+    uint64_t table = root;
+    for (int level = 0;; level++) {
+        uint64_t *e = host(table) + ((va >> (39 - 9 * level)) & 511);
+        if (level == 3) {
+            *e = pa | 1ull << 10 | 3;          /* AF, page, AttrIndx 0 */
+            return;
+        }
+        if (!(*e & 1)) {
+            *e = next_table | 3;
+            memset(host(next_table), 0, 4096);
+            next_table += 4096;
+        }
+        table = *e & 0x0000fffffffff000ull;
+    }
+}
+
+static struct cpu *run_el2_mmu(uint64_t vncr_va, const uint32_t *code, size_t n)
+{
+    memset(ram, 0, RAM_SIZE);
+    memcpy(ram, prog_el2, sizeof(prog_el2));
+    for (unsigned i = 0; i < 16; i++)
+        memcpy(ram + (VEC_EL2 - RAM_BASE) + i * 0x80, vec_exit, sizeof(vec_exit));
+    memcpy(ram + (CODE_EL1 - RAM_BASE), code, n * 4);
+    next_table = TABLES + 4096;
+    memset(host(TABLES), 0, 4096);
+    map4k(TABLES, CODE_EL2, CODE_EL2);
+    map4k(TABLES, VEC_EL2, VEC_EL2);
+    map4k(TABLES, VNCR_VA, VNCR_PA);
+    struct cpu_env env = { .ram_ptr = ram_ptr };
+    struct cpu *c = cpu_new(NULL, &env, false);
+    c->el2_enabled = true;
+    cpu_power_on_reset(c, CODE_EL2);
+    c->sr.ttbr0_el2 = TABLES;
+    c->sr.tcr_el2 = 16 | 1ull << 8 | 1ull << 10 | 3ull << 12 | 5ull << 16 | 1ull << 23 | 1ull << 31;
+    c->sr.mair_el2 = 0xff;
+    c->sr.sctlr_el2 |= 1;                       /* M */
+    cpu_tlb_flush(c);
+    c->x[20] = HCR_NV | HCR_NV2 | HCR_RW;
+    c->x[21] = vncr_va;
+    c->x[22] = CODE_EL1, c->x[23] = VEC_EL2;
+    for (unsigned r = 1; r <= 8; r++)
+        c->x[r] = 0x1111111111111111ull * r;
+    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+    return c;
+}
+
+static void test_vncr_el2_regime(void)
+{
+    static const uint32_t code[] = {
+        0xd51c1101, /* 0:    msr hcr_el2, x1     -> VNCR 0x78 */
+        0xd53c1102, /* 4:    mrs x2, hcr_el2     <- VNCR 0x78 (TLB hit) */
+        0xd51c4103, /* 8:    msr sp_el1, x3      -> VNCR 0x240 */
+        0xd51ce108, /* c:    msr cnthctl_el2, x8 traps */
+    };
+    struct cpu *c = run_el2_mmu(VNCR_VA, code, 4);
+    CHECK_EQ(*vncr(0x78), 0x1111111111111111ull);
+    CHECK_EQ(c->x[2], 0x1111111111111111ull);
+    CHECK_EQ(*vncr(0x240), 0x3333333333333333ull);
+    check_trap(c, EC_SYSREG, iss(3, 4, 14, 1, 0, 8, false), CODE_EL1 + 0xc);
+    cpu_free(c);
+
+    c = run_el2_mmu(VNCR_VA + 0x200000, code, 4);   /* no mapping there */
+    CHECK_EQ(c->el, 2);
+    CHECK_EQ(c->sr.esr_el2 >> 26, EC_DABORT_LOWER);
+    CHECK_EQ(c->sr.esr_el2 >> 13 & 1, 1);       /* VNCR */
+    CHECK_EQ(c->sr.esr_el2 >> 6 & 1, 1);        /* a write */
+    CHECK_EQ(c->sr.esr_el2 & 0x3c, 0x04);       /* translation fault */
+    CHECK_EQ(c->sr.far_el2, VNCR_VA + 0x200000 + 0x78);
+    CHECK_EQ(c->sr.elr_el2, CODE_EL1);
+    cpu_free(c);
+}
+
 static void test_id_regs(void)
 {
     struct cpu_env env = { .ram_ptr = ram_ptr };
@@ -295,6 +379,7 @@ int main(void)
     test_eret_tlbi_at();
     test_spsr_el2();
     test_vncr_fault();
+    test_vncr_el2_regime();
     test_id_regs();
     free(ram);
     return test_report("test_nv");
