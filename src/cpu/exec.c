@@ -7,6 +7,7 @@
 
 #include "uop.h"
 #include "system.h"
+#include "jit.h"
 
 #define BLOCK_HASH_BITS 16
 #define JC_BITS 12
@@ -22,6 +23,7 @@ struct block_cache {
     uint64_t code_pages[1u << CODE_PAGES_BITS];
     unsigned ncode_pages;
     bool flush_pending;
+    struct jit *jit;        /* host code for blocks, NULL = interpret */
     struct uop scratch[BLOCK_MAX_INSNS * 8];
     /* A one-instruction block that is never cached (MMIO restart). */
     _Alignas(64) uint8_t single[sizeof(struct block) + 16 * sizeof(struct uop)];
@@ -58,11 +60,31 @@ const uint16_t cond_table[16] = {
     ROW(HI), ROW(LS), ROW(GE), ROW(LT), ROW(GT), ROW(LE), ROW(AL), ROW(AL),
 };
 
+typedef const struct uop *(*block_code_fn)(struct cpu *c);
+
+/* Run uops from u on: a chained block that has host code runs as code, any
+ * other uop through its handler. */
+static inline void run_from(struct cpu *c, const struct uop *u)
+{
+    while (u) {
+        const struct block *b = c->blk;
+        if (u == b->uops && b->code)
+            u = ((block_code_fn)b->code)(c);
+        else
+            u = u->fn(c, u);
+    }
+}
+
 static void interp_exec(struct cpu *c, const struct block *b)
 {
     const struct uop *u = b->uops;
     while ((u = u->fn(c, u)))
         ;
+}
+
+static void code_exec(struct cpu *c, const struct block *b)
+{
+    run_from(c, ((block_code_fn)b->code)(c));
 }
 
 /* ---- lifecycle ----------------------------------------------------------- */
@@ -90,6 +112,10 @@ struct cpu *cpu_new(const struct cpu_model *model, const struct cpu_env *env, bo
         free(c);
         return NULL;
     }
+    /* NESTVM_JIT=0 interprets every block (for differential runs). */
+    const char *jit_env = getenv("NESTVM_JIT");
+    if (!jit_env || strcmp(jit_env, "0"))
+        c->bc->jit = jit_new(ARENA_SIZE);
     cpu_tlb_flush(c);
     return c;
 }
@@ -99,6 +125,7 @@ void cpu_free(struct cpu *c)
     if (!c)
         return;
     munmap(c->bc->arena, ARENA_SIZE);
+    jit_free(c->bc->jit);
     free(c->bc);
     free(c);
 }
@@ -230,6 +257,7 @@ static void block_cache_reset(struct cpu *c)
     bc->ncode_pages = 0;
     bc->used = 0;
     bc->flush_pending = false;
+    jit_reset(bc->jit);
     /* Write entries flagged slow for code pages may now be fast again. */
     for (unsigned m = 0; m < NUM_MMU_IDX; m++)
         for (unsigned i = 0; i < TLB_SIZE; i++)
@@ -658,8 +686,9 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
     b->ninsn = n;
     b->nuops = x.nuops;
     b->chain[0] = b->chain[1] = NULL;
-    b->exec = interp_exec;
     memcpy(b->uops, x.uops, x.nuops * sizeof(struct uop));
+    b->code = cache ? jit_block(bc->jit, b) : NULL;
+    b->exec = b->code ? code_exec : interp_exec;
     if (cache) {
         unsigned h = block_hash(pc, ctx);
         b->hash_next = bc->hash[h];
@@ -707,7 +736,7 @@ const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot)
         }
     }
     n = lookup(c, pc, cur->ctx);
-    if (!n || n->exec != interp_exec)
+    if (!n)
         return NULL;
     if (slot >= 0 && ((pc ^ cur->pc) & TLB_PAGE_MASK) == 0)
         cur->chain[slot] = n;

@@ -44,6 +44,7 @@
  * on x86-64 (no -mcx16/-latomic needed), else the __atomic builtin.
  */
 #include "uop.h"
+#include "jit.h"
 
 /* ---- shared helpers ------------------------------------------------------- */
 
@@ -1210,3 +1211,13 @@ bool trans_VLDST_single_post(struct xlat *x, const arg_VLDST_single_post *a)
 {
     return vldst_single(x, a->q, a->l, a->r, a->rm, a->opcode, a->s, a->size, a->rn, a->rt, true);
 }
+
+/* Handlers the host code generator reproduces inline (see jit.h); on a TLB
+ * miss the generated code calls the handler itself. */
+const struct jit_known ldst_jit_known[] = {
+    { op_ldx_off, JK_LDX_OFF }, { op_ldw_off, JK_LDW_OFF }, { op_ldh_off, JK_LDH_OFF }, { op_ldb_off, JK_LDB_OFF },
+    { op_stx_off, JK_STX_OFF }, { op_stw_off, JK_STW_OFF }, { op_sth_off, JK_STH_OFF }, { op_stb_off, JK_STB_OFF },
+    { op_ldx_rx, JK_LDX_RX }, { op_ldw_rx, JK_LDW_RX }, { op_ldh_rx, JK_LDH_RX }, { op_ldb_rx, JK_LDB_RX },
+    { op_stx_rx, JK_STX_RX }, { op_stw_rx, JK_STW_RX }, { op_sth_rx, JK_STH_RX }, { op_stb_rx, JK_STB_RX },
+    { NULL, JK_NONE },
+};

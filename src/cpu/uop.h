@@ -53,8 +53,9 @@ struct block {
     /* Direct successors, chained lazily; only within the same guest page so
      * that invalidating a page drops every chain into it. */
     struct block *chain[2];
-    /* Swappable executor: the interpreter, or later generated host code. */
+    /* Swappable executor: the interpreter, or generated host code (code). */
     void (*exec)(struct cpu *c, const struct block *b);
+    const void *code;
     struct uop uops[];
 };
 

@@ -869,3 +869,27 @@ bool gic_vsysreg_write(struct gic *g, unsigned cpu, uint32_t key, uint64_t val)
     pthread_mutex_unlock(&g->lock);
     return ok;
 }
+
+/* ---- debugging ----------------------------------------------------------- */
+
+void gic_debug_dump(struct gic *g, unsigned cpu, FILE *f)
+{
+    if (cpu >= g->ncpus)
+        return;
+    pthread_mutex_lock(&g->lock);
+    struct gic_cpu *gc = &g->cpus[cpu];
+    fprintf(f, "  gic: ctlr grp0=%d grp1=%d  cpu if: pmr=%#x grpen0=%d grpen1=%d apr0=%#x apr1=%#x line=%d vline=%d\n",
+            g->en_grp0, g->en_grp1, gc->pmr, gc->grpen0, gc->grpen1, gc->apr0, gc->apr1, gc->line, gc->vline);
+    for (unsigned i = 16; i < 32; i++) {
+        const struct irq *q = &gc->local[i];
+        if (q->enabled || q->pending || q->active || q->level)
+            fprintf(f, "  ppi %u: prio=%#x grp1=%d en=%d pend=%d act=%d level=%d edge=%d\n", i, q->prio, q->group1,
+                    q->enabled, q->pending, q->active, q->level, q->edge);
+    }
+    fprintf(f, "  ich: hcr=%#llx vmcr=%#llx ap0r=%#x ap1r=%#x misr=%#x\n", (unsigned long long)gc->ich_hcr,
+            (unsigned long long)gc->ich_vmcr, gc->ich_ap0r, gc->ich_ap1r, ich_misr(gc));
+    for (int i = 0; i < GIC_NUM_LR; i++)
+        if (gc->ich_lr[i])
+            fprintf(f, "  lr%d: %#018llx\n", i, (unsigned long long)gc->ich_lr[i]);
+    pthread_mutex_unlock(&g->lock);
+}

@@ -5,6 +5,7 @@
 #define NESTVM_HV_GIC_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "hv.h"
@@ -35,5 +36,7 @@ bool gic_vsysreg_write(struct gic *g, unsigned cpu_idx, uint32_t key, uint64_t v
 /* Interrupt inputs. */
 void gic_set_spi(struct gic *g, unsigned intid, bool level);
 void gic_set_ppi(struct gic *g, unsigned cpu_idx, unsigned intid, bool level);
+/* Print a CPU's interrupt state (debugging). */
+void gic_debug_dump(struct gic *g, unsigned cpu_idx, FILE *f);
 
 #endif

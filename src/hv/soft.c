@@ -8,10 +8,12 @@
  * raises that timer's PPI, so a vCPU busy running code still gets its tick. */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cpu/cpu.h"
 #include "cpu/sysreg.h"
@@ -36,6 +38,7 @@ struct hv_vcpu {
     pthread_cond_t wake;
     volatile int canceled;
     bool timer_level[4];
+    volatile int in_wfi;        /* for the debug dump */
 };
 
 struct hv_vm {
@@ -51,6 +54,8 @@ struct hv_vm {
     pthread_cond_t timer_cond;
     bool timer_started, timer_stop;
     uint64_t timer_gen;     /* bumped (under lock) whenever a timer changes */
+    pthread_t dump_thread;
+    bool dump_started;
 };
 
 /* ---- memory -------------------------------------------------------------- */
@@ -304,6 +309,8 @@ hv_return_t hv_gic_set_spi(hv_vm_t *vm, unsigned intid, bool level)
     return HV_SUCCESS;
 }
 
+static void dump_start(hv_vm_t *vm);
+
 /* ---- VM ------------------------------------------------------------------ */
 
 hv_return_t soft_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
@@ -323,6 +330,7 @@ hv_return_t soft_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&vm->timer_cond, &ca);
     pthread_condattr_destroy(&ca);
+    dump_start(vm);
     *out = vm;
     return HV_SUCCESS;
 }
@@ -337,6 +345,10 @@ void hv_vm_destroy(hv_vm_t *vm)
         pthread_cond_signal(&vm->timer_cond);
         pthread_mutex_unlock(&vm->lock);
         pthread_join(vm->timer_thread, NULL);
+    }
+    if (vm->dump_started) {
+        pthread_cancel(vm->dump_thread);
+        pthread_join(vm->dump_thread, NULL);
     }
     for (unsigned i = 0; i < vm->nvcpus; i++)
         hv_vcpu_destroy(vm->vcpus[i]);
@@ -465,6 +477,7 @@ void hv_vcpus_exit(hv_vcpu_t *const *vcpus, unsigned count)
  * deadline passes, or a cancel. */
 static void wait_for_interrupt(struct hv_vcpu *v)
 {
+    v->in_wfi = 1;
     for (;;) {
         /* Timers first, without v->lock: raising a PPI kicks this vCPU. */
         uint64_t next = update_timers(v);
@@ -481,8 +494,66 @@ static void wait_for_interrupt(struct hv_vcpu *v)
             done = v->canceled || cpu_wfi_should_wake(v->cpu);
         }
         pthread_mutex_unlock(&v->lock);
-        if (done)
+        if (done) {
+            v->in_wfi = 0;
             return;
+        }
+    }
+}
+
+/* ---- debugging: NESTVM_DEBUG=dump, then SIGUSR1 prints every vCPU -------- */
+
+static void dump_vcpu(struct hv_vcpu *v, FILE *f)
+{
+    struct cpu *c = v->cpu;
+    const struct sysregs *r = &c->sr;
+    uint64_t now = cpu_counter_now();
+    fprintf(f, "vcpu %u: EL%u pc=%#llx pstate=%#x in_wfi=%d irq_lines=%#x hcr_el2=%#llx\n", v->id, c->el,
+            (unsigned long long)c->pc, c->pstate, v->in_wfi, c->irq_lines, (unsigned long long)r->hcr_el2);
+    fprintf(f, "  counter=%#llx cntvoff=%#llx cnthctl=%#llx\n", (unsigned long long)now,
+            (unsigned long long)r->cntvoff_el2, (unsigned long long)r->cnthctl_el2);
+    static const char *const names[4] = { "cntp", "cntv", "cnthp", "cnthv" };
+    const uint64_t ctl[4] = { r->cntp_ctl_el0, r->cntv_ctl_el0, r->cnthp_ctl_el2, r->cnthv_ctl_el2 };
+    const uint64_t cval[4] = { r->cntp_cval_el0, r->cntv_cval_el0, r->cnthp_cval_el2, r->cnthv_cval_el2 };
+    for (int t = 0; t < 4; t++)
+        fprintf(f, "  %-5s ctl=%#llx cval=%#llx level=%d\n", names[t], (unsigned long long)ctl[t],
+                (unsigned long long)cval[t], v->timer_level[t]);
+    if (v->vm->gic)
+        gic_debug_dump(v->vm->gic, v->id, f);
+}
+
+static void *dump_thread(void *arg)
+{
+    hv_vm_t *vm = arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    for (;;) {
+        int sig;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        for (unsigned i = 0; i < vm->nvcpus; i++)
+            if (vm->vcpus[i])
+                dump_vcpu(vm->vcpus[i], stderr);
+        fflush(stderr);
+    }
+    return NULL;
+}
+
+/* SIGUSR1 is blocked in this (the creating) thread, so every thread started
+ * after it inherits the mask and only the dump thread receives it. */
+static void dump_start(hv_vm_t *vm)
+{
+    const char *d = getenv("NESTVM_DEBUG");
+    if (!d || !strstr(d, "dump"))
+        return;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (pthread_create(&vm->dump_thread, NULL, dump_thread, vm) == 0) {
+        vm->dump_started = true;
+        fprintf(stderr, "nestvm: debug: kill -USR1 %d dumps the vCPUs\n", (int)getpid());
     }
 }
 
