@@ -38,6 +38,10 @@ struct hv_vcpu {
     pthread_cond_t wake;
     volatile int canceled;
     bool timer_level[4];
+    /* One evaluation of the timers at a time: the timer thread and the vCPU
+     * thread both evaluate, and a stale "not yet" must not overwrite a newer
+     * "fired" (the PPI would stay low with no deadline left to retry). */
+    pthread_mutex_t timer_lock;
     volatile int in_wfi;        /* for the debug dump */
 };
 
@@ -148,6 +152,7 @@ static bool timer_state(struct hv_vcpu *v, unsigned t, uint64_t now, uint64_t *f
 /* Re-evaluate a vCPU's timers into the GIC; returns its next deadline. */
 static uint64_t update_timers(struct hv_vcpu *v)
 {
+    pthread_mutex_lock(&v->timer_lock);
     uint64_t now = cpu_counter_now(), next = ~0ull;
     for (unsigned t = 0; t < 4; t++) {
         uint64_t at;
@@ -160,6 +165,7 @@ static uint64_t update_timers(struct hv_vcpu *v)
                 gic_set_ppi(v->vm->gic, v->id, timer_ppi[t], level);
         }
     }
+    pthread_mutex_unlock(&v->timer_lock);
     return next;
 }
 
@@ -409,6 +415,7 @@ hv_return_t hv_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, struct hv_
     v->cpu->sr.vmpidr_el2 = v->cpu->sr.mpidr_el1;
     v->cpu->sr.vpidr_el2 = v->cpu->model->midr;
     pthread_mutex_init(&v->lock, NULL);
+    pthread_mutex_init(&v->timer_lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -442,6 +449,7 @@ void hv_vcpu_destroy(hv_vcpu_t *v)
     cpu_free(v->cpu);
     pthread_cond_destroy(&v->wake);
     pthread_mutex_destroy(&v->lock);
+    pthread_mutex_destroy(&v->timer_lock);
     free(v);
 }
 
