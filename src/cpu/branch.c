@@ -1,6 +1,7 @@
 /* Branches, exception generation, hints, barriers and system instructions. */
 #include "uop.h"
 #include "debug.h"
+#include "nv.h"
 #include "system.h"
 #include "jit.h"
 
@@ -185,6 +186,8 @@ bool trans_ERET(struct xlat *x, const arg_ERET *a)
     (void)a;
     if (x->ctx & CTX_USER || (x->ctx & CTX_EL_MASK) == 0)
         return false;
+    if (x->ctx & CTX_NV)
+        return nv_trans_eret(x, 0);     /* a guest hypervisor's ERET traps to EL2 */
     emit(x, op_eret);
     x->end = true;
     return true;

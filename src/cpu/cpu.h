@@ -203,6 +203,10 @@ enum mmu_idx {
 #define HCR_HCD (1ull << 29)
 #define HCR_E2H (1ull << 34)
 #define HCR_API (1ull << 41)
+#define HCR_NV (1ull << 42)   /* FEAT_NV: EL1 runs a guest hypervisor */
+#define HCR_NV1 (1ull << 43)
+#define HCR_AT (1ull << 44)   /* trap EL1 AT S1E0/S1E1 */
+#define HCR_NV2 (1ull << 45)  /* FEAT_NV2: EL2 state accesses go to the VNCR page */
 
 /* A pending MMIO access (system mode), see CPU_EXIT_MMIO. */
 struct mmio_access {
@@ -233,6 +237,7 @@ struct sysregs {
     uint64_t tcr_el2, ttbr0_el2, ttbr1_el2, mair_el2, amair_el2, vbar_el2, contextidr_el2, tpidr_el2;
     uint64_t elr_el2, spsr_el2, esr_el2, far_el2, hpfar_el2, afsr0_el2, afsr1_el2;
     uint64_t vtcr_el2, vttbr_el2, vpidr_el2, vmpidr_el2;
+    uint64_t vncr_el2;   /* FEAT_NV2 */
     uint64_t mpidr_el1;
     /* FEAT_PAuth keys APIA, APIB, APDA, APDB, APGA: [k][0] = Key<63:0> (KeyLo),
      * [k][1] = Key<127:64> (KeyHi). */

@@ -20,6 +20,9 @@
 /* ID_AA64MMFR1_EL1: HPDS=1 (hierarchical permission disables), PAN=1.
  * (VH is added when the VM has EL2.) */
 #define MMFR1_BASE (1ull << 12 | 1ull << 20)
+/* ID_AA64MMFR2_EL1: NV=2, FEAT_NV and FEAT_NV2 (reported only when the VM
+ * has EL2, see nv.c). */
+#define MMFR2_BASE (2ull << 24)
 /* ID_AA64DFR0_EL1: Armv8.0 debug (DebugVer 6), 6 breakpoints (BRPs 5), of
  * which 2 context-aware (CTX_CMPs 1), 4 watchpoints (WRPs 3), no PMU; the
  * comparators src/cpu/debug.c implements (DBG_NUM_*). */
@@ -32,13 +35,15 @@ static const struct cpu_model models[] = {
     {
         .name = "default",
         .doc = "ARMv8.2-A class core chosen for emulation speed: FP/AdvSIMD, crypto (AES, PMULL, SHA1/2/512/3), "
-               "CRC32, LSE atomics, RDM, DotProd, FHM, FlagM/FlagM2, FRINTTS, JSCVT, FCMA, RCpc. No pointer "
-               "authentication (QARMA dominates emulation time), no SVE, no MTE.",
+               "CRC32, LSE atomics, RDM, DotProd, FHM, FlagM/FlagM2, FRINTTS, JSCVT, FCMA, RCpc; with --nested "
+               "FEAT_NV and FEAT_NV2 (recursive nesting). No pointer authentication (QARMA dominates emulation "
+               "time), no SVE, no MTE.",
         .id_aa64isar0 = ISAR0_BASE,
         .id_aa64isar1 = ISAR1_BASE,
         .id_aa64pfr0 = PFR0_BASE,
         .id_aa64mmfr0 = MMFR0_BASE,
         .id_aa64mmfr1 = MMFR1_BASE,
+        .id_aa64mmfr2 = MMFR2_BASE,
         .id_aa64dfr0 = DFR0_BASE,
         .midr = 0x00000000ull | 0x4eull << 24 | 0xfull << 16 | 0x001ull << 4, /* implementer 'N' (nestvm) */
         .ctr = CTR_BASE,
@@ -54,8 +59,24 @@ static const struct cpu_model models[] = {
         .id_aa64pfr0 = PFR0_BASE,
         .id_aa64mmfr0 = MMFR0_BASE,
         .id_aa64mmfr1 = MMFR1_BASE,
+        .id_aa64mmfr2 = MMFR2_BASE,
         .id_aa64dfr0 = DFR0_BASE,
         .midr = 0x4eull << 24 | 0xfull << 16 | 0x002ull << 4,
+        .ctr = CTR_BASE,
+        .dczid = 4,
+    },
+    {
+        .name = "no-nv2",
+        .doc = "The default model with FEAT_NV but without FEAT_NV2: a guest hypervisor's EL2 register accesses "
+               "all trap. Linux 6.16+ needs NV2 for its nested mode and falls back to plain VHE.",
+        .id_aa64isar0 = ISAR0_BASE,
+        .id_aa64isar1 = ISAR1_BASE,
+        .id_aa64pfr0 = PFR0_BASE,
+        .id_aa64mmfr0 = MMFR0_BASE,
+        .id_aa64mmfr1 = MMFR1_BASE,
+        .id_aa64mmfr2 = 1ull << 24,
+        .id_aa64dfr0 = DFR0_BASE,
+        .midr = 0x4eull << 24 | 0xfull << 16 | 0x003ull << 4,
         .ctr = CTR_BASE,
         .dczid = 4,
     },

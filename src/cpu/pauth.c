@@ -22,6 +22,7 @@
  * fetch itself (only the PAC position honours TBID).
  */
 #include "uop.h"
+#include "nv.h"
 #include "system.h"
 
 #define EC_PAC 0x09             /* PAC instruction trapped by HCR_EL2.API */
@@ -392,6 +393,8 @@ bool trans_BRA(struct xlat *x, const arg_BRA *a)
         case 4: {                       /* ERETAA */
             if (a->rn != 31 || is_user(x) || (x->ctx & CTX_EL_MASK) == 0)
                 return false;
+            if (x->ctx & CTX_NV)
+                return nv_trans_eret(x, 2 | (key == KEY_IB));  /* ERETAA/ERETAB trap to EL2 */
             emit(x, op_ereta)->e = (uint8_t)key;
             x->end = true;
             return true;

@@ -1,6 +1,7 @@
 /* System instructions: hints, barriers, PSTATE access, MSR/MRS and the SYS
  * space (cache, TLB and address-translation maintenance). */
 #include "uop.h"
+#include "nv.h"
 #include "sysreg.h"
 #include "system.h"
 #include "traps.h"
@@ -378,6 +379,8 @@ static bool trans_at(struct xlat *x, unsigned op1, unsigned crm, unsigned op2, u
     } else {
         return false;
     }
+    if (op1 == 0 && el == 1 && (x->ctx & CTX_EL2))
+        nv_trans_at_check(x, SYSREG_KEY(1, op1, 7, crm, op2), rt);     /* HCR_EL2.AT */
     struct uop *u = emit(x, op_at);
     u->a = rx(rt);
     u->e = (uint8_t)target;
@@ -390,6 +393,16 @@ bool trans_SYS(struct xlat *x, const arg_SYS *a)
     unsigned el = ctx_el(x->ctx);
     uint32_t key = SYSREG_KEY(1, a->op1, a->crn, a->crm, a->op2);
     uop_fn fn = NULL;
+    if ((x->ctx & CTX_NV) && a->op1 == 4) {
+        /* FEAT_NV: an EL2 operation at EL1 traps to EL2 if EL2 has it. */
+        uint32_t ctx = x->ctx;
+        unsigned n = x->nuops;
+        bool end = x->end;
+        x->ctx = (ctx & ~(CTX_EL_MASK | CTX_NV | CTX_NV1 | CTX_NV2)) | 2;
+        bool exists = trans_SYS(x, a);
+        x->ctx = ctx, x->nuops = n, x->end = end;
+        return exists && nv_trans_sys_trap(x, key, a->rt);
+    }
     if (!is_user(x))
         traps_emit(x, traps_sys_groups(key), false);   /* dropped if UNDEFINED */
     if (a->crn == 8)

@@ -8,6 +8,7 @@
  * timer access, ...) are checked by accessors. */
 #include <time.h>
 
+#include "nv.h"
 #include "sysreg.h"
 #include "system.h"
 #include "traps.h"
@@ -22,6 +23,7 @@ enum {
     SR_END = 1 << 8,        /* a write ends the block (translation context may change) */
     SR_U32 = 1 << 9,        /* the field is a uint32_t */
     SR_PAUTH = 1 << 10,     /* exists only when the model has FEAT_PAuth */
+    SR_NV2 = 1 << 11,       /* exists only with FEAT_NV2 (and EL2) */
 };
 #define RW0 (SR_EL0R | SR_EL0W | SR_EL1R | SR_EL1W | SR_EL2R | SR_EL2W)
 #define RO0 (SR_EL0R | SR_EL1R | SR_EL2R)
@@ -126,6 +128,13 @@ static uint64_t rd_dczid(struct cpu *c, const struct sysreg *r)
     return v;
 }
 
+static uint64_t rd_mmfr2(struct cpu *c, const struct sysreg *r)
+{
+    (void)r;
+    uint64_t v = c->model->id_aa64mmfr2 & ~(0xfull << 24);
+    return v | (uint64_t)nv_level(c) << 24;     /* NV: FEAT_NV/FEAT_NV2 need EL2 */
+}
+
 static uint64_t rd_cntfrq(struct cpu *c, const struct sysreg *r) { (void)c, (void)r; return CNT_FREQ_HZ; }
 
 /* EL0 access to the counters/timers is controlled by CNTKCTL_EL1 (or
@@ -215,6 +224,7 @@ static void wr_hcr(struct cpu *c, const struct sysreg *r, uint64_t v)
 {
     (void)r;
     uint64_t old = c->sr.hcr_el2;
+    v &= nv_hcr_mask(c);
     c->sr.hcr_el2 = v;
     if ((old ^ v) & (HCR_VM | HCR_TGE | HCR_E2H))
         cpu_tlb_flush(c);
@@ -348,7 +358,7 @@ static const struct sysreg sysregs[] = {
     ID("ID_AA64ISAR2_EL1", 6, 2, id_aa64isar2),
     ID("ID_AA64MMFR0_EL1", 7, 0, id_aa64mmfr0),
     { "ID_AA64MMFR1_EL1", K(3, 0, 0, 7, 1), RO0, 0, rd_mmfr1, NULL, 0, 0, T_TID3 },
-    ID("ID_AA64MMFR2_EL1", 7, 2, id_aa64mmfr2),
+    { "ID_AA64MMFR2_EL1", K(3, 0, 0, 7, 2), RO0, 0, rd_mmfr2, NULL, 0, 0, T_TID3 },
     { "CCSIDR_EL1", K(3, 1, 0, 0, 0), RO1, 0, rd_ccsidr, NULL, 0, 0, T_TID2 },
     { "CLIDR_EL1", K(3, 1, 0, 0, 1), RO1, 0, rd_clidr, NULL, 0, 0, T_TID2 },
     { "AIDR_EL1", K(3, 1, 0, 0, 7), RO1, 0, rd_zero, NULL, 0, 0, T_TID1 },
@@ -423,6 +433,7 @@ static const struct sysreg sysregs[] = {
     { "TCR_EL2", K(3, 4, 2, 0, 2), RW2, SR(tcr_el2), NULL, wr_mmu_el2, 0, 0 },
     { "VTTBR_EL2", K(3, 4, 2, 1, 0), RW2, SR(vttbr_el2), NULL, wr_mmu_el1, 0, 0 },
     { "VTCR_EL2", K(3, 4, 2, 1, 2), RW2, SR(vtcr_el2), NULL, wr_mmu_el1, 0, 0 },
+    { "VNCR_EL2", K(3, 4, 2, 2, 0), RW2 | SR_NV2, SR(vncr_el2), NULL, NULL, 0, 0 },
     { "SPSR_EL2", K(3, 4, 4, 0, 0), RW2, SR(spsr_el2), NULL, NULL, 0, 0 },
     { "ELR_EL2", K(3, 4, 4, 0, 1), RW2, SR(elr_el2), NULL, NULL, 0, 0 },
     { "SP_EL1", K(3, 4, 4, 1, 0), RW2, 0, rd_sp_el1, wr_sp_el1, 0, 0 },
@@ -590,6 +601,8 @@ static const struct sysreg raz_row = { "RAZ", 0, RO1, 0, rd_zero, NULL, 0, 0, T_
 
 bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
 {
+    if ((x->ctx & CTX_NV) && nv_trans_sysreg(x, &key, rt_slot, false))
+        return true;    /* FEAT_NV/NV2 at EL1 */
     unsigned el = ctx_el(x->ctx);
     struct uop *u;
     if (!(x->ctx & CTX_USER) && is_gic_key(key) && el >= 1) {
@@ -606,6 +619,8 @@ bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
     }
     const struct sysreg *r = resolve_row(x->ctx, key, false);
     if (r && (r->flags & SR_PAUTH) && !(x->cpu->model->id_aa64isar1 & 0xff0))   /* APA, API */
+        r = NULL;
+    if (r && (r->flags & SR_NV2) && nv_level(x->cpu) < 2)
         r = NULL;
     if (!r && el >= 1 && (key & ~0x7fu) == K(3, 0, 0, 0, 0) && (key >> 3 & 0xf) >= 1)
         r = &raz_row;   /* unallocated ID register space reads as zero */
@@ -626,6 +641,8 @@ bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
 
 bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot)
 {
+    if ((x->ctx & CTX_NV) && nv_trans_sysreg(x, &key, rt_slot, true))
+        return true;    /* FEAT_NV/NV2 at EL1 */
     unsigned el = ctx_el(x->ctx);
     struct uop *u;
     if (!(x->ctx & CTX_USER) && el >= 1 && (is_gic_key(key) || key == K(3, 0, 4, 6, 0))) {
@@ -641,6 +658,8 @@ bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot)
     const struct sysreg *r = resolve_row(x->ctx, key, true);
     if (r && (r->flags & SR_PAUTH) && !(x->cpu->model->id_aa64isar1 & 0xff0))
         r = NULL;
+    if (r && (r->flags & SR_NV2) && nv_level(x->cpu) < 2)
+        r = NULL;
     if (!r)
         return traps_trans_impdef(x, key);
     traps_emit(x, r->traps, false);
@@ -654,6 +673,15 @@ bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot)
         x->end = true;
     }
     return true;
+}
+
+/* Does key name a register EL2 may access this way (FEAT_NV traps those
+ * accesses from EL1 instead of making them UNDEFINED)? */
+bool sysreg_exists_at_el2(uint32_t key, bool write)
+{
+    if (is_gic_key(key))
+        return true;
+    return resolve_row(2 | CTX_EL2 | CTX_E2H, key, write) != NULL || resolve_row(2 | CTX_EL2, key, write) != NULL;
 }
 
 bool cpu_sysreg_get(struct cpu *c, uint32_t key, uint64_t *value)

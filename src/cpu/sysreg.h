@@ -13,6 +13,9 @@
 bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot);
 bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot);
 
+/* Does key name a register EL2 may read (write) with MRS (MSR)? */
+bool sysreg_exists_at_el2(uint32_t key, bool write);
+
 /* Name of a register (for traces and tests), or NULL. */
 const char *sysreg_name(uint32_t key);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "nv.h"
 #include "system.h"
 #include "debug.h"
 
@@ -49,6 +50,7 @@ uint32_t sys_ctx(struct cpu *c)
             ctx |= CTX_E2H;
         if (c->sr.hcr_el2 & HCR_TGE)
             ctx |= CTX_TGE;
+        ctx |= nv_ctx(c);
     }
     if (unlikely(c->dbg.armed))
         ctx |= debug_ctx(c);
@@ -169,7 +171,10 @@ static void take_exception(struct cpu *c, unsigned target, enum vec_type type, u
         offset = 0x400;
     offset += (uint64_t)type * 0x80;
 
-    *spsr_for(c, target) = old | c->nzcv;
+    uint32_t spsr = old | c->nzcv;
+    if (target == 1 && c->el == 1 && nv_spsr_reports_el2(c))
+        spsr = (spsr & ~(3u << PSTATE_EL_SHIFT)) | 2u << PSTATE_EL_SHIFT;   /* FEAT_NV: "from EL2" */
+    *spsr_for(c, target) = spsr;
     *elr_for(c, target) = pref_ret;
 
     uint64_t sctlr = target == 2 ? c->sr.sctlr_el2 : c->sr.sctlr_el1;

@@ -19,6 +19,11 @@
 #define CTX_DBG_SSP (1u << 14)  /* software step active-pending: step exception now */
 #define CTX_DBG_MASK (CTX_DBG_BKPT | CTX_DBG_SS | CTX_DBG_SSP)
 
+/* At EL1 only: HCR_EL2.NV/NV1/NV2 (FEAT_NV, FEAT_NV2; see nv.c). */
+#define CTX_NV (1u << 8)
+#define CTX_NV1 (1u << 9)
+#define CTX_NV2 (1u << 10)
+
 /* The EL a translation context runs at (user-mode emulation is EL0). */
 static inline unsigned ctx_el(uint32_t ctx)
 {

@@ -41,6 +41,10 @@ struct hv_vcpu {
     pthread_cond_t wake;
     volatile int canceled;
     bool timer_level[4];
+    /* One evaluation of the timers at a time: the timer thread and the vCPU
+     * thread both evaluate, and a stale "not yet" must not overwrite a newer
+     * "fired" (the PPI would stay low with no deadline left to retry). */
+    pthread_mutex_t timer_lock;
     volatile int in_wfi;        /* for the debug dump */
 };
 
@@ -152,6 +156,7 @@ static bool timer_state(struct hv_vcpu *v, unsigned t, uint64_t now, uint64_t *f
 /* Re-evaluate a vCPU's timers into the GIC; returns its next deadline. */
 static uint64_t update_timers(struct hv_vcpu *v)
 {
+    pthread_mutex_lock(&v->timer_lock);
     uint64_t now = cpu_counter_now(), next = ~0ull;
     for (unsigned t = 0; t < 4; t++) {
         uint64_t at;
@@ -164,6 +169,7 @@ static uint64_t update_timers(struct hv_vcpu *v)
                 gic_set_ppi(v->vm->gic, v->id, timer_ppi[t], level);
         }
     }
+    pthread_mutex_unlock(&v->timer_lock);
     return next;
 }
 
@@ -416,6 +422,7 @@ static hv_return_t soft_vcpu_create(hv_vm_t *vm, unsigned id, hv_vcpu_t **out, s
     v->cpu->sr.vmpidr_el2 = v->cpu->sr.mpidr_el1;
     v->cpu->sr.vpidr_el2 = v->cpu->model->midr;
     pthread_mutex_init(&v->lock, NULL);
+    pthread_mutex_init(&v->timer_lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -449,6 +456,7 @@ static void soft_vcpu_destroy(hv_vcpu_t *v)
     cpu_free(v->cpu);
     pthread_cond_destroy(&v->wake);
     pthread_mutex_destroy(&v->lock);
+    pthread_mutex_destroy(&v->timer_lock);
     free(v);
 }
 
