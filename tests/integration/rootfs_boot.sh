@@ -49,7 +49,8 @@ need 'CPU: All CPU\(s\) started at EL2' "$WORK/clean.log"
 need 'kvm \[1\]: VHE mode initialized successfully' "$WORK/clean.log"
 need 'nestvm-guest: multi-user\.target reached at' "$WORK/clean.log"
 need 'nestvm-guest login: ' "$WORK/clean.log"
-need "^$(cat "$CACHE/kernels/$KID/version")\$" "$WORK/out"
+kver=$(cat "$CACHE/kernels/$KID/version")
+grep -qFx -- "$kver" "$WORK/out" || missing+=("uname -r = $kver")
 need '\] CPU: All CPU\(s\) started at EL2' "$WORK/out"
 need '\] kvm \[1\]: VHE mode initialized successfully' "$WORK/out"
 need '^active$' "$WORK/out"
