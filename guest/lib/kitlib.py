@@ -11,7 +11,9 @@
       modules plus their dependency closure (from each .ko's .modinfo
       "depends=") into OUTDIR, decompressed, and writes modules.dep (busybox
       modprobe format) and load-order (insmod order, dependencies first).
-      Names that are built in (modules.builtin) are skipped.
+      Names that are built in (modules.builtin) are skipped; a name that is
+      neither shipped nor built in is an error. A modules.dep in SRCDIR is
+      used when present; softdep "pre:" modules are loaded first.
   kitlib.py cpio OUT SPEC
       Write a newc cpio archive (uncompressed) described by SPEC, one entry a
       line:  dir PATH MODE | file PATH SRC MODE | slink PATH TARGET |
@@ -114,7 +116,57 @@ def _strip_ext(rel):
     return rel
 
 
+def _builtin(src):
+    """Names (and aliases) of what is built into the kernel."""
+    names, aliases = set(), set()
+    bpath = os.path.join(src, "modules.builtin")
+    if os.path.exists(bpath):
+        for line in open(bpath):
+            base = os.path.basename(line.strip())
+            if base.endswith(".ko"):
+                names.add(_norm(base[:-3]))
+    mpath = os.path.join(src, "modules.builtin.modinfo")
+    if os.path.exists(mpath):
+        for item in open(mpath, "rb").read().split(b"\0"):
+            mod, _, kv = item.decode(errors="replace").partition(".")
+            if kv.startswith("alias="):
+                aliases.add(kv[6:])
+    return names, aliases
+
+
+def _depfile(src):
+    """modules.dep as a dict name -> [dependency names], if the tree has one
+    (a depmod'ed tree; Debian's packages ship none, depmod runs at install)."""
+    path = os.path.join(src, "modules.dep")
+    if not os.path.exists(path):
+        return None
+    deps = {}
+    for line in open(path):
+        if ":" not in line:
+            continue
+        mod, _, rest = line.partition(":")
+        key = _norm(_strip_ext(os.path.basename(mod))[:-3])
+        deps[key] = [_norm(_strip_ext(os.path.basename(d))[:-3])
+                     for d in rest.split()]
+    return deps
+
+
+def _softdeps_pre(info):
+    """Module names from "softdep=pre: a b post: c" (only the pre part)."""
+    out = []
+    for sd in info.get("softdep", []):
+        words, mode = sd.split(), None
+        for w in words:
+            if w in ("pre:", "post:"):
+                mode = w
+            elif mode == "pre:":
+                out.append(w)
+    return out
+
+
 def cmd_modules(src, out, names):
+    """Exit status 1 with "unknown module NAME" if a name is neither shipped
+    nor built in; built-in names are skipped silently."""
     index = {}  # normalized module name -> relative path (as shipped)
     for root, _, files in os.walk(src):
         for fn in files:
@@ -122,13 +174,19 @@ def cmd_modules(src, out, names):
             if base.endswith(".ko"):
                 rel = os.path.relpath(os.path.join(root, fn), src)
                 index[_norm(base[:-3])] = rel
-    builtin = set()
-    bpath = os.path.join(src, "modules.builtin")
-    if os.path.exists(bpath):
-        for line in open(bpath):
-            base = os.path.basename(line.strip())
-            if base.endswith(".ko"):
-                builtin.add(_norm(base[:-3]))
+    builtin, builtin_alias = _builtin(src)
+    depfile = _depfile(src)
+    alias_index = {}  # built on first use: alias -> [module names]
+
+    def by_alias(alias):
+        if not alias_index:
+            for name, rel in index.items():
+                for a in _modinfo(_read_ko(os.path.join(src, rel))).get(
+                        "alias", []):
+                    alias_index.setdefault(a, []).append(name)
+            alias_index[None] = []
+        return alias_index.get(alias, [])
+
     deps = {}
     order = []
 
@@ -141,11 +199,28 @@ def cmd_modules(src, out, names):
         rel = index.get(name)
         if rel is None:
             if name not in builtin:
-                sys.stderr.write("kitlib: warning: module %s neither shipped"
-                                 " nor listed as built in\n" % name)
+                die("unknown module %s (not in %s, not built in)" % (name, src))
             return
         info = _modinfo(_read_ko(os.path.join(src, rel)))
-        ds = [d for d in ",".join(info.get("depends", [""])).split(",") if d]
+        if depfile is not None and name in depfile:
+            ds = depfile[name]
+        else:
+            ds = [d for d in ",".join(info.get("depends", [""])).split(",")
+                  if d]
+        # soft pre-dependencies (ext4 -> crc32c, ...) are loaded first when
+        # they are modules; they may name an alias rather than a module
+        for sd in _softdeps_pre(info):
+            if _norm(sd) in stack or _norm(sd) == name:
+                continue
+            if _norm(sd) in index:
+                visit(sd, stack | {name})
+            elif _norm(sd) in builtin or sd in builtin_alias \
+                    or "crypto-" + sd in builtin_alias:
+                continue
+            else:
+                for m in by_alias(sd) or by_alias("crypto-" + sd):
+                    if m not in stack and m != name:
+                        visit(m, stack | {name})
         for d in ds:
             visit(d, stack | {name})
         deps[name] = [_norm(d) for d in ds if _norm(d) in index]
