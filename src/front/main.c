@@ -1,5 +1,6 @@
 /* The nestvm command line: a table of commands, each in its own file
  * (run.c, library.c, utm.c). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +70,9 @@ static int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* A peer closing a socket (a hostfwd client, a control-socket client)
+     * must cost that connection an EPIPE, never the VMM its life. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return 2;
