@@ -105,6 +105,9 @@ void board_add_device(struct board *b, struct device *d);
 /* A new device with priv_size bytes of zeroed private state, registered on
  * the board; destroy defaults to device_free.  NULL when out of memory. */
 struct device *device_new(struct board *b, const char *name, uint64_t base, uint64_t size, int spi, size_t priv_size);
+/* A device whose priv belongs to someone else (state shared by several
+ * windows); destroy defaults to freeing the device alone. */
+struct device *device_new_shared(struct board *b, const char *name, uint64_t base, uint64_t size, int spi, void *priv);
 void device_free(struct device *d);
 /* Begin the device's node "name@base" with compatible (a NUL-separated list
  * of compat_len bytes), reg and interrupts; the caller adds properties and

@@ -68,22 +68,35 @@ void device_free(struct device *d)
     free(d);
 }
 
-struct device *device_new(struct board *b, const char *name, uint64_t base, uint64_t size, int spi, size_t priv_size)
+static void device_free_shell(struct device *d)
+{
+    free(d);
+}
+
+struct device *device_new_shared(struct board *b, const char *name, uint64_t base, uint64_t size, int spi, void *priv)
 {
     struct device *d = calloc(1, sizeof(*d));
-    void *priv = calloc(1, priv_size ? priv_size : 1);
-    if (!d || !priv) {
-        free(d);
-        free(priv);
+    if (!d)
         return NULL;
-    }
     d->name = name;
     d->base = base;
     d->size = size;
     d->spi = spi;
     d->priv = priv;
-    d->destroy = device_free;
+    d->destroy = device_free_shell;
     board_add_device(b, d);
+    return d;
+}
+
+struct device *device_new(struct board *b, const char *name, uint64_t base, uint64_t size, int spi, size_t priv_size)
+{
+    void *priv = calloc(1, priv_size ? priv_size : 1);
+    struct device *d = priv ? device_new_shared(b, name, base, size, spi, priv) : NULL;
+    if (!d) {
+        free(priv);
+        return NULL;
+    }
+    d->destroy = device_free;
     return d;
 }
 

@@ -212,25 +212,6 @@ static void host_destroy(struct device *d)
     free(d);
 }
 
-static void window_destroy(struct device *d)
-{
-    free(d);   /* priv is the host's, freed with the ECAM device */
-}
-
-static struct device *new_dev(struct board *b, const char *name, uint64_t base, uint64_t size, struct pci_host *h)
-{
-    struct device *d = calloc(1, sizeof(*d));
-    if (!d)
-        return NULL;
-    d->name = name;
-    d->base = base;
-    d->size = size;
-    d->spi = -1;
-    d->priv = h;
-    board_add_device(b, d);
-    return d;
-}
-
 static struct pci_host *host_of(struct board *b)
 {
     pthread_mutex_lock(&hosts_lock);
@@ -246,9 +227,9 @@ static struct pci_host *host_of(struct board *b)
     h->board = b;
     h->next_slot = 1;   /* slot 0 is conventionally the host bridge's */
     pthread_mutex_init(&h->lock, NULL);
-    struct device *ecam = new_dev(b, "pcie", VIRT_PCIE_ECAM, (uint64_t)ECAM_BUSES << 20, h);
-    struct device *mem = ecam ? new_dev(b, "pcie-mem", VIRT_PCIE_MMIO, VIRT_PCIE_MMIO_SIZE, h) : NULL;
-    struct device *pio = mem ? new_dev(b, "pcie-pio", VIRT_PCIE_PIO, 0x10000, h) : NULL;
+    struct device *ecam = device_new_shared(b, "pcie", VIRT_PCIE_ECAM, (uint64_t)ECAM_BUSES << 20, -1, h);
+    struct device *mem = ecam ? device_new_shared(b, "pcie-mem", VIRT_PCIE_MMIO, VIRT_PCIE_MMIO_SIZE, -1, h) : NULL;
+    struct device *pio = mem ? device_new_shared(b, "pcie-pio", VIRT_PCIE_PIO, 0x10000, -1, h) : NULL;
     if (!pio) {
         free(h);
         return NULL;   /* the board owns (and frees) what was registered */
@@ -257,9 +238,7 @@ static struct pci_host *host_of(struct board *b)
     ecam->fdt = host_fdt;
     ecam->destroy = host_destroy;
     mem->mmio = mem_mmio;
-    mem->destroy = window_destroy;
     pio->mmio = pio_mmio;
-    pio->destroy = window_destroy;
     pthread_mutex_lock(&hosts_lock);
     h->next = hosts;
     hosts = h;
