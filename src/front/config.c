@@ -600,6 +600,18 @@ const char *vmcfg_config_arg(int argc, char **argv)
     return NULL;
 }
 
+int vmcfg_from_args(struct vm_config *c, int argc, char **argv, struct run_extra *extra, struct problems *p)
+{
+    const char *file = vmcfg_config_arg(argc, argv);
+    if (file && vmcfg_load(c, file, p) < 0) {
+        problems_print(p, file);
+        problems_free(p);
+        vmcfg_free(c);
+        return -1;
+    }
+    return vmcfg_parse_flags(c, argc, argv, extra, p);
+}
+
 /* ---- to the board -------------------------------------------------------- */
 
 static const char *keep(struct vm_config *c, char *s)

@@ -58,6 +58,10 @@ int vmcfg_parse_flags(struct vm_config *c, int argc, char **argv, struct run_ext
 /* The --config FILE argument, found before the flags are parsed (the file
  * is read first, the flags then override it); NULL if none. */
 const char *vmcfg_config_arg(int argc, char **argv);
+/* c (initialised) from --config FILE, then the flags over it: 0, 1 for
+ * --help, or -1 when the file could not be read (its problems printed, c
+ * freed). */
+int vmcfg_from_args(struct vm_config *c, int argc, char **argv, struct run_extra *extra, struct problems *p);
 /* The flag reference generated from the option table. */
 void vmcfg_print_flags(FILE *f);
 

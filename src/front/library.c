@@ -328,14 +328,10 @@ int cmd_create(int argc, char **argv)
     struct problems p = { 0 };
     struct run_extra ex = { .allow_name = true };
     vmcfg_init(&c);
-    const char *file = vmcfg_config_arg(argc, argv);
-    if (file && vmcfg_load(&c, file, &p) < 0) {
-        problems_print(&p, file);
-        problems_free(&p);
-        vmcfg_free(&c);
+    int r = vmcfg_from_args(&c, argc, argv, &ex, &p);
+    if (r < 0)
         return BOARD_EXIT_BAD_INPUT;
-    }
-    if (vmcfg_parse_flags(&c, argc, argv, &ex, &p) == 1) {
+    if (r == 1) {
         printf("usage: nestvm create NAME [--config FILE] [run flags]   (see 'nestvm run --help')\n");
         vmcfg_free(&c);
         return 0;

@@ -120,18 +120,15 @@ int cmd_run(int argc, char **argv)
     struct problems p = { 0 };
     struct run_extra ex = { 0 };
     vmcfg_init(&c);
-    const char *file = vmcfg_config_arg(argc, argv);
-    if (file && vmcfg_load(&c, file, &p) < 0) {
-        problems_print(&p, file);
-        problems_free(&p);
-        vmcfg_free(&c);
+    int r = vmcfg_from_args(&c, argc, argv, &ex, &p);
+    if (r < 0)
         return BOARD_EXIT_BAD_INPUT;
-    }
-    if (vmcfg_parse_flags(&c, argc, argv, &ex, &p) == 1) {
+    if (r == 1) {
         run_usage(stdout);
         vmcfg_free(&c);
         return 0;
     }
+    const char *file = c.file;  /* the --config file read, or NULL */
     int code = BOARD_EXIT_BAD_INPUT;
     if (p.n) {   /* with whatever else is wrong */
         if (vmcfg_get(c.root, "boot_loader.kernel") || file)
