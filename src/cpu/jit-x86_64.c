@@ -304,10 +304,8 @@ static bool gen_alu(struct as *a, enum jit_kind k, const struct uop *u)
 }
 
 /* Loads and stores: the TLB hit path inline, the handler on a miss. */
-static bool gen_mem(struct as *a, enum jit_kind k, const struct uop *u, const struct uop *self_disp_base,
-                    int32_t self_disp)
+static bool gen_mem(struct as *a, enum jit_kind k, const struct uop *u, int32_t self_disp)
 {
-    (void)self_disp_base;
     unsigned size;
     bool store, rx;
     switch (k) {
@@ -557,7 +555,7 @@ const void *jit_block(struct jit *j, const struct block *b)
         /* An inline uop never ends the block's straight line; the last uop of
          * a block is a branch or goto (a call), so falling off cannot happen. */
         if (k != JK_NONE && i + 1 < b->nuops) {
-            if (gen_alu(a, k, u) || gen_csel(a, k, u) || gen_mem(a, k, u, b->uops, disp))
+            if (gen_alu(a, k, u) || gen_csel(a, k, u) || gen_mem(a, k, u, disp))
                 continue;
             a->p = mark;
         }

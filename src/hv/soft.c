@@ -120,6 +120,13 @@ static hv_return_t soft_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t siz
     return ret;
 }
 
+/* An event for the debug trace (a no-op unless NESTVM_DEBUG=dump enabled it). */
+static void vcpu_trace(struct hv_vcpu *v, const char *what, uint64_t a, uint64_t b)
+{
+    if (v->vm->gic)
+        gic_trace(v->vm->gic, v->id, what, a, b);
+}
+
 /* ---- timers -------------------------------------------------------------- */
 
 enum { T_PHYS, T_VIRT, T_HPHYS, T_HVIRT };
@@ -178,10 +185,8 @@ static void timer_changed(void *opaque, struct cpu *c)
     hv_vm_t *vm = opaque;
     for (unsigned i = 0; i < vm->nvcpus; i++)
         if (vm->vcpus[i] && vm->vcpus[i]->cpu == c) {
-            if (vm->dump_started && vm->gic) {
-                gic_trace(vm->gic, i, "timer cntv", c->sr.cntv_ctl_el0 | (uint64_t)c->el << 8, c->sr.cntv_cval_el0);
-                gic_trace(vm->gic, i, "timer off", c->sr.cntvoff_el2, c->pc);
-            }
+            vcpu_trace(vm->vcpus[i], "timer cntv", c->sr.cntv_ctl_el0 | (uint64_t)c->el << 8, c->sr.cntv_cval_el0);
+            vcpu_trace(vm->vcpus[i], "timer off", c->sr.cntvoff_el2, c->pc);
             update_timers(vm->vcpus[i]);
         }
     pthread_mutex_lock(&vm->lock);
@@ -489,8 +494,7 @@ static void soft_vcpu_exit(hv_vcpu_t *v)
 static void wait_for_interrupt(struct hv_vcpu *v)
 {
     v->in_wfi = 1;
-    if (v->vm->dump_started && v->vm->gic)
-        gic_trace(v->vm->gic, v->id, "wfi", v->cpu->el, v->cpu->pc);
+    vcpu_trace(v, "wfi", v->cpu->el, v->cpu->pc);
     for (;;) {
         /* Timers first, without v->lock: raising a PPI kicks this vCPU. */
         uint64_t next = update_timers(v);
@@ -509,8 +513,7 @@ static void wait_for_interrupt(struct hv_vcpu *v)
         pthread_mutex_unlock(&v->lock);
         if (done) {
             v->in_wfi = 0;
-            if (v->vm->dump_started && v->vm->gic)
-                gic_trace(v->vm->gic, v->id, "wfi done", v->cpu->irq_lines, v->canceled);
+            vcpu_trace(v, "wfi done", v->cpu->irq_lines, v->canceled);
             return;
         }
     }
