@@ -13,27 +13,12 @@ for mode in plain nested; do
     # The guest needs no initramfs: stop it right after writing the blob.
     "$NESTVM" run --kernel "$CACHE/kernels/6.1-cloud/Image" --dtb-out "$W/$mode.dtb" --timeout 0.5 $flag \
         --append "console=ttyAMA0" </dev/null >/dev/null 2>&1
-    python3 - "$W/$mode.dtb" "$mode" <<'PY' || fails=$((fails + 1))
+    PYTHONPATH="$ROOT/tests/integration/lib" python3 - "$W/$mode.dtb" "$mode" <<'PY' || fails=$((fails + 1))
 import struct, sys
-blob = open(sys.argv[1], 'rb').read()
+import fdtprops
 mode = sys.argv[2]
-magic, total, off_struct, off_strings = struct.unpack('>IIII', blob[:16])
-assert magic == 0xd00dfeed, 'bad magic'
+blob, total, props = fdtprops.load(sys.argv[1])
 assert total == len(blob), f'totalsize {total} != file {len(blob)}'
-# Walk the structure block: FDT_BEGIN_NODE 1, END_NODE 2, PROP 3, NOP 4, END 9.
-props, path, i = {}, [], off_struct
-while True:
-    tok = struct.unpack('>I', blob[i:i + 4])[0]; i += 4
-    if tok == 1:
-        end = blob.index(b'\0', i); path.append(blob[i:end].decode()); i = (end + 4) & ~3
-    elif tok == 2:
-        path.pop()
-    elif tok == 3:
-        ln, nameoff = struct.unpack('>II', blob[i:i + 8]); i += 8
-        name = blob[off_strings + nameoff:blob.index(b'\0', off_strings + nameoff)].decode()
-        props['/'.join(path) + ':' + name] = blob[i:i + ln]; i = (i + ln + 3) & ~3
-    elif tok == 9:
-        break
 def get(k):
     assert k in props, f'{k} missing'
     return props[k]

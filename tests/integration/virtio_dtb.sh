@@ -14,25 +14,11 @@ fails=0
 for mode in pci mmio; do
     "$NESTVM" run --kernel "$CACHE/kernels/6.1-cloud/Image" --dtb-out "$W/$mode.dtb" --timeout 0.5 \
         --virtio-transport $mode --disk "$W/disk.img" --rng --append "console=ttyAMA0" </dev/null >/dev/null 2>&1
-    python3 - "$W/$mode.dtb" "$mode" <<'PY' || fails=$((fails + 1))
+    PYTHONPATH="$ROOT/tests/integration/lib" python3 - "$W/$mode.dtb" "$mode" <<'PY' || fails=$((fails + 1))
 import struct, sys
-blob = open(sys.argv[1], 'rb').read()
+import fdtprops
 mode = sys.argv[2]
-magic, total, off_struct, off_strings = struct.unpack('>IIII', blob[:16])
-assert magic == 0xd00dfeed, 'bad magic'
-props, path, i = {}, [], off_struct
-while True:
-    tok = struct.unpack('>I', blob[i:i + 4])[0]; i += 4
-    if tok == 1:
-        end = blob.index(b'\0', i); path.append(blob[i:end].decode()); i = (end + 4) & ~3
-    elif tok == 2:
-        path.pop()
-    elif tok == 3:
-        ln, nameoff = struct.unpack('>II', blob[i:i + 8]); i += 8
-        name = blob[off_strings + nameoff:blob.index(b'\0', off_strings + nameoff)].decode()
-        props['/'.join(path) + ':' + name] = blob[i:i + ln]; i = (i + ln + 3) & ~3
-    elif tok == 9:
-        break
+blob, total, props = fdtprops.load(sys.argv[1])
 def cells(k):
     assert k in props, f'{k} missing'
     return list(struct.unpack('>%dI' % (len(props[k]) // 4), props[k]))
