@@ -11,7 +11,8 @@ Tokens are read most-significant bit first and must cover exactly 32 bits
   - a field: name:W (unsigned, W bits) or name:sW (sign-extended, W bits)
   - @fp: the instruction accesses the FP/SIMD registers, so it traps when FP
     is disabled (CPACR/CPTR); a line '%fp' applies @fp to every later
-    pattern of that file.
+    pattern of that file.  @fp=FIELD does so only when FIELD is non-zero
+    (the V bit of loads and stores).
 
 For every pattern the generator emits an argument struct `arg_NAME` with its fields
 and a prototype `bool trans_NAME(struct xlat *x, const arg_NAME *a);` that the
@@ -47,6 +48,9 @@ def parse(path):
             toks = line.split()
             name, toks = toks[0], toks[1:]
             fp = file_fp or '@fp' in toks
+            for t in toks:
+                if t.startswith('@fp='):
+                    fp = t[4:]
             toks = [t for t in toks if not t.startswith('@')]
             if not re.fullmatch(r'[A-Za-z_][A-Za-z0-9_]*', name):
                 sys.exit(f'{path}:{lineno}: bad pattern name {name!r}')
@@ -73,6 +77,8 @@ def parse(path):
             names = [fl[0] for fl in fields]
             if len(set(names)) != len(names):
                 sys.exit(f'{path}:{lineno}: duplicate field in {name}')
+            if isinstance(fp, str) and fp not in names:
+                sys.exit(f'{path}:{lineno}: @fp={fp} names no field of {name}')
             pats.append(Pattern(name, mask, value, fields, f'{path}:{lineno}', fp))
     return pats
 
@@ -167,7 +173,11 @@ def main():
             w('        unsigned before = x->nuops;')
             w(f'        if (!trans_{p.name}(x, &a))')
             w('            return false;')
-            w('        decode_fp_check(x, before);')
+            if p.fp is True:
+                w('        decode_fp_check(x, before);')
+            else:
+                w(f'        if (a.{p.fp})')
+                w('            decode_fp_check(x, before);')
             w('        return true;')
         else:
             w(f'        return trans_{p.name}(x, &a);')

@@ -24,6 +24,7 @@ enum {
     SR_U32 = 1 << 9,        /* the field is a uint32_t */
     SR_PAUTH = 1 << 10,     /* exists only when the model has FEAT_PAuth */
     SR_NV2 = 1 << 11,       /* exists only with FEAT_NV2 (and EL2) */
+    SR_FP = 1 << 12,        /* an FP/SIMD register: traps when FP is disabled */
 };
 #define RW0 (SR_EL0R | SR_EL0W | SR_EL1R | SR_EL1W | SR_EL2R | SR_EL2W)
 #define RO0 (SR_EL0R | SR_EL1R | SR_EL2R)
@@ -333,8 +334,8 @@ static const struct sysreg sysregs[] = {
     /* EL0 state */
     { "NZCV", K(3, 3, 4, 2, 0), RW0, 0, rd_nzcv, wr_nzcv, 0, 0 },
     { "DAIF", K(3, 3, 4, 2, 1), RW1, 0, rd_pstate_bits, wr_pstate_bits, PSTATE_DAIF, 0 },
-    { "FPCR", K(3, 3, 4, 4, 0), RW0 | SR_U32, FIELD(fpcr), NULL, NULL, FPCR_WMASK, 0 },
-    { "FPSR", K(3, 3, 4, 4, 1), RW0 | SR_U32, FIELD(fpsr), NULL, NULL, FPSR_WMASK, 0 },
+    { "FPCR", K(3, 3, 4, 4, 0), RW0 | SR_U32 | SR_FP, FIELD(fpcr), NULL, NULL, FPCR_WMASK, 0 },
+    { "FPSR", K(3, 3, 4, 4, 1), RW0 | SR_U32 | SR_FP, FIELD(fpsr), NULL, NULL, FPSR_WMASK, 0 },
     { "TPIDR_EL0", K(3, 3, 13, 0, 2), RW0, FIELD(tpidr_el0), NULL, NULL, 0, 0 },
     { "TPIDRRO_EL0", K(3, 3, 13, 0, 3), RO0 | SR_EL1W | SR_EL2W, FIELD(tpidrro_el0), NULL, NULL, 0, 0 },
     { "CTR_EL0", K(3, 3, 0, 0, 1), RO0, MODEL(ctr), rd_model, NULL, 0, 0, T_TID2 },
@@ -597,6 +598,15 @@ static const struct sysreg *resolve_row(uint32_t ctx, uint32_t key, bool write)
     return r;
 }
 
+/* FPCR/FPSR accesses take the FP access trap before any other. */
+static bool fp_access_traps(struct xlat *x, const struct sysreg *r)
+{
+    if (!(r->flags & SR_FP) || (x->ctx & CTX_FP_OK))
+        return false;
+    decode_fp_check(x, x->nuops);
+    return true;
+}
+
 static const struct sysreg raz_row = { "RAZ", 0, RO1, 0, rd_zero, NULL, 0, 0, T_TID3 };
 
 bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
@@ -626,6 +636,8 @@ bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
         r = &raz_row;   /* unallocated ID register space reads as zero */
     if (!r)
         return traps_trans_impdef(x, key);
+    if (fp_access_traps(x, r))
+        return true;
     traps_emit(x, r->traps, true);
     if (r->read) {
         u = emit(x, op_mrs_fn);
@@ -662,6 +674,8 @@ bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot)
         r = NULL;
     if (!r)
         return traps_trans_impdef(x, key);
+    if (fp_access_traps(x, r))
+        return true;
     traps_emit(x, r->traps, false);
     u = emit(x, r->write ? op_msr_fn : op_msr_field);
     u->imm = (uintptr_t)r;

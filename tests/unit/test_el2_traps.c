@@ -251,11 +251,90 @@ static void test_special_cases(void)
     CHECK_EQ(sc->exc.iss, 2);
 }
 
+/* FP/SIMD access traps (EC 0x07, ISS CV=1 COND=0b1110): every instruction
+ * class that touches the FP/SIMD registers, and FPCR/FPSR, traps on
+ * CPACR_EL1.FPEN to EL1 and on CPTR_EL2 (TFP, or FPEN with E2H) to EL2,
+ * before it has any effect.  A hypervisor's lazy FP switch depends on it. */
+static const struct { const char *name; uint32_t insn; } fp_insns[] = {
+    { "fadd d0, d1, d2", 0x1e622820 },
+    { "fmov x3, d0", 0x9e660003 },
+    { "fmov d0, x3", 0x9e670060 },
+    { "fcmp s0, s1", 0x1e212000 },
+    { "add v0.4s, v1.4s, v2.4s", 0x4ea28420 },
+    { "umov w3, v1.s[1]", 0x0e0c3c23 },
+    { "aese v0.16b, v1.16b", 0x4e284820 },
+    { "sha256h q0, q1, v2.4s", 0x5e024020 },
+    { "ldr q0, [x3]", 0x3dc00060 },
+    { "str d1, [x3, #8]", 0xfd000461 },
+    { "ldp s0, s1, [x3]", 0x2d400460 },
+    { "ldr q2, .+32", 0x9c000102 },
+    { "ld1 {v0.16b}, [x3]", 0x4c407060 },
+    { "st1 {v0.s}[1], [x3], #4", 0x0d9f9060 },
+    { "ld1r {v3.4s}, [x3]", 0x4d40c863 },
+    { "mrs x4, fpcr", 0xd53b4404 },
+    { "msr fpsr, x4", 0xd51b4424 },
+};
+#define FP_ESR (0x07u << 26 | 1u << 25 | 0x1e00000u)
+
+static void test_fp_traps(void)
+{
+    for (size_t i = 0; i < sizeof(fp_insns) / sizeof(fp_insns[0]); i++) {
+        const char *n = fp_insns[i].name;
+        uint32_t insn = fp_insns[i].insn;
+        /* enabled everywhere: completes */
+        reset_controls();
+        sc->sr.cpacr_el1 = 3u << 20;
+        sc->x[4] = 0;
+        unsigned r = sys_run1(1, insn);
+        if (r != 0)
+            fprintf(stderr, "  %s: trapped with FP enabled\n", n);
+        CHECK_EQ(r, 0);
+        /* CPTR_EL2.TFP: to EL2, x3 and memory untouched */
+        reset_controls();
+        sc->sr.cpacr_el1 = 3u << 20;
+        sc->sr.cptr_el2 = 1u << 10;
+        sc->x[3] = DATA;
+        r = sys_run1(1, insn);
+        if (r != 2)
+            fprintf(stderr, "  %s: CPTR_EL2.TFP did not trap to EL2 (%u)\n", n, r);
+        CHECK_EQ(r, 2);
+        CHECK_EQ(sc->sr.esr_el2, FP_ESR);
+        CHECK_EQ(sc->sr.elr_el2, RAM_BASE);
+        CHECK_EQ(sc->x[3], DATA);       /* no post-index writeback, no UMOV result */
+        /* CPTR_EL2.FPEN=00 with E2H (TGE clear): to EL2 */
+        reset_controls();
+        sc->sr.hcr_el2 |= 1ull << 34;
+        sc->sr.cpacr_el1 = 3u << 20;
+        sc->sr.cptr_el2 = 0;
+        r = sys_run1(1, insn);
+        if (r != 2)
+            fprintf(stderr, "  %s: E2H CPTR_EL2.FPEN=0 did not trap to EL2 (%u)\n", n, r);
+        CHECK_EQ(r, 2);
+        CHECK_EQ(sc->sr.esr_el2, FP_ESR);
+        /* CPACR_EL1.FPEN=00: to EL1 */
+        reset_controls();
+        sc->sr.cpacr_el1 = 0;
+        r = sys_run1(1, insn);
+        if (r != 1)
+            fprintf(stderr, "  %s: CPACR_EL1.FPEN=0 did not trap to EL1 (%u)\n", n, r);
+        CHECK_EQ(r, 1);
+        CHECK_EQ(sc->sr.esr_el1, FP_ESR);
+        CHECK_EQ(sc->sr.elr_el1, RAM_BASE);
+    }
+    /* integer loads and stores of the same classes never trap */
+    reset_controls();
+    sc->sr.cpacr_el1 = 0;
+    sc->sr.cptr_el2 = 1u << 10;
+    CHECK_EQ(sys_run1(1, 0xf9400064), 0);   /* ldr x4, [x3] */
+    CHECK_EQ(sys_run1(1, 0xa9401464), 0);   /* ldp x4, x5, [x3] */
+}
+
 int main(void)
 {
     sys_init("max");
     test_hcr_mdcr_cptr();
     test_special_cases();
+    test_fp_traps();
     cpu_free(sc);
     free(ram);
     return test_report("el2_traps");
