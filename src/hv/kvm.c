@@ -125,16 +125,16 @@ static const char *why_no_el2(void)
     }
     if (major < 6 || (major == 6 && minor < 16))
         snprintf(buf, sizeof(buf),
-                 "the host KVM cannot give guests EL2: Linux %s is older than 6.16 "
+                 "host Linux %s is older than 6.16 "
                  "(nested virtualization needs >= 6.16 booted with kvm-arm.mode=nested on a CPU with FEAT_NV2)",
                  u.release);
     else if (!strstr(cmdline, "kvm-arm.mode=nested"))
         snprintf(buf, sizeof(buf),
-                 "the host KVM cannot give guests EL2: the host kernel was not booted with kvm-arm.mode=nested");
+                 "the host kernel was not booted with kvm-arm.mode=nested");
     else
         snprintf(buf, sizeof(buf),
-                 "the host KVM cannot give guests EL2 although booted with kvm-arm.mode=nested: "
-                 "the CPU lacks FEAT_NV2 (or KVM is not in VHE mode)");
+                 "the host kernel was booted with kvm-arm.mode=nested, but the CPU lacks FEAT_NV2 "
+                 "(or KVM is not in VHE mode)");
     return buf;
 }
 
