@@ -176,6 +176,7 @@ static uint64_t update_timers(struct hv_vcpu *v)
                 gic_set_ppi(v->vm->gic, v->id, timer_ppi[t], level);
         }
     }
+    __atomic_store_n(&v->cpu->timer_poll_at, next, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&v->timer_lock);
     return next;
 }
