@@ -59,7 +59,7 @@ for mode in $MODES; do
     qemu)
         command -v "$QEMU" >/dev/null || { echo "SKIP: l2_nestvm (qemu): $QEMU not installed"; continue; }
         cmd=(timeout -k 5 "${BOOT_TIMEOUT:-600}" "$QEMU" -M virt,virtualization=on,gic-version=3 -cpu max,pauth=off
-             -smp 2 -m 1G -nographic -no-reboot -kernel "$L1IMG" -initrd "$KIT" -append "console=ttyAMA0 panic=-1")
+             -smp 2 -m 1G -nographic -nic none -no-reboot -kernel "$L1IMG" -initrd "$KIT" -append "console=ttyAMA0 panic=-1")
         desc="QEMU TCG virtualization=on -smp 2, KVM VHE" ;;
     nv2)
         need_kernel 7-cloud
