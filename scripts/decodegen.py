@@ -22,11 +22,19 @@ wins.  If none accepts, the instruction is unallocated (UNDEFINED).
 
 Patterns are bucketed by instruction bits [31:21] at build time so
 that decode cost stays small even with many hundreds of patterns.
+
+Options (before the output names), for decoders other than the A64 one:
+  --prefix P   name the generated static tables and functions P_decode_...
+               (several decoders in one translation unit);
+  --key SPEC   bucket by other bits, SPEC a list of hi:lo runs, most
+               significant first, e.g. 27:20,7:4 for A32, whose [31:28] is
+               the condition field.
 """
 import re
 import sys
 
-KEY_BITS = list(range(21, 32))   # bits used for bucketing
+KEY_BITS = list(range(21, 32))   # bits used for bucketing (LSB of the key first)
+KEY_RUNS = None                  # --key: [(hi, lo), ...] most significant first
 
 
 class Pattern:
@@ -84,7 +92,21 @@ def parse(path):
 
 
 def main():
-    out_h, out_inc, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+    global KEY_BITS, KEY_RUNS
+    args = sys.argv[1:]
+    prefix = ''
+    while args and args[0].startswith('--'):
+        if args[0] == '--prefix':
+            prefix = args[1] + '_'
+        elif args[0] == '--key':
+            KEY_RUNS = [tuple(int(v) for v in r.split(':')) for r in args[1].split(',')]
+            KEY_BITS = []
+            for hi, lo in reversed(KEY_RUNS):
+                KEY_BITS += list(range(lo, hi + 1))
+        else:
+            sys.exit(f'decodegen: unknown option {args[0]}')
+        args = args[2:]
+    out_h, out_inc, files = args[0], args[1], args[2:]
     pats = []
     for p in files:
         pats += parse(p)
@@ -154,7 +176,15 @@ def main():
     w('};\n')
     # key extraction
     w('static inline uint32_t decode_key(uint32_t insn)\n{')
-    w('    return insn >> 21;')
+    if KEY_RUNS is None:
+        w('    return insn >> 21;')
+    else:
+        parts, shift = [], 0
+        for hi, lo in reversed(KEY_RUNS):
+            width = hi - lo + 1
+            parts.append(f'((insn >> {lo}) & 0x{(1 << width) - 1:x}u) << {shift}')
+            shift += width
+        w('    return ' + ' | '.join(reversed(parts)) + ';')
     w('}\n')
     w('static bool decode_try(struct xlat *x, uint32_t insn, unsigned id)\n{')
     w('    switch (id) {')
@@ -195,8 +225,11 @@ def main():
     w('    }')
     w('    return false;')
     w('}')
+    text = '\n'.join(o) + '\n'
+    if prefix:
+        text = re.sub(r'\bdecode_(pats|bucket_list|bucket_start|key|try|insn)\b', prefix + r'decode_\1', text)
     with open(out_inc, 'w') as f:
-        f.write('\n'.join(o) + '\n')
+        f.write(text)
 
 
 if __name__ == '__main__':

@@ -20,7 +20,11 @@ enum {
     REG_ZR = 31,   /* always reads 0, never written */
     REG_SP = 32,   /* the current stack pointer (SP_ELx selected by PSTATE.SP) */
     REG_SINK = 33, /* writes to XZR land here and are ignored */
-    NUM_XSLOTS = 34,
+    /* AArch32: translator temporaries (a PC operand, a result bound for the
+     * PC); never architectural state. */
+    REG_T0 = 34,
+    REG_T1 = 35,
+    NUM_XSLOTS = 36,
 };
 
 /* PSTATE.NZCV kept in its architectural position (bits 31:28). */
@@ -84,6 +88,7 @@ enum {
     EC_UNKNOWN = 0x00,
     EC_WFX = 0x01,
     EC_FP_ACCESS = 0x07,
+    EC_SVC32 = 0x11,
     EC_ILLEGAL_STATE = 0x0e,
     EC_SVC64 = 0x15,
     EC_HVC64 = 0x16,
@@ -103,6 +108,7 @@ enum {
     EC_WATCH_LOWER = 0x34,
     EC_WATCH_SAME = 0x35,
     EC_SERROR = 0x2f,
+    EC_BKPT32 = 0x38,
     EC_BRK64 = 0x3c,
 };
 
@@ -253,6 +259,14 @@ struct cpu {
     uint32_t nzcv;
     uint32_t fpcr, fpsr;
     vreg v[32];
+    /* AArch32 state (PSTATE.nRW = 1), see docs/aarch32.md.  ctx holds the
+     * translation-context bits of that state (CTX_A32, T, ITSTATE, mode) and
+     * is 0 in AArch64, so AArch64 never looks at the rest. */
+    struct {
+        uint32_t ctx;
+        uint32_t ge;    /* PSTATE.GE in bits 3:0 */
+        uint32_t q;     /* PSTATE.Q, 0 or 1 */
+    } a32;
 
     struct tlb_entry *tlb;  /* the table of the current mmu_idx */
 
@@ -391,6 +405,12 @@ void cpu_code_invalidate_all(struct cpu *c);
 void cpu_code_invalidate_host(struct cpu *c, const void *host, size_t len);
 /* The guest's code in [addr, addr+len) may have changed. */
 void cpu_code_invalidate_range(struct cpu *c, uint64_t addr, uint64_t len);
+
+/* AArch32 (phase 1: user mode, no exception entry or return between the
+ * execution states yet).  Enter AArch32 at pc with the CPSR value cpsr
+ * (NZCV, Q, GE, IT, T; M must be usr, 0x10), or read the CPSR back. */
+void cpu_a32_enter(struct cpu *c, uint32_t pc, uint32_t cpsr);
+uint32_t cpu_a32_cpsr(const struct cpu *c);
 
 /* Read/write guest memory through the CPU's translation (false on fault). */
 bool cpu_mem_read(struct cpu *c, uint64_t va, void *buf, size_t len);

@@ -318,8 +318,8 @@ noreturn void cpu_raise(struct cpu *c, uint64_t pc, uint32_t ec, uint32_t iss, u
     if (c->user_mode) {
         enum cpu_exit r;
         switch (ec) {
-        case EC_SVC64: r = CPU_EXIT_SVC; break;
-        case EC_BRK64: r = CPU_EXIT_BRK; break;
+        case EC_SVC64: case EC_SVC32: r = CPU_EXIT_SVC; break;
+        case EC_BRK64: case EC_BKPT32: r = CPU_EXIT_BRK; break;
         case EC_DABORT_SAME: case EC_DABORT_LOWER:
         case EC_IABORT_SAME: case EC_IABORT_LOWER: r = CPU_EXIT_FAULT; break;
         case EC_PC_ALIGN: case EC_SP_ALIGN: r = CPU_EXIT_ALIGN; break;
@@ -333,9 +333,15 @@ noreturn void cpu_raise(struct cpu *c, uint64_t pc, uint32_t ec, uint32_t iss, u
     longjmp(c->jmp, 1);
 }
 
+uint64_t uop_pc_any(const struct cpu *c, const struct uop *u)
+{
+    const struct block *b = c->blk;
+    return b->pc + ((uint64_t)u->idx << ((b->ctx & CTX_T32) ? 1 : 2));
+}
+
 noreturn void cpu_raise_undef(struct cpu *c, const struct uop *u)
 {
-    cpu_raise(c, uop_pc(c, u), EC_UNKNOWN, 1u << 25, 0);
+    cpu_raise(c, uop_pc_any(c, u), EC_UNKNOWN, 1u << 25, 0);
 }
 
 const struct uop *op_undef(struct cpu *c, const struct uop *u)
@@ -361,7 +367,7 @@ static noreturn void raise_abort(struct cpu *c, const struct uop *u, struct exc_
     c->exc.far = va;
     c->exc.access = acc;
     c->exc.insn = u ? u->insn : 0;
-    uint64_t pc = u ? uop_pc(c, u) : c->pc;
+    uint64_t pc = u ? uop_pc_any(c, u) : c->pc;
     if (!c->user_mode)
         sys_finish_abort(c, &c->exc, pc);
     cpu_raise(c, pc, c->exc.ec, c->exc.iss, va);
@@ -451,7 +457,7 @@ static uint64_t mmio_access(struct cpu *c, const struct uop *u, uint64_t pa, uns
     c->mmio.write = write;
     c->mmio.abort = false;
     c->mmio.data = write ? val : 0;
-    c->pc = u ? uop_pc(c, u) : c->pc;
+    c->pc = u ? uop_pc_any(c, u) : c->pc;
     cpu_exit_now(c, CPU_EXIT_MMIO);
 }
 
@@ -619,10 +625,12 @@ static unsigned jc_index(uint64_t pc)
     return (unsigned)((pc >> 2) ^ (pc >> (2 + JC_BITS))) & ((1u << JC_BITS) - 1);
 }
 
-/* Translation context: the state that translation depends on. */
+/* Translation context: the state that translation depends on.  a32.ctx is
+ * zero in AArch64 (execution state is part of the context, so AArch32
+ * blocks never meet the A64 decoder). */
 static inline uint32_t current_ctx(struct cpu *c)
 {
-    return c->user_mode ? (CTX_USER | CTX_FP_OK) : sys_ctx(c);
+    return (c->user_mode ? (CTX_USER | CTX_FP_OK) : sys_ctx(c)) | c->a32.ctx;
 }
 
 /* Instruction fetch translation: host address of the page holding pc, or
@@ -664,7 +672,9 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
                       .cap = sizeof(bc->scratch) / sizeof(bc->scratch[0]) };
     unsigned off = (unsigned)(pc & ~TLB_PAGE_MASK);
     unsigned n = 0;
-    for (;;) {
+    if (ctx & CTX_A32)
+        n = a32_translate(&x, host, off, max_insns);
+    else for (;;) {
         uint32_t insn;
         memcpy(&insn, host + off + 4 * n, 4);
         x.pc = pc + 4ull * n;

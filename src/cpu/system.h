@@ -19,6 +19,16 @@
 #define CTX_DBG_SSP (1u << 14)  /* software step active-pending: step exception now */
 #define CTX_DBG_MASK (CTX_DBG_BKPT | CTX_DBG_SS | CTX_DBG_SSP)
 
+/* AArch32 execution state (c->a32.ctx; zero in AArch64): PSTATE.nRW, T,
+ * ITSTATE and M[3:0] (register banking is resolved at translation time). */
+#define CTX_T32 (1u << 11)
+#define CTX_A32 (1u << 15)
+#define CTX_IT_SHIFT 16
+#define CTX_IT_MASK (0xffu << CTX_IT_SHIFT)
+#define CTX_M_SHIFT 24
+#define CTX_M_MASK (0xfu << CTX_M_SHIFT)
+#define CTX_A32_STATE (CTX_A32 | CTX_T32 | CTX_IT_MASK | CTX_M_MASK)
+
 /* At EL1 only: HCR_EL2.NV/NV1/NV2 (FEAT_NV, FEAT_NV2; see nv.c). */
 #define CTX_NV (1u << 8)
 #define CTX_NV1 (1u << 9)

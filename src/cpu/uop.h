@@ -81,11 +81,14 @@ static inline uint8_t rsp(unsigned r) { return r == 31 ? REG_SP : (uint8_t)r; } 
 static inline uint8_t wx(unsigned r) { return r == 31 ? REG_SINK : (uint8_t)r; }
 static inline uint8_t wsp(unsigned r) { return r == 31 ? REG_SP : (uint8_t)r; }
 
-/* pc of the instruction a uop belongs to. */
+/* pc of the instruction a uop belongs to, for A64 handlers. */
 static inline uint64_t uop_pc(const struct cpu *c, const struct uop *u)
 {
     return c->blk->pc + 4ull * u->idx;
 }
+/* The same in any execution state (T32 blocks count idx in halfwords), for
+ * paths shared with AArch32: faults, MMIO, debug. */
+uint64_t uop_pc_any(const struct cpu *c, const struct uop *u);
 
 /* ---- exceptions ---------------------------------------------------------- */
 
@@ -210,6 +213,10 @@ const struct uop *op_goto(struct cpu *c, const struct uop *u);  /* pc = imm, cha
 const struct uop *op_undef(struct cpu *c, const struct uop *u); /* UNDEFINED at this insn */
 /* pc = imm and back to the dispatcher (after changes of translation state). */
 const struct uop *op_goto_nochain(struct cpu *c, const struct uop *u);
+
+/* AArch32 translation loop (a32.c): translates from host code at page
+ * offset off for x (x->ctx has CTX_A32); returns the instructions taken. */
+unsigned a32_translate(struct xlat *x, const uint8_t *host, unsigned off, unsigned max_insns);
 
 /* Decode one instruction into uops (false: UNDEFINED).  The trans_
  * functions it calls are declared by the generated header. */
