@@ -14,39 +14,15 @@
  *    unchanged before chaining; otherwise they return to the dispatcher,
  *    which looks the next block up in the new context.
  */
-#include "uop.h"
-#include "system.h"
-
+#include "a32-internal.h"
 #include "a32-decode.h"
 #include "a32u-decode.h"
 
-typedef struct cpu cpu_t;
-typedef const struct uop uop_t;
-
-#define A32_SHIFT_RRX 4     /* shift type 3 with amount 0 (immediate forms) */
 
 /* ---- state ------------------------------------------------------------------ */
 
 /* The X slot of R<r> (r < 15) in mode M[3:0]: Arm ARM "Mapping of AArch32
  * registers to AArch64 registers". */
-static unsigned a32_slot(unsigned mode, unsigned r)
-{
-    if (r < 8)
-        return r;
-    if (mode == 0x1) /* fiq: R8_fiq-R12_fiq, SP_fiq, LR_fiq = X24-X30 */
-        return 24 + (r - 8);
-    if (r < 13)
-        return r;
-    switch (mode) {
-    case 0x2: return r == 13 ? 17 : 16;   /* irq */
-    case 0x3: return r == 13 ? 19 : 18;   /* svc */
-    case 0x7: return r == 13 ? 21 : 20;   /* abt */
-    case 0xb: return r == 13 ? 23 : 22;   /* und */
-    case 0xa: return r == 13 ? 15 : 14;   /* hyp: SP_hyp, LR_usr */
-    default: return r;                    /* usr, sys */
-    }
-}
-
 void cpu_a32_enter(struct cpu *c, uint32_t pc, uint32_t cpsr)
 {
     uint32_t it = (cpsr >> 25 & 3) | (cpsr >> 10 & 0x3f) << 2;
@@ -81,59 +57,78 @@ static inline const struct uop *a32_chain(cpu_t *c, uint64_t pc, int slot)
 }
 
 /* Next instruction: pc = imm. */
-static const struct uop *op_a32_goto(cpu_t *c, uop_t *u)
+const struct uop *op_a32_goto(cpu_t *c, uop_t *u)
 {
     return a32_chain(c, u->imm, 1);
 }
 
+/* ITSTATE for the next instruction (T32): imm, in context position. */
+const struct uop *op_a32_setit(cpu_t *c, uop_t *u)
+{
+    c->a32.ctx = (c->a32.ctx & ~CTX_IT_MASK) | (uint32_t)u->imm;
+    return u + 1;
+}
+
 /* Condition e fails: skip the imm uops of this instruction. */
-static const struct uop *op_a32_skip(cpu_t *c, uop_t *u)
+const struct uop *op_a32_skip(cpu_t *c, uop_t *u)
 {
     return cond_holds(c->nzcv, u->e) ? u + 1 : u + 1 + u->imm;
 }
 
 /* x[a] = imm (PC operands). */
-static const struct uop *op_a32_movi(cpu_t *c, uop_t *u)
+const struct uop *op_a32_movi(cpu_t *c, uop_t *u)
 {
     c->x[u->a] = u->imm;
     return u + 1;
 }
 
-/* B/BL to imm; BL: x[a] = return address e ? ... (link in imm of the insn). */
-static const struct uop *op_a32_b(cpu_t *c, uop_t *u)
+/* Branch uops carry the pcs they need, known when translating: imm<31:0>
+ * is the target, imm<63:32> the return address (BL, BLX) or the next
+ * instruction (conditional B). */
+
+/* B to imm. */
+const struct uop *op_a32_b(cpu_t *c, uop_t *u)
 {
-    return a32_chain(c, u->imm, 0);
+    return a32_chain(c, (uint32_t)u->imm, 0);
 }
 
-static const struct uop *op_a32_bl(cpu_t *c, uop_t *u)
+/* BL: x[a] = return address. */
+const struct uop *op_a32_bl(cpu_t *c, uop_t *u)
 {
-    c->x[u->a] = (uint32_t)(a32_pc(c, u) + 4);
-    return a32_chain(c, u->imm, 0);
+    c->x[u->a] = (uint32_t)(u->imm >> 32);
+    return a32_chain(c, (uint32_t)u->imm, 0);
 }
 
-/* BLX (immediate) from A32: to T32 at imm. */
-static const struct uop *op_a32_blx_imm(cpu_t *c, uop_t *u)
+/* BLX (immediate): BL that changes the instruction set. */
+const struct uop *op_a32_blx_imm(cpu_t *c, uop_t *u)
 {
-    c->x[u->a] = (uint32_t)(a32_pc(c, u) + 4);
-    c->a32.ctx |= CTX_T32;
-    return a32_chain(c, u->imm, 0);
+    c->x[u->a] = (uint32_t)(u->imm >> 32);
+    c->a32.ctx ^= CTX_T32;
+    return a32_chain(c, (uint32_t)u->imm, 0);
 }
 
-/* Conditional B (cond e): taken to imm (slot 0), else the next insn (slot 1). */
-static const struct uop *op_a32_bcond(cpu_t *c, uop_t *u)
+/* Conditional B (cond e): taken (slot 0), else the next insn (slot 1). */
+const struct uop *op_a32_bcond(cpu_t *c, uop_t *u)
 {
     if (cond_holds(c->nzcv, u->e))
-        return a32_chain(c, u->imm, 0);
-    return a32_chain(c, a32_pc(c, u) + 4, 1);
+        return a32_chain(c, (uint32_t)u->imm, 0);
+    return a32_chain(c, (uint32_t)(u->imm >> 32), 1);
+}
+
+/* BranchWritePC(x[b]) in T32 (ADD/MOV PC): no change of instruction set. */
+const struct uop *op_t32_bwp(cpu_t *c, uop_t *u)
+{
+    return a32_chain(c, R(c, u->b) & ~1u, -1);
 }
 
 /* BXWritePC(x[b]): interworking branch (BX, BLX, loads of the PC, A32
- * data-processing writes to the PC).  BLX: x[a] = return address when f. */
-static const struct uop *op_a32_bx(cpu_t *c, uop_t *u)
+ * data-processing writes to the PC).  BLX (f): x[a] = imm, the return
+ * address. */
+const struct uop *op_a32_bx(cpu_t *c, uop_t *u)
 {
     uint32_t t = R(c, u->b);
     if (u->f)
-        c->x[u->a] = (uint32_t)(a32_pc(c, u) + 4);
+        c->x[u->a] = (uint32_t)u->imm;
     if (t & 1) {
         c->a32.ctx |= CTX_T32;
         t &= ~1u;
@@ -150,7 +145,7 @@ static const struct uop *op_a32_bx(cpu_t *c, uop_t *u)
 
 /* Shift_C: type 0 LSL 1 LSR 2 ASR 3 ROR, A32_SHIFT_RRX; amt as the
  * instruction gives it (immediate already decoded, or Rs<7:0>). */
-static inline uint32_t shift_c(uint32_t v, unsigned type, unsigned amt, uint32_t cin, uint32_t *cout)
+static inline uint32_t a32_shift_c(uint32_t v, unsigned type, unsigned amt, uint32_t cin, uint32_t *cout)
 {
     switch (type) {
     case 0:
@@ -181,18 +176,6 @@ static inline uint32_t shift_c(uint32_t v, unsigned type, unsigned amt, uint32_t
     }
 }
 
-static inline unsigned imm_shift_amount(unsigned type, unsigned imm5, unsigned *t)
-{
-    *t = type;
-    if (type == 3 && imm5 == 0) {
-        *t = A32_SHIFT_RRX;
-        return 1;
-    }
-    if ((type == 1 || type == 2) && imm5 == 0)
-        return 32;
-    return imm5;
-}
-
 /* ---- data processing ------------------------------------------------------------------ */
 
 /* Operand 2 of a data-processing uop by form e: 0 immediate (imm; f = 1:
@@ -206,9 +189,9 @@ static inline uint32_t dp_operand(cpu_t *c, uop_t *u, uint32_t *carry)
         *carry = u->f ? (uint32_t)(u->imm >> 31 & 1) : cin;
         return (uint32_t)u->imm;
     case 1:
-        return shift_c(R(c, u->c), u->f, u->d, cin, carry);
+        return a32_shift_c(R(c, u->c), u->f, u->d, cin, carry);
     default:
-        return shift_c(R(c, u->c), u->f, R(c, u->d) & 0xff, cin, carry);
+        return a32_shift_c(R(c, u->c), u->f, R(c, u->d) & 0xff, cin, carry);
     }
 }
 
@@ -217,7 +200,7 @@ static inline uint32_t nz32(uint32_t r) { return (r & 0x80000000u) | (r == 0) <<
 /* 16 opcodes x S: AND EOR SUB RSB ADD ADC SBC RSC TST TEQ CMP CMN ORR MOV BIC MVN.
  * a = Rd, b = Rn. */
 #define DP_LOGIC(name, expr, write)                                                        \
-    static const struct uop *op_a32_##name(cpu_t *c, uop_t *u)                             \
+    const struct uop *op_a32_##name(cpu_t *c, uop_t *u)                             \
     {                                                                                      \
         uint32_t sc, m = dp_operand(c, u, &sc), n = R(c, u->b);                            \
         (void)n;                                                                           \
@@ -226,7 +209,7 @@ static inline uint32_t nz32(uint32_t r) { return (r & 0x80000000u) | (r == 0) <<
             c->x[u->a] = r;                                                                \
         return u + 1;                                                                      \
     }                                                                                      \
-    static const struct uop *op_a32_##name##s(cpu_t *c, uop_t *u)                          \
+    const struct uop *op_a32_##name##s(cpu_t *c, uop_t *u)                          \
     {                                                                                      \
         uint32_t sc, m = dp_operand(c, u, &sc), n = R(c, u->b);                            \
         (void)n;                                                                           \
@@ -238,7 +221,7 @@ static inline uint32_t nz32(uint32_t r) { return (r & 0x80000000u) | (r == 0) <<
     }
 /* x + y + carry, with the flags of AddWithCarry. */
 #define DP_ARITH(name, X, Y, CIN, write)                                                   \
-    static const struct uop *op_a32_##name(cpu_t *c, uop_t *u)                             \
+    const struct uop *op_a32_##name(cpu_t *c, uop_t *u)                             \
     {                                                                                      \
         uint32_t sc, m = dp_operand(c, u, &sc), n = R(c, u->b), r;                         \
         (void)n, (void)m;                                                                  \
@@ -247,7 +230,7 @@ static inline uint32_t nz32(uint32_t r) { return (r & 0x80000000u) | (r == 0) <<
             c->x[u->a] = r;                                                                \
         return u + 1;                                                                      \
     }                                                                                      \
-    static const struct uop *op_a32_##name##s(cpu_t *c, uop_t *u)                          \
+    const struct uop *op_a32_##name##s(cpu_t *c, uop_t *u)                          \
     {                                                                                      \
         uint32_t sc, m = dp_operand(c, u, &sc), n = R(c, u->b), r;                         \
         (void)n, (void)m;                                                                  \
@@ -273,9 +256,10 @@ DP_LOGIC(orr, n | m, 1)
 DP_LOGIC(mov, m, 1)
 DP_LOGIC(bic, n & ~m, 1)
 DP_LOGIC(mvn, ~m, 1)
+DP_LOGIC(orn, n | ~m, 1)
 #undef CF
 
-static const uop_fn dp_fns[16][2] = {
+const uop_fn a32_dp_fns[16][2] = {
     { op_a32_and, op_a32_ands }, { op_a32_eor, op_a32_eors }, { op_a32_sub, op_a32_subs },
     { op_a32_rsb, op_a32_rsbs }, { op_a32_add, op_a32_adds }, { op_a32_adc, op_a32_adcs },
     { op_a32_sbc, op_a32_sbcs }, { op_a32_rsc, op_a32_rscs }, { op_a32_tst, op_a32_tsts },
@@ -286,61 +270,52 @@ static const uop_fn dp_fns[16][2] = {
 
 /* ---- translation helpers ---------------------------------------------------------------- */
 
-static inline unsigned ctx_mode(const struct xlat *x) { return (x->ctx & CTX_M_MASK) >> CTX_M_SHIFT; }
-static inline bool ctx_t32(const struct xlat *x) { return x->ctx & CTX_T32; }
 
-/* The value a read of the PC gives: the instruction's address + 8 (A32) or
- * + 4 (T32). */
-static inline uint32_t pc_read(const struct xlat *x) { return (uint32_t)x->pc + (ctx_t32(x) ? 4 : 8); }
 
-/* Slot of R<r> for writing (r < 15). */
-static inline uint8_t wreg(const struct xlat *x, unsigned r) { return (uint8_t)a32_slot(ctx_mode(x), r); }
 
 /* Slot holding the value of R<r> for reading: the PC is a constant put into
  * the temporary tmp. */
-static uint8_t rreg(struct xlat *x, unsigned r, unsigned tmp)
+uint8_t a32_rreg(struct xlat *x, unsigned r, unsigned tmp)
 {
     if (r != 15)
-        return wreg(x, r);
+        return a32_wreg(x, r);
     struct uop *u = emit(x, op_a32_movi);
     u->a = (uint8_t)tmp;
-    u->imm = pc_read(x);
+    u->imm = a32_pc_read(x);
     return (uint8_t)tmp;
 }
 
 /* The PC with Align(PC, 4) (literal loads, ADR) into tmp. */
-static uint8_t rreg_aligned(struct xlat *x, unsigned r, unsigned tmp)
+uint8_t a32_rreg_aligned(struct xlat *x, unsigned r, unsigned tmp)
 {
     if (r != 15)
-        return wreg(x, r);
+        return a32_wreg(x, r);
     struct uop *u = emit(x, op_a32_movi);
     u->a = (uint8_t)tmp;
-    u->imm = pc_read(x) & ~3u;
+    u->imm = a32_pc_read(x) & ~3u;
     return (uint8_t)tmp;
 }
 
 /* BXWritePC from slot: ends the block. */
-static void emit_bx(struct xlat *x, unsigned slot)
+void a32_emit_bx(struct xlat *x, unsigned slot)
 {
     emit(x, op_a32_bx)->b = (uint8_t)slot;
     x->end = true;
 }
 
-/* Destination slot for R<rd>: REG_T0 for the PC (followed by emit_bx). */
-static inline uint8_t dreg(const struct xlat *x, unsigned rd) { return rd == 15 ? REG_T0 : wreg(x, rd); }
 
-static bool dp_common(struct xlat *x, unsigned opc, unsigned s, unsigned rn, unsigned rd, struct uop *tmpl)
+bool a32_emit_dp(struct xlat *x, unsigned opc, unsigned s, unsigned rn, unsigned rd, struct uop *tmpl)
 {
     bool test = opc >= 8 && opc <= 11;
     if (rd == 15 && s && !test)
         return false;   /* SUBS PC, LR etc.: exception return, a later phase */
-    uint8_t b = (opc == 13 || opc == 15) ? REG_ZR : rreg(x, rn, REG_T1);
-    struct uop *u = emit(x, dp_fns[opc][s]);
+    uint8_t b = (opc == 13 || opc == 15) ? REG_ZR : a32_rreg(x, rn, REG_T1);
+    struct uop *u = emit(x, a32_dp_fns[opc][s]);
     uint8_t c = tmpl->c, d = tmpl->d;
     *u = (struct uop){ .fn = u->fn, .imm = tmpl->imm, .insn = u->insn, .idx = u->idx,
-                       .a = test ? REG_SINK : dreg(x, rd), .b = b, .c = c, .d = d, .e = tmpl->e, .f = tmpl->f };
+                       .a = test ? REG_SINK : a32_dreg(x, rd), .b = b, .c = c, .d = d, .e = tmpl->e, .f = tmpl->f };
     if (rd == 15 && !test)
-        emit_bx(x, REG_T0);
+        a32_emit_bx(x, REG_T0);
     return true;
 }
 
@@ -352,17 +327,17 @@ bool trans_a32_DP_imm(struct xlat *x, const arg_a32_DP_imm *a)
     uint32_t imm = rot ? (a->imm8 >> rot | a->imm8 << (32 - rot)) : a->imm8;
     /* ADD/SUB with Rn = PC read Align(PC, 4) (ADR); in A32 PC+8 is aligned. */
     struct uop t = { .imm = imm, .e = 0, .f = rot != 0 };
-    return dp_common(x, a->opc, a->s, a->rn, a->rd, &t);
+    return a32_emit_dp(x, a->opc, a->s, a->rn, a->rd, &t);
 }
 
 bool trans_a32_DP_reg(struct xlat *x, const arg_a32_DP_reg *a)
 {
     if (a->opc >= 8 && a->opc <= 11 && !a->s)
         return false;
-    unsigned type, amt = imm_shift_amount(a->type, a->imm5, &type);
+    unsigned type, amt = a32_imm_shift_amount(a->type, a->imm5, &type);
     /* rm is read before rn's temporary: both may be the PC (same value). */
-    struct uop t = { .e = 1, .c = rreg(x, a->rm, REG_T0), .d = (uint8_t)amt, .f = (uint8_t)type };
-    return dp_common(x, a->opc, a->s, a->rn, a->rd, &t);
+    struct uop t = { .e = 1, .c = a32_rreg(x, a->rm, REG_T0), .d = (uint8_t)amt, .f = (uint8_t)type };
+    return a32_emit_dp(x, a->opc, a->s, a->rn, a->rd, &t);
 }
 
 bool trans_a32_DP_rsr(struct xlat *x, const arg_a32_DP_rsr *a)
@@ -371,11 +346,11 @@ bool trans_a32_DP_rsr(struct xlat *x, const arg_a32_DP_rsr *a)
         return false;
     if (a->rd == 15 || a->rn == 15 || a->rm == 15 || a->rs == 15)
         return false;   /* UNPREDICTABLE */
-    struct uop t = { .e = 2, .c = wreg(x, a->rm), .d = wreg(x, a->rs), .f = (uint8_t)a->type };
-    return dp_common(x, a->opc, a->s, a->rn, a->rd, &t);
+    struct uop t = { .e = 2, .c = a32_wreg(x, a->rm), .d = a32_wreg(x, a->rs), .f = (uint8_t)a->type };
+    return a32_emit_dp(x, a->opc, a->s, a->rn, a->rd, &t);
 }
 
-static const struct uop *op_a32_movt(cpu_t *c, uop_t *u)
+const struct uop *op_a32_movt(cpu_t *c, uop_t *u)
 {
     c->x[u->a] = (R(c, u->a) & 0xffff) | (uint32_t)u->imm << 16;
     return u + 1;
@@ -386,7 +361,7 @@ bool trans_a32_MOVW(struct xlat *x, const arg_a32_MOVW *a)
     if (a->rd == 15)
         return false;
     struct uop *u = emit(x, op_a32_movi);
-    u->a = wreg(x, a->rd);
+    u->a = a32_wreg(x, a->rd);
     u->imm = a->imm4 << 12 | a->imm12;
     return true;
 }
@@ -396,7 +371,7 @@ bool trans_a32_MOVT(struct xlat *x, const arg_a32_MOVT *a)
     if (a->rd == 15)
         return false;
     struct uop *u = emit(x, op_a32_movt);
-    u->a = wreg(x, a->rd);
+    u->a = a32_wreg(x, a->rd);
     u->imm = a->imm4 << 12 | a->imm12;
     return true;
 }
@@ -404,7 +379,7 @@ bool trans_a32_MOVT(struct xlat *x, const arg_a32_MOVT *a)
 /* ---- multiplies ------------------------------------------------------------------------- */
 
 /* a = Rd (RdHi), b = Rn, c = Rm, d = Ra (RdLo); e = op, f = S. */
-static const struct uop *op_a32_mul(cpu_t *c, uop_t *u)
+const struct uop *op_a32_mul(cpu_t *c, uop_t *u)
 {
     uint32_t n = R(c, u->b), m = R(c, u->c), acc = R(c, u->d), hi = R(c, u->a);
     uint32_t r = 0;
@@ -445,10 +420,10 @@ bool trans_a32_MUL(struct xlat *x, const arg_a32_MUL *a)
     if (wide && a->ra == a->rd)
         return false;   /* RdHi == RdLo: UNPREDICTABLE */
     struct uop *u = emit(x, op_a32_mul);
-    u->a = wreg(x, a->rd);
-    u->b = wreg(x, a->rn);
-    u->c = wreg(x, a->rm);
-    u->d = (wide || a->op & 1) ? wreg(x, a->ra) : REG_ZR;
+    u->a = a32_wreg(x, a->rd);
+    u->b = a32_wreg(x, a->rn);
+    u->c = a32_wreg(x, a->rm);
+    u->d = (wide || a->op & 1) ? a32_wreg(x, a->ra) : REG_ZR;
     u->e = (uint8_t)a->op;
     u->f = (uint8_t)a->s;
     return true;
@@ -457,7 +432,7 @@ bool trans_a32_MUL(struct xlat *x, const arg_a32_MUL *a)
 /* Halfword multiplies: e = op (00 SMLAxy 01 SMLAWy/SMULWy 10 SMLALxy 11
  * SMULxy); f bit 0 = N (top half of Rn), bit 1 = M (top of Rm); a = Rd/RdHi,
  * d = Ra/RdLo. */
-static const struct uop *op_a32_hmul(cpu_t *c, uop_t *u)
+const struct uop *op_a32_hmul(cpu_t *c, uop_t *u)
 {
     int32_t n = (int32_t)R(c, u->b), m = (int32_t)R(c, u->c);
     int32_t nh = (int16_t)((u->f & 1) ? n >> 16 : n), mh = (int16_t)((u->f & 2) ? m >> 16 : m);
@@ -503,10 +478,10 @@ bool trans_a32_HMUL(struct xlat *x, const arg_a32_HMUL *a)
     if (a->op == 2 && a->ra == a->rd)
         return false;
     struct uop *u = emit(x, op_a32_hmul);
-    u->a = wreg(x, a->rd);
-    u->b = wreg(x, a->rn);
-    u->c = wreg(x, a->rm);
-    u->d = uses_ra ? wreg(x, a->ra) : REG_ZR;
+    u->a = a32_wreg(x, a->rd);
+    u->b = a32_wreg(x, a->rn);
+    u->c = a32_wreg(x, a->rm);
+    u->d = uses_ra ? a32_wreg(x, a->ra) : REG_ZR;
     u->e = (uint8_t)a->op;
     u->f = (uint8_t)(a->n | a->m << 1);
     return true;
@@ -514,7 +489,7 @@ bool trans_a32_HMUL(struct xlat *x, const arg_a32_HMUL *a)
 
 /* Dual and most-significant-word multiplies, divides.  e = op1, f = op2;
  * a = Rd/RdHi, d = Ra/RdLo (REG_ZR when absent). */
-static const struct uop *op_a32_smuld(cpu_t *c, uop_t *u)
+const struct uop *op_a32_smuld(cpu_t *c, uop_t *u)
 {
     uint32_t n = R(c, u->b), m = R(c, u->c);
     if ((u->f & 1) && (u->e == 0 || u->e == 4))
@@ -573,16 +548,16 @@ bool trans_a32_SMULD(struct xlat *x, const arg_a32_SMULD *a)
     if (op1 == 5 && op2 >= 6 && a->ra == 15)
         return false;   /* SMMLS needs Ra */
     struct uop *u = emit(x, op_a32_smuld);
-    u->a = wreg(x, a->rd);
-    u->b = wreg(x, a->rn);
-    u->c = wreg(x, a->rm);
-    u->d = (a->ra == 15 || op1 == 1 || op1 == 3) ? REG_ZR : wreg(x, a->ra);
+    u->a = a32_wreg(x, a->rd);
+    u->b = a32_wreg(x, a->rn);
+    u->c = a32_wreg(x, a->rm);
+    u->d = (a->ra == 15 || op1 == 1 || op1 == 3) ? REG_ZR : a32_wreg(x, a->ra);
     u->e = (uint8_t)op1;
     u->f = (uint8_t)(op1 == 5 ? ((op2 >= 6 ? 2 : 0) | (op2 & 1)) : op2);
     return true;
 }
 
-static const struct uop *op_a32_usada8(cpu_t *c, uop_t *u)
+const struct uop *op_a32_usada8(cpu_t *c, uop_t *u)
 {
     uint32_t n = R(c, u->b), m = R(c, u->c), s = R(c, u->d);
     for (int i = 0; i < 32; i += 8) {
@@ -598,18 +573,17 @@ bool trans_a32_USADA8(struct xlat *x, const arg_a32_USADA8 *a)
     if (a->rd == 15 || a->rn == 15 || a->rm == 15)
         return false;
     struct uop *u = emit(x, op_a32_usada8);
-    u->a = wreg(x, a->rd);
-    u->b = wreg(x, a->rn);
-    u->c = wreg(x, a->rm);
-    u->d = a->ra == 15 ? REG_ZR : wreg(x, a->ra);
+    u->a = a32_wreg(x, a->rd);
+    u->b = a32_wreg(x, a->rn);
+    u->c = a32_wreg(x, a->rm);
+    u->d = a->ra == 15 ? REG_ZR : a32_wreg(x, a->ra);
     return true;
 }
 
 /* ---- miscellaneous data processing ---------------------------------------------------------- */
 
 /* One-operand operations: e selects, a = Rd, b = Rm. */
-enum { UN_CLZ, UN_REV, UN_REV16, UN_RBIT, UN_REVSH };
-static const struct uop *op_a32_unary(cpu_t *c, uop_t *u)
+const struct uop *op_a32_unary(cpu_t *c, uop_t *u)
 {
     uint32_t m = R(c, u->b), r;
     switch (u->e) {
@@ -629,23 +603,23 @@ static const struct uop *op_a32_unary(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
-static bool emit_unary(struct xlat *x, unsigned op, unsigned rd, unsigned rm)
+bool a32_emit_unary(struct xlat *x, unsigned op, unsigned rd, unsigned rm)
 {
     if (rd == 15 || rm == 15)
         return false;
     struct uop *u = emit(x, op_a32_unary);
-    u->a = wreg(x, rd);
-    u->b = wreg(x, rm);
+    u->a = a32_wreg(x, rd);
+    u->b = a32_wreg(x, rm);
     u->e = (uint8_t)op;
     return true;
 }
 
-bool trans_a32_CLZ(struct xlat *x, const arg_a32_CLZ *a) { return emit_unary(x, UN_CLZ, a->rd, a->rm); }
+bool trans_a32_CLZ(struct xlat *x, const arg_a32_CLZ *a) { return a32_emit_unary(x, UN_CLZ, a->rd, a->rm); }
 
 bool trans_a32_REV(struct xlat *x, const arg_a32_REV *a)
 {
     static const uint8_t ops[4] = { UN_REV, UN_REV16, UN_RBIT, UN_REVSH };
-    return emit_unary(x, ops[a->o1 << 1 | a->o2], a->rd, a->rm);
+    return a32_emit_unary(x, ops[a->o1 << 1 | a->o2], a->rd, a->rm);
 }
 
 /* Saturation helpers: set Q when the value does not fit. */
@@ -666,7 +640,7 @@ static inline uint32_t usat(cpu_t *c, int64_t v, unsigned bits)
 }
 
 /* QADD QSUB QDADD QDSUB: a = Rd, b = Rn, c = Rm, e = op. */
-static const struct uop *op_a32_qaddsub(cpu_t *c, uop_t *u)
+const struct uop *op_a32_qaddsub(cpu_t *c, uop_t *u)
 {
     int64_t m = (int32_t)R(c, u->c), n = (int32_t)R(c, u->b);
     if (u->e & 2)
@@ -680,30 +654,30 @@ bool trans_a32_QADDSUB(struct xlat *x, const arg_a32_QADDSUB *a)
     if (a->rd == 15 || a->rn == 15 || a->rm == 15)
         return false;
     struct uop *u = emit(x, op_a32_qaddsub);
-    u->a = wreg(x, a->rd);
-    u->b = wreg(x, a->rn);
-    u->c = wreg(x, a->rm);
+    u->a = a32_wreg(x, a->rd);
+    u->b = a32_wreg(x, a->rn);
+    u->c = a32_wreg(x, a->rm);
     u->e = (uint8_t)a->op;
     return true;
 }
 
 /* SSAT/USAT: a = Rd, b = Rn, f = shift type (0 LSL, 2 ASR), d = amount,
  * e = saturate_to; imm = 1 for USAT. */
-static const struct uop *op_a32_sat(cpu_t *c, uop_t *u)
+const struct uop *op_a32_sat(cpu_t *c, uop_t *u)
 {
     uint32_t unused;
-    int32_t v = (int32_t)shift_c(R(c, u->b), u->f, u->d, 0, &unused);
+    int32_t v = (int32_t)a32_shift_c(R(c, u->b), u->f, u->d, 0, &unused);
     c->x[u->a] = u->imm ? usat(c, v, u->e) : (uint32_t)ssat(c, v, u->e);
     return u + 1;
 }
 
-static bool emit_sat(struct xlat *x, bool uns, unsigned sat_to, unsigned rd, unsigned rn, unsigned sh, unsigned imm5)
+bool a32_emit_sat(struct xlat *x, bool uns, unsigned sat_to, unsigned rd, unsigned rn, unsigned sh, unsigned imm5)
 {
     if (rd == 15 || rn == 15)
         return false;
     struct uop *u = emit(x, op_a32_sat);
-    u->a = wreg(x, rd);
-    u->b = wreg(x, rn);
+    u->a = a32_wreg(x, rd);
+    u->b = a32_wreg(x, rn);
     u->f = sh ? 2 : 0;
     u->d = (uint8_t)(sh && imm5 == 0 ? 32 : imm5);
     u->e = (uint8_t)sat_to;
@@ -711,11 +685,11 @@ static bool emit_sat(struct xlat *x, bool uns, unsigned sat_to, unsigned rd, uns
     return true;
 }
 
-bool trans_a32_SSAT(struct xlat *x, const arg_a32_SSAT *a) { return emit_sat(x, false, a->sat + 1, a->rd, a->rn, a->sh, a->imm5); }
-bool trans_a32_USAT(struct xlat *x, const arg_a32_USAT *a) { return emit_sat(x, true, a->sat, a->rd, a->rn, a->sh, a->imm5); }
+bool trans_a32_SSAT(struct xlat *x, const arg_a32_SSAT *a) { return a32_emit_sat(x, false, a->sat + 1, a->rd, a->rn, a->sh, a->imm5); }
+bool trans_a32_USAT(struct xlat *x, const arg_a32_USAT *a) { return a32_emit_sat(x, true, a->sat, a->rd, a->rn, a->sh, a->imm5); }
 
 /* SSAT16/USAT16: per halfword; imm = 1 for USAT16. */
-static const struct uop *op_a32_sat16(cpu_t *c, uop_t *u)
+const struct uop *op_a32_sat16(cpu_t *c, uop_t *u)
 {
     uint32_t n = R(c, u->b);
     int16_t lo = (int16_t)n, hi = (int16_t)(n >> 16);
@@ -725,23 +699,23 @@ static const struct uop *op_a32_sat16(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
-static bool emit_sat16(struct xlat *x, bool uns, unsigned sat_to, unsigned rd, unsigned rn)
+bool a32_emit_sat16(struct xlat *x, bool uns, unsigned sat_to, unsigned rd, unsigned rn)
 {
     if (rd == 15 || rn == 15)
         return false;
     struct uop *u = emit(x, op_a32_sat16);
-    u->a = wreg(x, rd);
-    u->b = wreg(x, rn);
+    u->a = a32_wreg(x, rd);
+    u->b = a32_wreg(x, rn);
     u->e = (uint8_t)sat_to;
     u->imm = uns;
     return true;
 }
 
-bool trans_a32_SSAT16(struct xlat *x, const arg_a32_SSAT16 *a) { return emit_sat16(x, false, a->sat + 1, a->rd, a->rn); }
-bool trans_a32_USAT16(struct xlat *x, const arg_a32_USAT16 *a) { return emit_sat16(x, true, a->sat, a->rd, a->rn); }
+bool trans_a32_SSAT16(struct xlat *x, const arg_a32_SSAT16 *a) { return a32_emit_sat16(x, false, a->sat + 1, a->rd, a->rn); }
+bool trans_a32_USAT16(struct xlat *x, const arg_a32_USAT16 *a) { return a32_emit_sat16(x, true, a->sat, a->rd, a->rn); }
 
 /* SBFX/UBFX: a = Rd, b = Rn, e = lsb, f = width, imm = signed. */
-static const struct uop *op_a32_bfx(cpu_t *c, uop_t *u)
+const struct uop *op_a32_bfx(cpu_t *c, uop_t *u)
 {
     uint32_t v = R(c, u->b) >> u->e;
     unsigned w = u->f;
@@ -754,24 +728,24 @@ static const struct uop *op_a32_bfx(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
-static bool emit_bfx(struct xlat *x, bool sign, unsigned wm1, unsigned lsb, unsigned rd, unsigned rn)
+bool a32_emit_bfx(struct xlat *x, bool sign, unsigned wm1, unsigned lsb, unsigned rd, unsigned rn)
 {
     if (rd == 15 || rn == 15 || lsb + wm1 > 31)
         return false;
     struct uop *u = emit(x, op_a32_bfx);
-    u->a = wreg(x, rd);
-    u->b = wreg(x, rn);
+    u->a = a32_wreg(x, rd);
+    u->b = a32_wreg(x, rn);
     u->e = (uint8_t)lsb;
     u->f = (uint8_t)(wm1 + 1);
     u->imm = sign;
     return true;
 }
 
-bool trans_a32_SBFX(struct xlat *x, const arg_a32_SBFX *a) { return emit_bfx(x, true, a->wm1, a->lsb, a->rd, a->rn); }
-bool trans_a32_UBFX(struct xlat *x, const arg_a32_UBFX *a) { return emit_bfx(x, false, a->wm1, a->lsb, a->rd, a->rn); }
+bool trans_a32_SBFX(struct xlat *x, const arg_a32_SBFX *a) { return a32_emit_bfx(x, true, a->wm1, a->lsb, a->rd, a->rn); }
+bool trans_a32_UBFX(struct xlat *x, const arg_a32_UBFX *a) { return a32_emit_bfx(x, false, a->wm1, a->lsb, a->rd, a->rn); }
 
 /* BFI/BFC: Rd<msb:lsb> = Rn<msb-lsb:0> (b = REG_ZR for BFC); imm = mask. */
-static const struct uop *op_a32_bfi(cpu_t *c, uop_t *u)
+const struct uop *op_a32_bfi(cpu_t *c, uop_t *u)
 {
     uint32_t mask = (uint32_t)u->imm;
     c->x[u->a] = (R(c, u->a) & ~mask) | (R(c, u->b) << u->e & mask);
@@ -783,8 +757,8 @@ bool trans_a32_BFI(struct xlat *x, const arg_a32_BFI *a)
     if (a->rd == 15 || a->msb < a->lsb)
         return false;
     struct uop *u = emit(x, op_a32_bfi);
-    u->a = wreg(x, a->rd);
-    u->b = a->rn == 15 ? REG_ZR : wreg(x, a->rn);
+    u->a = a32_wreg(x, a->rd);
+    u->b = a->rn == 15 ? REG_ZR : a32_wreg(x, a->rn);
     u->e = (uint8_t)a->lsb;
     u->imm = (uint32_t)(((2ull << a->msb) - 1) & ~((1ull << a->lsb) - 1));
     return true;
@@ -792,7 +766,7 @@ bool trans_a32_BFI(struct xlat *x, const arg_a32_BFI *a)
 
 /* SXTAB16 SXTAB SXTAH UXTAB16 UXTAB UXTAH (e = op): a = Rd, b = Rn (REG_ZR
  * for the plain extends), c = Rm, f = rotation. */
-static const struct uop *op_a32_extend(cpu_t *c, uop_t *u)
+const struct uop *op_a32_extend(cpu_t *c, uop_t *u)
 {
     uint32_t m = R(c, u->c), n = R(c, u->b);
     if (u->f)
@@ -815,20 +789,20 @@ bool trans_a32_EXTEND(struct xlat *x, const arg_a32_EXTEND *a)
     if (a->op == 1 || a->op == 5 || a->rd == 15 || a->rm == 15)
         return false;
     struct uop *u = emit(x, op_a32_extend);
-    u->a = wreg(x, a->rd);
-    u->b = a->rn == 15 ? REG_ZR : wreg(x, a->rn);
-    u->c = wreg(x, a->rm);
+    u->a = a32_wreg(x, a->rd);
+    u->b = a->rn == 15 ? REG_ZR : a32_wreg(x, a->rn);
+    u->c = a32_wreg(x, a->rm);
     u->e = (uint8_t)a->op;
     u->f = (uint8_t)(a->rot * 8);
     return true;
 }
 
 /* PKHBT/PKHTB: a = Rd, b = Rn, c = Rm, e = tb, d = shift amount. */
-static const struct uop *op_a32_pkh(cpu_t *c, uop_t *u)
+const struct uop *op_a32_pkh(cpu_t *c, uop_t *u)
 {
     uint32_t n = R(c, u->b), m = R(c, u->c), unused;
     if (u->e)
-        c->x[u->a] = (shift_c(m, 2, u->d, 0, &unused) & 0xffff) | (n & 0xffff0000u);
+        c->x[u->a] = (a32_shift_c(m, 2, u->d, 0, &unused) & 0xffff) | (n & 0xffff0000u);
     else
         c->x[u->a] = (n & 0xffff) | ((m << u->d) & 0xffff0000u);
     return u + 1;
@@ -839,15 +813,15 @@ bool trans_a32_PKH(struct xlat *x, const arg_a32_PKH *a)
     if (a->rd == 15 || a->rn == 15 || a->rm == 15)
         return false;
     struct uop *u = emit(x, op_a32_pkh);
-    u->a = wreg(x, a->rd);
-    u->b = wreg(x, a->rn);
-    u->c = wreg(x, a->rm);
+    u->a = a32_wreg(x, a->rd);
+    u->b = a32_wreg(x, a->rn);
+    u->c = a32_wreg(x, a->rm);
     u->e = (uint8_t)a->tb;
     u->d = (uint8_t)(a->tb && a->imm5 == 0 ? 32 : a->imm5);
     return true;
 }
 
-static const struct uop *op_a32_sel(cpu_t *c, uop_t *u)
+const struct uop *op_a32_sel(cpu_t *c, uop_t *u)
 {
     uint32_t n = R(c, u->b), m = R(c, u->c), r = 0;
     for (int i = 0; i < 4; i++)
@@ -861,9 +835,9 @@ bool trans_a32_SEL(struct xlat *x, const arg_a32_SEL *a)
     if (a->rd == 15 || a->rn == 15 || a->rm == 15)
         return false;
     struct uop *u = emit(x, op_a32_sel);
-    u->a = wreg(x, a->rd);
-    u->b = wreg(x, a->rn);
-    u->c = wreg(x, a->rm);
+    u->a = a32_wreg(x, a->rd);
+    u->b = a32_wreg(x, a->rn);
+    u->c = a32_wreg(x, a->rm);
     return true;
 }
 
@@ -871,7 +845,7 @@ bool trans_a32_SEL(struct xlat *x, const arg_a32_SEL *a)
  * 100 ADD8 111 SUB8), f = kind: 0 signed (GE), 1 signed saturating,
  * 2 signed halving, 4 unsigned (GE), 5 unsigned saturating, 6 unsigned
  * halving. */
-static const struct uop *op_a32_parallel(cpu_t *c, uop_t *u)
+const struct uop *op_a32_parallel(cpu_t *c, uop_t *u)
 {
     uint32_t n = R(c, u->b), m = R(c, u->c), r = 0, ge = 0;
     bool uns = u->f & 4;
@@ -927,9 +901,9 @@ bool trans_a32_PARALLEL(struct xlat *x, const arg_a32_PARALLEL *a)
     if (a->rd == 15 || a->rn == 15 || a->rm == 15)
         return false;
     struct uop *u = emit(x, op_a32_parallel);
-    u->a = wreg(x, a->rd);
-    u->b = wreg(x, a->rn);
-    u->c = wreg(x, a->rm);
+    u->a = a32_wreg(x, a->rd);
+    u->b = a32_wreg(x, a->rn);
+    u->c = a32_wreg(x, a->rm);
     u->e = (uint8_t)a->op2;
     u->f = (uint8_t)((a->u ? 4 : 0) | (a->op1 - 1));
     return true;
@@ -938,7 +912,7 @@ bool trans_a32_PARALLEL(struct xlat *x, const arg_a32_PARALLEL *a)
 /* ---- status register access --------------------------------------------------------------- */
 
 /* MRS Rd, APSR (at EL0 the execution-state bits read as zero, M as usr). */
-static const struct uop *op_a32_mrs(cpu_t *c, uop_t *u)
+const struct uop *op_a32_mrs(cpu_t *c, uop_t *u)
 {
     c->x[u->a] = c->nzcv | c->a32.q << 27 | c->a32.ge << 16 | 0x10u;
     return u + 1;
@@ -946,7 +920,7 @@ static const struct uop *op_a32_mrs(cpu_t *c, uop_t *u)
 
 /* MSR APSR_<fields>, x[b] or imm (b = REG_ZR): e bit 3 = nzcvq, bit 2 = g.
  * At EL0 the other fields are ignored. */
-static const struct uop *op_a32_msr(cpu_t *c, uop_t *u)
+const struct uop *op_a32_msr(cpu_t *c, uop_t *u)
 {
     uint32_t v = R(c, u->b) | (uint32_t)u->imm;
     if (u->e & 8) {
@@ -962,11 +936,11 @@ bool trans_a32_MRS(struct xlat *x, const arg_a32_MRS *a)
 {
     if (a->r || a->rd == 15 || ctx_el(x->ctx) != 0)
         return false;   /* SPSR, and CPSR above EL0: a later phase */
-    emit(x, op_a32_mrs)->a = wreg(x, a->rd);
+    emit(x, op_a32_mrs)->a = a32_wreg(x, a->rd);
     return true;
 }
 
-static bool emit_msr(struct xlat *x, unsigned r, unsigned mask, uint8_t slot, uint32_t imm)
+bool a32_emit_msr(struct xlat *x, unsigned r, unsigned mask, uint8_t slot, uint32_t imm)
 {
     if (r || mask == 0 || ctx_el(x->ctx) != 0)
         return false;
@@ -981,14 +955,14 @@ bool trans_a32_MSR_reg(struct xlat *x, const arg_a32_MSR_reg *a)
 {
     if (a->rn == 15)
         return false;
-    return emit_msr(x, a->r, a->mask, wreg(x, a->rn), 0);
+    return a32_emit_msr(x, a->r, a->mask, a32_wreg(x, a->rn), 0);
 }
 
 bool trans_a32_MSR_imm(struct xlat *x, const arg_a32_MSR_imm *a)
 {
     unsigned rot = a->rot * 2;
     uint32_t imm = rot ? (a->imm8 >> rot | a->imm8 << (32 - rot)) : a->imm8;
-    return emit_msr(x, a->r, a->mask, REG_ZR, imm);
+    return a32_emit_msr(x, a->r, a->mask, REG_ZR, imm);
 }
 
 /* NOP YIELD WFE WFI SEV SEVL ESB CSDB DBG: no effect at EL0 here (WFI and
@@ -1005,8 +979,8 @@ bool trans_a32_B(struct xlat *x, const arg_a32_B *a)
 {
     /* Conditional B is handled by the translator loop (op_a32_bcond). */
     struct uop *u = emit(x, a->l ? op_a32_bl : op_a32_b);
-    u->imm = (uint32_t)(pc_read(x) + (uint32_t)(a->imm << 2));
-    u->a = wreg(x, 14);
+    u->imm = (uint32_t)(a32_pc_read(x) + (uint32_t)(a->imm << 2)) | (x->pc + 4) << 32;
+    u->a = a32_wreg(x, 14);
     x->end = true;
     return true;
 }
@@ -1014,8 +988,8 @@ bool trans_a32_B(struct xlat *x, const arg_a32_B *a)
 bool trans_a32_BLX_imm(struct xlat *x, const arg_a32_BLX_imm *a)
 {
     struct uop *u = emit(x, op_a32_blx_imm);
-    u->imm = (uint32_t)(pc_read(x) + (uint32_t)(a->imm << 2) + (a->h << 1));
-    u->a = wreg(x, 14);
+    u->imm = (uint32_t)(a32_pc_read(x) + (uint32_t)(a->imm << 2) + (a->h << 1)) | (x->pc + 4) << 32;
+    u->a = a32_wreg(x, 14);
     x->end = true;
     return true;
 }
@@ -1024,11 +998,12 @@ bool trans_a32_BX(struct xlat *x, const arg_a32_BX *a)
 {
     if (a->l && a->rm == 15)
         return false;
-    uint8_t slot = rreg(x, a->rm, REG_T0);
+    uint8_t slot = a32_rreg(x, a->rm, REG_T0);
     struct uop *u = emit(x, op_a32_bx);
     u->b = slot;
-    u->a = wreg(x, 14);
+    u->a = a32_wreg(x, 14);
     u->f = (uint8_t)a->l;
+    u->imm = (uint32_t)x->pc + 4;
     x->end = true;
     return true;
 }
@@ -1040,19 +1015,20 @@ bool trans_a32_BXJ(struct xlat *x, const arg_a32_BXJ *a)
     return trans_a32_BX(x, &b);
 }
 
-static const struct uop *op_a32_svc(cpu_t *c, uop_t *u)
+/* SVC: imm<15:0> the immediate, imm<63:32> the next instruction. */
+const struct uop *op_a32_svc(cpu_t *c, uop_t *u)
 {
-    cpu_raise(c, a32_pc(c, u) + 4, EC_SVC32, (uint32_t)u->imm, 0);
+    cpu_raise(c, u->imm >> 32, EC_SVC32, (uint32_t)u->imm & 0xffff, 0);
 }
 
-static const struct uop *op_a32_bkpt(cpu_t *c, uop_t *u)
+const struct uop *op_a32_bkpt(cpu_t *c, uop_t *u)
 {
     cpu_raise(c, a32_pc(c, u), EC_BKPT32, (uint32_t)u->imm, 0);
 }
 
 bool trans_a32_SVC(struct xlat *x, const arg_a32_SVC *a)
 {
-    emit(x, op_a32_svc)->imm = a->imm & 0xffff;
+    emit(x, op_a32_svc)->imm = (a->imm & 0xffff) | (x->pc + 4) << 32;
     x->end = true;
     return true;
 }
@@ -1085,15 +1061,11 @@ static inline void a32_check_align(cpu_t *c, uop_t *u, uint64_t va, unsigned siz
  * imm = offset or (register form) shift amount, f: bit 0 P, bit 1 U,
  * bit 2 writeback, bit 3 register offset; d = shift type.  Returns the
  * address; *wb the offset address for writeback. */
-#define AM_P 1
-#define AM_U 2
-#define AM_W 4
-#define AM_REG 8
 static inline uint32_t am_addr(cpu_t *c, uop_t *u, uint32_t *wb)
 {
     uint32_t off, unused;
     if (u->f & AM_REG)
-        off = shift_c(R(c, u->c), u->d, (unsigned)u->imm, c->nzcv >> 29 & 1, &unused);
+        off = a32_shift_c(R(c, u->c), u->d, (unsigned)u->imm, c->nzcv >> 29 & 1, &unused);
     else
         off = (uint32_t)u->imm;
     uint32_t base = R(c, u->b);
@@ -1105,7 +1077,7 @@ static inline uint32_t am_addr(cpu_t *c, uop_t *u, uint32_t *wb)
 /* Single loads/stores, a = Rt.  Loads write Rt after the base (Rt == Rn
  * with writeback is UNPREDICTABLE and rejected). */
 #define DEF_LD(name, expr)                                                    \
-    static const struct uop *op_a32_##name(cpu_t *c, uop_t *u)               \
+    const struct uop *op_a32_##name(cpu_t *c, uop_t *u)               \
     {                                                                         \
         uint32_t wb, va = am_addr(c, u, &wb);                                 \
         uint32_t v = (expr);                                                  \
@@ -1122,7 +1094,7 @@ DEF_LD(ldrsh, (uint32_t)(int32_t)(int16_t)ld16(c, u, va))
 #undef DEF_LD
 
 #define DEF_ST(name, fn)                                                      \
-    static const struct uop *op_a32_##name(cpu_t *c, uop_t *u)               \
+    const struct uop *op_a32_##name(cpu_t *c, uop_t *u)               \
     {                                                                         \
         uint32_t wb, va = am_addr(c, u, &wb);                                 \
         fn(c, u, va, R(c, u->a));                                             \
@@ -1136,7 +1108,7 @@ DEF_ST(strh, st16)
 #undef DEF_ST
 
 /* LDRD/STRD: a = Rt, e = Rt2 (slots); doubleword accesses need word alignment. */
-static const struct uop *op_a32_ldrd(cpu_t *c, uop_t *u)
+const struct uop *op_a32_ldrd(cpu_t *c, uop_t *u)
 {
     uint32_t wb, va = am_addr(c, u, &wb);
     a32_check_align(c, u, va, 4, false);
@@ -1148,7 +1120,7 @@ static const struct uop *op_a32_ldrd(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
-static const struct uop *op_a32_strd(cpu_t *c, uop_t *u)
+const struct uop *op_a32_strd(cpu_t *c, uop_t *u)
 {
     uint32_t wb, va = am_addr(c, u, &wb);
     a32_check_align(c, u, va, 4, true);
@@ -1160,9 +1132,9 @@ static const struct uop *op_a32_strd(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
-static struct uop *emit_ldst(struct xlat *x, uop_fn fn, unsigned p, unsigned uu, unsigned w, unsigned rn, uint8_t rt_slot)
+struct uop *a32_emit_ldst(struct xlat *x, uop_fn fn, unsigned p, unsigned uu, unsigned w, unsigned rn, uint8_t rt_slot)
 {
-    uint8_t b = rreg_aligned(x, rn, REG_T1);
+    uint8_t b = a32_rreg_aligned(x, rn, REG_T1);
     struct uop *u = emit(x, fn);
     u->a = rt_slot;
     u->b = b;
@@ -1191,19 +1163,19 @@ static bool ldst_word_byte(struct xlat *x, unsigned p, unsigned uu, unsigned b, 
     if (!p && w && rt == 15)
         return false;
     uop_fn fn = l ? (b ? op_a32_ldrb : op_a32_ldr) : (b ? op_a32_strb : op_a32_str);
-    uint8_t rt_slot = l ? dreg(x, rt) : rreg(x, rt, REG_T0);
-    struct uop *u = emit_ldst(x, fn, p, uu, w, rn, rt_slot);
+    uint8_t rt_slot = l ? a32_dreg(x, rt) : a32_rreg(x, rt, REG_T0);
+    struct uop *u = a32_emit_ldst(x, fn, p, uu, w, rn, rt_slot);
     if (reg) {
-        unsigned t, amt = imm_shift_amount(type, imm5, &t);
+        unsigned t, amt = a32_imm_shift_amount(type, imm5, &t);
         u->f |= AM_REG;
-        u->c = wreg(x, rm);
+        u->c = a32_wreg(x, rm);
         u->d = (uint8_t)t;
         u->imm = amt;
     } else {
         u->imm = imm12;
     }
     if (l && rt == 15)
-        emit_bx(x, REG_T0);     /* LoadWritePC */
+        a32_emit_bx(x, REG_T0);     /* LoadWritePC */
     return true;
 }
 
@@ -1238,12 +1210,12 @@ static bool ldst_extra(struct xlat *x, unsigned p, unsigned uu, unsigned w, unsi
         if (load && reg && (rm == rt || rm == rt + 1))
             return false;
         fn = load ? op_a32_ldrd : op_a32_strd;
-        uint8_t s1 = load ? wreg(x, rt) : wreg(x, rt), s2 = wreg(x, rt + 1);
-        struct uop *u = emit_ldst(x, fn, p, uu, w, rn, s1);
+        uint8_t s1 = load ? a32_wreg(x, rt) : a32_wreg(x, rt), s2 = a32_wreg(x, rt + 1);
+        struct uop *u = a32_emit_ldst(x, fn, p, uu, w, rn, s1);
         u->e = s2;
         if (reg) {
             u->f |= AM_REG;
-            u->c = wreg(x, rm);
+            u->c = a32_wreg(x, rm);
         } else {
             u->imm = imm;
         }
@@ -1257,10 +1229,10 @@ static bool ldst_extra(struct xlat *x, unsigned p, unsigned uu, unsigned w, unsi
         fn = op_a32_strh;   /* op2 01 */
     else
         fn = op2 == 1 ? op_a32_ldrh : op2 == 2 ? op_a32_ldrsb : op_a32_ldrsh;
-    struct uop *u = emit_ldst(x, fn, p, uu, w, rn, wreg(x, rt));
+    struct uop *u = a32_emit_ldst(x, fn, p, uu, w, rn, a32_wreg(x, rt));
     if (reg) {
         u->f |= AM_REG;
-        u->c = wreg(x, rm);
+        u->c = a32_wreg(x, rm);
     } else {
         u->imm = imm;
     }
@@ -1281,7 +1253,7 @@ bool trans_a32_LDSTX_reg(struct xlat *x, const arg_a32_LDSTX_reg *a)
  * f: bit 0 P (before), bit 1 U (increment), bit 2 writeback.  Loads go to
  * a buffer first so that a fault leaves every register unchanged; a loaded
  * PC goes to REG_T0 (an op_a32_bx follows). */
-static const struct uop *op_a32_ldm(cpu_t *c, uop_t *u)
+const struct uop *op_a32_ldm(cpu_t *c, uop_t *u)
 {
     uint32_t list = (uint32_t)u->imm, n = (uint32_t)__builtin_popcount(list);
     uint32_t base = R(c, u->b);
@@ -1304,7 +1276,7 @@ static const struct uop *op_a32_ldm(cpu_t *c, uop_t *u)
 }
 
 /* STM: the PC is stored as imm2 (d: in c of ... kept in c->x[REG_T0]). */
-static const struct uop *op_a32_stm(cpu_t *c, uop_t *u)
+const struct uop *op_a32_stm(cpu_t *c, uop_t *u)
 {
     uint32_t list = (uint32_t)u->imm, n = (uint32_t)__builtin_popcount(list);
     uint32_t base = R(c, u->b);
@@ -1332,20 +1304,20 @@ bool trans_a32_LDM(struct xlat *x, const arg_a32_LDM *a)
             return false;
     }
     if (!a->l && (list >> 15 & 1))
-        rreg(x, 15, REG_T0);
+        a32_rreg(x, 15, REG_T0);
     struct uop *u = emit(x, a->l ? op_a32_ldm : op_a32_stm);
-    u->b = wreg(x, rn);
+    u->b = a32_wreg(x, rn);
     u->imm = list;
-    u->e = (uint8_t)ctx_mode(x);
+    u->e = (uint8_t)a32_ctx_mode(x);
     u->f = (uint8_t)((a->p ? AM_P : 0) | (a->u ? AM_U : 0) | (a->w ? AM_W : 0));
     if (a->l && (list >> 15 & 1))
-        emit_bx(x, REG_T0);
+        a32_emit_bx(x, REG_T0);
     return true;
 }
 
 /* Exclusives and acquire/release.  a = Rt, b = Rn, c = Rt2 (doubleword),
  * d = status register (stores); e = size in bytes. */
-static const struct uop *op_a32_ldrex(cpu_t *c, uop_t *u)
+const struct uop *op_a32_ldrex(cpu_t *c, uop_t *u)
 {
     uint32_t va = R(c, u->b);
     unsigned size = u->e;
@@ -1369,7 +1341,7 @@ static const struct uop *op_a32_ldrex(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
-static const struct uop *op_a32_strex(cpu_t *c, uop_t *u)
+const struct uop *op_a32_strex(cpu_t *c, uop_t *u)
 {
     uint32_t va = R(c, u->b);
     unsigned size = u->e;
@@ -1419,15 +1391,15 @@ bool trans_a32_LDSTEX(struct xlat *x, const arg_a32_LDSTEX *a)
         if (rt == 15 || (size == 8 && ((rt & 1) || rt == 14)))
             return false;
         u = emit(x, op_a32_ldrex);
-        u->a = wreg(x, rt);
-        u->c = size == 8 ? wreg(x, rt + 1) : REG_SINK;
+        u->a = a32_wreg(x, rt);
+        u->c = size == 8 ? a32_wreg(x, rt + 1) : REG_SINK;
     } else {
         unsigned rd = a->rt, rt = a->rt2;
         if (!excl) {
             if (rt == 15)
                 return false;
             u = emit(x, op_a32_strex);
-            u->a = wreg(x, rt);
+            u->a = a32_wreg(x, rt);
             u->d = REG_SINK;
         } else {
             if (rd == 15 || rt == 15 || (size == 8 && ((rt & 1) || rt == 14)))
@@ -1435,18 +1407,18 @@ bool trans_a32_LDSTEX(struct xlat *x, const arg_a32_LDSTEX *a)
             if (rd == a->rn || rd == rt || (size == 8 && rd == rt + 1))
                 return false;
             u = emit(x, op_a32_strex);
-            u->a = wreg(x, rt);
-            u->d = wreg(x, rd);
+            u->a = a32_wreg(x, rt);
+            u->d = a32_wreg(x, rd);
         }
-        u->c = size == 8 ? wreg(x, rt + 1) : REG_ZR;
+        u->c = size == 8 ? a32_wreg(x, rt + 1) : REG_ZR;
     }
-    u->b = wreg(x, a->rn);
+    u->b = a32_wreg(x, a->rn);
     u->e = (uint8_t)size;
     u->f = excl;
     return true;
 }
 
-static const struct uop *op_a32_clrex(cpu_t *c, uop_t *u)
+const struct uop *op_a32_clrex(cpu_t *c, uop_t *u)
 {
     c->excl_addr = ~0ull;
     return u + 1;
@@ -1458,7 +1430,7 @@ bool trans_a32_CLREX(struct xlat *x, const arg_a32_CLREX *a)
     return true;
 }
 
-static const struct uop *op_a32_fence(cpu_t *c, uop_t *u)
+const struct uop *op_a32_fence(cpu_t *c, uop_t *u)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     return u + 1;
@@ -1501,7 +1473,7 @@ static bool a32_insn(struct xlat *x, uint32_t insn)
     if ((insn & 0x0f000000u) == 0x0a000000u) {
         struct uop *u = emit(x, op_a32_bcond);
         u->e = (uint8_t)cond;
-        u->imm = (uint32_t)(pc_read(x) + (uint32_t)((int32_t)(insn << 8) >> 6));
+        u->imm = (uint32_t)(a32_pc_read(x) + (uint32_t)((int32_t)(insn << 8) >> 6)) | (x->pc + 4) << 32;
         x->end = true;
         return true;
     }

@@ -1,0 +1,106 @@
+/* AArch32 inside the CPU: the uops and translation helpers shared by the
+ * A32 (a32.c) and T32 (t32.c) translators.  See docs/aarch32.md. */
+#ifndef NESTVM_A32_INTERNAL_H
+#define NESTVM_A32_INTERNAL_H
+
+#include "uop.h"
+#include "system.h"
+
+typedef struct cpu cpu_t;
+typedef const struct uop uop_t;
+
+#define A32_SHIFT_RRX 4     /* shift type 3 with amount 0 (immediate forms) */
+
+/* The X slot of R<r> (r < 15) in mode M[3:0]: Arm ARM "Mapping of AArch32
+ * registers to AArch64 registers". */
+static inline unsigned a32_slot(unsigned mode, unsigned r)
+{
+    if (r < 8)
+        return r;
+    if (mode == 0x1) /* fiq: R8_fiq-R12_fiq, SP_fiq, LR_fiq = X24-X30 */
+        return 24 + (r - 8);
+    if (r < 13)
+        return r;
+    switch (mode) {
+    case 0x2: return r == 13 ? 17 : 16;   /* irq */
+    case 0x3: return r == 13 ? 19 : 18;   /* svc */
+    case 0x7: return r == 13 ? 21 : 20;   /* abt */
+    case 0xb: return r == 13 ? 23 : 22;   /* und */
+    case 0xa: return r == 13 ? 15 : 14;   /* hyp: SP_hyp, LR_usr */
+    default: return r;                    /* usr, sys */
+    }
+}
+
+static inline unsigned a32_ctx_mode(const struct xlat *x) { return (x->ctx & CTX_M_MASK) >> CTX_M_SHIFT; }
+static inline bool a32_ctx_t32(const struct xlat *x) { return x->ctx & CTX_T32; }
+
+/* The value a read of the PC gives: the instruction's address + 8 (A32) or
+ * + 4 (T32). */
+static inline uint32_t a32_pc_read(const struct xlat *x) { return (uint32_t)x->pc + (a32_ctx_t32(x) ? 4 : 8); }
+
+/* Slot of R<r> for writing (r < 15). */
+static inline uint8_t a32_wreg(const struct xlat *x, unsigned r) { return (uint8_t)a32_slot(a32_ctx_mode(x), r); }
+
+/* Destination slot for R<rd>: REG_T0 for the PC (followed by a branch uop). */
+static inline uint8_t a32_dreg(const struct xlat *x, unsigned rd) { return rd == 15 ? REG_T0 : a32_wreg(x, rd); }
+
+/* DecodeImmShift: the shift type (A32_SHIFT_RRX for ROR #0) and amount. */
+static inline unsigned a32_imm_shift_amount(unsigned type, unsigned imm5, unsigned *t)
+{
+    *t = type;
+    if (type == 3 && imm5 == 0) {
+        *t = A32_SHIFT_RRX;
+        return 1;
+    }
+    if ((type == 1 || type == 2) && imm5 == 0)
+        return 32;
+    return imm5;
+}
+
+/* Slot holding R<r> for reading; the PC (r = 15) becomes the constant
+ * PC value (aligned: Align(PC, 4)) in the temporary tmp. */
+uint8_t a32_rreg(struct xlat *x, unsigned r, unsigned tmp);
+uint8_t a32_rreg_aligned(struct xlat *x, unsigned r, unsigned tmp);
+/* BXWritePC from slot; ends the block. */
+void a32_emit_bx(struct xlat *x, unsigned slot);
+
+/* Data processing by A32 opcode (AND EOR SUB RSB ADD ADC SBC RSC TST TEQ CMP
+ * CMN ORR MOV BIC MVN) x S.  Operand 2 in the uop: e = 0 immediate (imm,
+ * f = 1: carry out is imm<31>), 1 register c shifted by type f, amount d,
+ * 2 register c shifted by type f by register d; b = Rn; a = Rd. */
+extern const uop_fn a32_dp_fns[16][2];
+/* ORN (T32 only). */
+const struct uop *op_a32_orn(cpu_t *c, uop_t *u);
+const struct uop *op_a32_orns(cpu_t *c, uop_t *u);
+/* Emit a data-processing uop of A32 opcode opc with operand 2 from tmpl
+ * (e, f, c, d, imm); Rd = 15 writes the PC through BXWritePC. */
+bool a32_emit_dp(struct xlat *x, unsigned opc, unsigned s, unsigned rn, unsigned rd, struct uop *tmpl);
+
+enum { UN_CLZ, UN_REV, UN_REV16, UN_RBIT, UN_REVSH };
+bool a32_emit_unary(struct xlat *x, unsigned op, unsigned rd, unsigned rm);
+bool a32_emit_sat(struct xlat *x, bool uns, unsigned sat_to, unsigned rd, unsigned rn, unsigned sh, unsigned imm5);
+bool a32_emit_sat16(struct xlat *x, bool uns, unsigned sat_to, unsigned rd, unsigned rn);
+bool a32_emit_bfx(struct xlat *x, bool sign, unsigned wm1, unsigned lsb, unsigned rd, unsigned rn);
+bool a32_emit_msr(struct xlat *x, unsigned r, unsigned mask, uint8_t slot, uint32_t imm);
+
+/* Single loads/stores: addressing flags in uop.f. */
+#define AM_P 1
+#define AM_U 2
+#define AM_W 4
+#define AM_REG 8
+struct uop *a32_emit_ldst(struct xlat *x, uop_fn fn, unsigned p, unsigned uu, unsigned w, unsigned rn, uint8_t rt_slot);
+
+/* Handlers (operands as documented at each in a32.c). */
+#define A32_HANDLERS(X)                                                                          \
+    X(goto) X(skip) X(movi) X(b) X(bl) X(blx_imm) X(bcond) X(bx) X(movt) X(mul) X(hmul) X(smuld)  \
+    X(usada8) X(unary) X(qaddsub) X(sat) X(sat16) X(bfx) X(bfi) X(extend) X(pkh) X(sel)          \
+    X(parallel) X(mrs) X(msr) X(svc) X(bkpt) X(ldr) X(ldrb) X(ldrh) X(ldrsb) X(ldrsh) X(str)     \
+    X(strb) X(strh) X(ldrd) X(strd) X(ldm) X(stm) X(ldrex) X(strex) X(clrex) X(fence) X(setit)
+#define A32_DECLARE(n) const struct uop *op_a32_##n(cpu_t *c, uop_t *u);
+A32_HANDLERS(A32_DECLARE)
+#undef A32_DECLARE
+const struct uop *op_t32_bwp(cpu_t *c, uop_t *u);
+const struct uop *op_t32_cbz(cpu_t *c, uop_t *u);
+const struct uop *op_t32_tbb(cpu_t *c, uop_t *u);
+
+#endif
