@@ -28,13 +28,15 @@ Options (before the output names), for decoders other than the A64 one:
                (several decoders in one translation unit);
   --key SPEC   bucket by other bits, SPEC a list of hi:lo runs, most
                significant first, e.g. 27:20,7:4 for A32, whose [31:28] is
-               the condition field.
+               the condition field;
+  --width N    patterns cover N bits instead of 32 (16 for 16-bit T32).
 """
 import re
 import sys
 
 KEY_BITS = list(range(21, 32))   # bits used for bucketing (LSB of the key first)
 KEY_RUNS = None                  # --key: [(hi, lo), ...] most significant first
+WIDTH = 32                       # --width: bits a pattern covers
 
 
 class Pattern:
@@ -62,7 +64,7 @@ def parse(path):
             toks = [t for t in toks if not t.startswith('@')]
             if not re.fullmatch(r'[A-Za-z_][A-Za-z0-9_]*', name):
                 sys.exit(f'{path}:{lineno}: bad pattern name {name!r}')
-            pos = 32
+            pos = WIDTH
             mask = value = 0
             fields = []
             for t in toks:
@@ -81,7 +83,7 @@ def parse(path):
                         if ch == '1':
                             value |= 1 << pos
             if pos != 0:
-                sys.exit(f'{path}:{lineno}: pattern {name} covers {32 - pos} bits, not 32')
+                sys.exit(f'{path}:{lineno}: pattern {name} covers {WIDTH - pos} bits, not {WIDTH}')
             names = [fl[0] for fl in fields]
             if len(set(names)) != len(names):
                 sys.exit(f'{path}:{lineno}: duplicate field in {name}')
@@ -92,12 +94,14 @@ def parse(path):
 
 
 def main():
-    global KEY_BITS, KEY_RUNS
+    global KEY_BITS, KEY_RUNS, WIDTH
     args = sys.argv[1:]
     prefix = ''
     while args and args[0].startswith('--'):
         if args[0] == '--prefix':
             prefix = args[1] + '_'
+        elif args[0] == '--width':
+            WIDTH = int(args[1])
         elif args[0] == '--key':
             KEY_RUNS = [tuple(int(v) for v in r.split(':')) for r in args[1].split(',')]
             KEY_BITS = []

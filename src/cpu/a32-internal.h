@@ -68,12 +68,11 @@ void a32_emit_bx(struct xlat *x, unsigned slot);
  * CMN ORR MOV BIC MVN) x S.  Operand 2 in the uop: e = 0 immediate (imm,
  * f = 1: carry out is imm<31>), 1 register c shifted by type f, amount d,
  * 2 register c shifted by type f by register d; b = Rn; a = Rd. */
-extern const uop_fn a32_dp_fns[16][2];
-/* ORN (T32 only). */
-const struct uop *op_a32_orn(cpu_t *c, uop_t *u);
-const struct uop *op_a32_orns(cpu_t *c, uop_t *u);
-/* Emit a data-processing uop of A32 opcode opc with operand 2 from tmpl
- * (e, f, c, d, imm); Rd = 15 writes the PC through BXWritePC. */
+#define A32_OP_ORN 16   /* T32 only */
+extern const uop_fn a32_dp_fns[17][2];
+/* Emit a data-processing uop of opcode opc with operand 2 from tmpl (e, f,
+ * c, d, imm); Rd = 15 writes the PC (ALUWritePC: BXWritePC in A32,
+ * BranchWritePC in T32). */
 bool a32_emit_dp(struct xlat *x, unsigned opc, unsigned s, unsigned rn, unsigned rd, struct uop *tmpl);
 
 enum { UN_CLZ, UN_REV, UN_REV16, UN_RBIT, UN_REVSH };
@@ -90,6 +89,9 @@ bool a32_emit_msr(struct xlat *x, unsigned r, unsigned mask, uint8_t slot, uint3
 #define AM_REG 8
 struct uop *a32_emit_ldst(struct xlat *x, uop_fn fn, unsigned p, unsigned uu, unsigned w, unsigned rn, uint8_t rt_slot);
 
+/* The T32 translation loop (t32.c). */
+unsigned t32_translate(struct xlat *x, const uint8_t *host, unsigned off, unsigned max_insns);
+
 /* Handlers (operands as documented at each in a32.c). */
 #define A32_HANDLERS(X)                                                                          \
     X(goto) X(skip) X(movi) X(b) X(bl) X(blx_imm) X(bcond) X(bx) X(movt) X(mul) X(hmul) X(smuld)  \
@@ -99,6 +101,9 @@ struct uop *a32_emit_ldst(struct xlat *x, uop_fn fn, unsigned p, unsigned uu, un
 #define A32_DECLARE(n) const struct uop *op_a32_##n(cpu_t *c, uop_t *u);
 A32_HANDLERS(A32_DECLARE)
 #undef A32_DECLARE
+/* Continue at pc from a block end: chains (slot 0 taken, 1 fall-through,
+ * -1 computed target) while the AArch32 state of the context is unchanged. */
+const struct uop *a32_jump(cpu_t *c, uint64_t pc, int slot);
 const struct uop *op_t32_bwp(cpu_t *c, uop_t *u);
 const struct uop *op_t32_cbz(cpu_t *c, uop_t *u);
 const struct uop *op_t32_tbb(cpu_t *c, uop_t *u);

@@ -56,6 +56,11 @@ static inline const struct uop *a32_chain(cpu_t *c, uint64_t pc, int slot)
     return NULL;
 }
 
+const struct uop *a32_jump(cpu_t *c, uint64_t pc, int slot)
+{
+    return a32_chain(c, pc, slot);
+}
+
 /* Next instruction: pc = imm. */
 const struct uop *op_a32_goto(cpu_t *c, uop_t *u)
 {
@@ -259,13 +264,13 @@ DP_LOGIC(mvn, ~m, 1)
 DP_LOGIC(orn, n | ~m, 1)
 #undef CF
 
-const uop_fn a32_dp_fns[16][2] = {
+const uop_fn a32_dp_fns[17][2] = {
     { op_a32_and, op_a32_ands }, { op_a32_eor, op_a32_eors }, { op_a32_sub, op_a32_subs },
     { op_a32_rsb, op_a32_rsbs }, { op_a32_add, op_a32_adds }, { op_a32_adc, op_a32_adcs },
     { op_a32_sbc, op_a32_sbcs }, { op_a32_rsc, op_a32_rscs }, { op_a32_tst, op_a32_tsts },
     { op_a32_teq, op_a32_teqs }, { op_a32_cmp, op_a32_cmps }, { op_a32_cmn, op_a32_cmns },
     { op_a32_orr, op_a32_orrs }, { op_a32_mov, op_a32_movs }, { op_a32_bic, op_a32_bics },
-    { op_a32_mvn, op_a32_mvns },
+    { op_a32_mvn, op_a32_mvns }, { op_a32_orn, op_a32_orns },
 };
 
 /* ---- translation helpers ---------------------------------------------------------------- */
@@ -314,8 +319,14 @@ bool a32_emit_dp(struct xlat *x, unsigned opc, unsigned s, unsigned rn, unsigned
     uint8_t c = tmpl->c, d = tmpl->d;
     *u = (struct uop){ .fn = u->fn, .imm = tmpl->imm, .insn = u->insn, .idx = u->idx,
                        .a = test ? REG_SINK : a32_dreg(x, rd), .b = b, .c = c, .d = d, .e = tmpl->e, .f = tmpl->f };
-    if (rd == 15 && !test)
-        a32_emit_bx(x, REG_T0);
+    if (rd == 15 && !test) {
+        if (a32_ctx_t32(x)) {
+            emit(x, op_t32_bwp)->b = REG_T0;
+            x->end = true;
+        } else {
+            a32_emit_bx(x, REG_T0);
+        }
+    }
     return true;
 }
 
@@ -1493,13 +1504,8 @@ unsigned a32_translate(struct xlat *x, const uint8_t *host, unsigned off, unsign
 {
     uint64_t pc = x->block_pc;
     unsigned n = 0;
-    if (x->ctx & CTX_T32) {     /* T32: a later step of this phase */
-        x->pc = pc;
-        x->idx = 0;
-        memcpy(&x->insn, host + off, 2);
-        emit(x, op_undef);
-        return 1;
-    }
+    if (x->ctx & CTX_T32)
+        return t32_translate(x, host, off, max_insns);
     for (;;) {
         uint32_t insn;
         memcpy(&insn, host + off + 4 * n, 4);

@@ -659,6 +659,19 @@ static uint8_t *fetch_page(struct cpu *c, uint64_t pc, struct exc_info *exc)
     return (uint8_t *)(uintptr_t)(page + e->addend);
 }
 
+const uint8_t *xlat_fetch_page(struct xlat *x, uint64_t va)
+{
+    struct cpu *c = x->cpu;
+    struct exc_info exc = { 0 };
+    uint8_t *host = fetch_page(c, va, &exc);
+    if (!host) {
+        c->pc = x->pc;
+        raise_abort(c, NULL, &exc, va, ACC_EXEC);
+    }
+    add_code_page(c, (uintptr_t)host);
+    return host;
+}
+
 static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigned max_insns, bool cache)
 {
     struct block_cache *bc = c->bc;

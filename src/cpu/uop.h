@@ -65,7 +65,10 @@ struct xlat {
     uint64_t block_pc;
     uint32_t ctx;       /* translation context (system mode: EL, regime ...) */
     uint32_t insn;
-    unsigned idx;       /* its index in the block */
+    unsigned idx;       /* its index in the block (T32: halfwords from the start) */
+    /* T32: ITSTATE of the instruction being translated; an IT instruction
+     * sets it_next to the state of the next one, with bit 8 set. */
+    uint16_t it, it_next;
     bool end;           /* set: the block ends after this instruction */
     unsigned nuops;
     struct uop *uops;   /* scratch buffer */
@@ -217,6 +220,9 @@ const struct uop *op_goto_nochain(struct cpu *c, const struct uop *u);
 /* AArch32 translation loop (a32.c): translates from host code at page
  * offset off for x (x->ctx has CTX_A32); returns the instructions taken. */
 unsigned a32_translate(struct xlat *x, const uint8_t *host, unsigned off, unsigned max_insns);
+/* Host address of the code page holding va, for a T32 instruction that
+ * crosses into it (exec.c); faults as the fetch of the instruction at x->pc. */
+const uint8_t *xlat_fetch_page(struct xlat *x, uint64_t va);
 
 /* Decode one instruction into uops (false: UNDEFINED).  The trans_
  * functions it calls are declared by the generated header. */

@@ -30,13 +30,22 @@
 #define A32_DATA_BASE (HARNESS_BASE + 0x80000u)
 #define A32_DATA_SIZE 0x4000u
 #define A32_DATA_MID (A32_DATA_BASE + A32_DATA_SIZE / 2)
-#define A32_BR_BASE (HARNESS_BASE + 0x50000u) /* branch class: a field of SVCs */
+#define A32_BR_BASE (HARNESS_BASE + 0x50000u) /* branch landings: a field of A32 SVCs */
 #define A32_BR_SIZE 0x10000u
+#define A32_TBR_BASE (HARNESS_BASE + 0x60000u) /* and of T32 SVCs */
 #define A32_SVC 0xef000000u
+#define T32_SVC 0xdf00u
 #define A32_MAX_INSNS 16
 
-enum a32_class { A32C_DP, A32C_MUL, A32C_MISC, A32C_LDST, A32C_EXCL, A32C_BRANCH, A32C_SEQ, A32C_COUNT };
-static const char *const a32_class_names[A32C_COUNT] = { "dp", "mul", "misc", "ldst", "excl", "branch", "seq" };
+enum a32_class {
+    A32C_DP, A32C_MUL, A32C_MISC, A32C_LDST, A32C_EXCL, A32C_BRANCH, A32C_SEQ,
+    T32C_T16, T32C_DP, T32C_MUL, T32C_LDST, T32C_EXCL, T32C_BRANCH, T32C_IT, T32C_SEQ,
+    A32C_COUNT
+};
+static const char *const a32_class_names[A32C_COUNT] = {
+    "dp", "mul", "misc", "ldst", "excl", "branch", "seq",
+    "t16", "t32dp", "t32mul", "tldst", "texcl", "tbranch", "tit", "tseq",
+};
 
 struct a32_state {
     uint32_t r[15];
@@ -47,6 +56,8 @@ struct a32_state {
 struct a32_case {
     uint32_t insn[A32_MAX_INSNS];
     unsigned n;
+    bool thumb;         /* T32: insn[i] is hw1 << 16 | hw2 when wide[i], else hw1 */
+    bool wide[A32_MAX_INSNS];
     bool branch;        /* run the reference for exactly one instruction */
     bool mem;
     unsigned npoke;     /* words to store into the data area first */
@@ -349,35 +360,44 @@ static unsigned gen_excl(struct a32_state *s, uint32_t *out)
     return n;
 }
 
+/* A branch target in the landing field of its instruction set (bit 0 set
+ * for T32, any halfword there). */
+static uint32_t a32_target(bool thumb)
+{
+    if (thumb)
+        return ((A32_TBR_BASE + 0x100 + a32_rndn(A32_BR_SIZE - 0x200)) & ~1u) | 1;
+    return (A32_BR_BASE + 0x100 + a32_rndn(A32_BR_SIZE - 0x200)) & ~3u;
+}
+
 /* Branches and writes to the PC, landing in a field of SVCs. */
 static uint32_t gen_branch(struct a32_state *s, uint32_t pc, struct a32_case *k)
 {
     uint32_t cond = a32_cond();
     unsigned rm = a32_rndn(15);
-    uint32_t target = (A32_BR_BASE + 0x100 + a32_rndn(A32_BR_SIZE - 0x200)) & ~3u;
+    uint32_t target = a32_target(false);
     switch (a32_rndn(7)) {
     case 0: case 1: {   /* B / BL */
         int32_t off = (int32_t)(target - (pc + 8)) >> 2;
         return cond << 28 | 0x0a000000u | a32_rndn(2) << 24 | ((uint32_t)off & 0xffffff);
     }
     case 2: {   /* BLX (immediate): to T32 */
-        int32_t off = (int32_t)(target + 2 * a32_rndn(2) - (pc + 8));
+        int32_t off = (int32_t)((a32_target(true) & ~1u) - (pc + 8));
         return 0xfa000000u | ((uint32_t)off >> 1 & 1) << 24 | ((uint32_t)(off >> 2) & 0xffffff);
     }
     case 3: {   /* BX / BLX (register), to either state */
         unsigned l = a32_rndn(2);
-        s->r[rm] = a32_rndn(3) == 0 ? (target | 1) + 2 * a32_rndn(2) : target;
+        s->r[rm] = a32_target(a32_rndn(3) == 0);
         return cond << 28 | 0x012fff10u | l << 5 | rm;
     }
     case 4: {   /* MOV/ADD pc (interworking: BXWritePC) */
-        s->r[rm] = a32_rndn(3) == 0 ? (target | 1) : target;
+        s->r[rm] = a32_target(a32_rndn(3) == 0);
         return cond << 28 | 0x01a0f000u | rm;
     }
     case 5: {   /* LDR pc, [Rn, #imm] */
         unsigned rn = a32_rndn(15), imm = a32_rndn(64) * 4;
         s->r[rn] = a32_base(4);
         k->poke_addr[k->npoke] = s->r[rn] + imm;
-        k->poke_val[k->npoke++] = a32_rndn(3) == 0 ? (target | 1) : target;
+        k->poke_val[k->npoke++] = a32_target(a32_rndn(3) == 0);
         return cond << 28 | 0x0590f000u | rn << 16 | imm;
     }
     default: {  /* LDM with the PC (pop), IA or IB */
@@ -385,9 +405,443 @@ static uint32_t gen_branch(struct a32_state *s, uint32_t pc, struct a32_case *k)
         unsigned list = ((unsigned)a32_rnd() & 0x7fff & ~(1u << rn)) | 0x8000;
         s->r[rn] = a32_base(4);
         k->poke_addr[k->npoke] = s->r[rn] + 4 * (unsigned)__builtin_popcount(list) - (p ? 0 : 4);
-        k->poke_val[k->npoke++] = a32_rndn(3) == 0 ? (target | 1) : target;
+        k->poke_val[k->npoke++] = a32_target(a32_rndn(3) == 0);
         return cond << 28 | 0x08900000u | p << 24 | a32_rndn(2) << 21 | rn << 16 | list;
     }
+    }
+}
+
+/* ---- T32 generators ------------------------------------------------------------------------------ */
+
+static inline void t_add16(struct a32_case *k, uint32_t hw)
+{
+    k->wide[k->n] = false;
+    k->insn[k->n++] = hw & 0xffff;
+}
+
+static inline void t_add32(struct a32_case *k, uint32_t hw1, uint32_t hw2)
+{
+    k->wide[k->n] = true;
+    k->insn[k->n++] = hw1 << 16 | (hw2 & 0xffff);
+}
+
+static unsigned lo(void) { return a32_rndn(8); }
+/* A register for 32-bit T32 operands: not SP or PC (UNPREDICTABLE there). */
+static unsigned treg(void) { unsigned r = a32_rndn(14); return r == 13 ? 14 : r; }
+
+/* 16-bit data processing (no memory, no branches). */
+static void gen_t16_dp(struct a32_state *s, struct a32_case *k, bool in_it)
+{
+    (void)s;
+    switch (a32_rndn(12)) {
+    case 0: {   /* shift (immediate) / MOVS */
+        unsigned op = a32_rndn(3), imm5 = a32_rndn(32);
+        if (in_it && op == 0 && imm5 == 0)
+            imm5 = 1;
+        t_add16(k, op << 11 | imm5 << 6 | lo() << 3 | lo());
+        break;
+    }
+    case 1: t_add16(k, 0x1800 | a32_rndn(2) << 9 | lo() << 6 | lo() << 3 | lo()); break;   /* ADD/SUB reg */
+    case 2: t_add16(k, 0x1c00 | a32_rndn(2) << 9 | lo() << 6 | lo() << 3 | lo()); break;   /* ADD/SUB imm3 */
+    case 3: case 4: t_add16(k, 0x2000 | a32_rndn(4) << 11 | lo() << 8 | a32_rndn(256)); break;
+    case 5: case 6: case 7: t_add16(k, 0x4000 | a32_rndn(16) << 6 | lo() << 3 | lo()); break;
+    case 8: {   /* ADD/CMP/MOV with high registers (no PC writes here) */
+        unsigned op = a32_rndn(3), d, m;
+        do {
+            d = a32_rndn(15), m = a32_rndn(16);
+        } while ((op == 1 && ((d < 8 && m < 8) || m == 15)) || (op != 1 && m == 15 && a32_rndn(2)));
+        t_add16(k, 0x4400 | op << 8 | (d >> 3) << 7 | m << 3 | (d & 7));
+        break;
+    }
+    case 9: t_add16(k, 0xb200 | a32_rndn(4) << 6 | lo() << 3 | lo()); break;               /* SXTH.. */
+    case 10: {  /* REV REV16 REVSH */
+        static const uint8_t ops[3] = { 0, 1, 3 };
+        t_add16(k, 0xba00 | ops[a32_rndn(3)] << 6 | lo() << 3 | lo());
+        break;
+    }
+    default:    /* ADR, ADD Rd, SP, #imm, ADD/SUB SP, #imm */
+        switch (a32_rndn(3)) {
+        case 0: t_add16(k, 0xa000 | lo() << 8 | a32_rndn(256)); break;
+        case 1: t_add16(k, 0xa800 | lo() << 8 | a32_rndn(256)); break;
+        default: t_add16(k, 0xb000 | a32_rndn(2) << 7 | a32_rndn(128)); break;
+        }
+        break;
+    }
+}
+
+/* A ThumbExpandImm-able imm12 (no zero byte in the replicated forms). */
+static unsigned t_imm12(void)
+{
+    unsigned imm12;
+    do
+        imm12 = a32_rndn(4096);
+    while ((imm12 >> 10) == 0 && (imm12 >> 8 & 3) != 0 && (imm12 & 0xff) == 0);
+    return imm12;
+}
+
+/* 32-bit data processing. */
+static void gen_t32_dp(struct a32_state *s, struct a32_case *k)
+{
+    static const uint8_t dp_ops[] = { 0, 1, 2, 3, 4, 8, 10, 11, 13, 14 };
+    unsigned rd = treg(), rn = treg(), rm = treg();
+    switch (a32_rndn(14)) {
+    case 0: case 1: case 2: {   /* modified immediate / shifted register */
+        unsigned op = dp_ops[a32_rndn(10)], sb = a32_rndn(2), imm;
+        bool reg = a32_rndn(2);
+        if (sb && (op == 0 || op == 4 || op == 8 || op == 13) && a32_rndn(4) == 0)
+            rd = 15;    /* TST TEQ CMN CMP */
+        if ((op == 2 || op == 3) && a32_rndn(3) == 0)
+            rn = 15;    /* MOV MVN */
+        if (reg) {
+            imm = a32_rndn(32);
+            t_add32(k, 0xea00 | op << 5 | sb << 4 | rn, (imm >> 2) << 12 | rd << 8 | (imm & 3) << 6 | a32_rndn(4) << 4 | rm);
+        } else {
+            imm = t_imm12();
+            t_add32(k, 0xf000 | (imm >> 11) << 10 | op << 5 | sb << 4 | rn, (imm >> 8 & 7) << 12 | rd << 8 | (imm & 0xff));
+        }
+        break;
+    }
+    case 3: {   /* ADDW SUBW MOVW MOVT */
+        static const uint8_t ops[4] = { 0x00, 0x0a, 0x04, 0x0c };
+        unsigned op = ops[a32_rndn(4)], imm = a32_rndn(4096);
+        if (op <= 0x0a && a32_rndn(5) == 0)
+            rn = a32_rndn(3) ? 13 : 15;
+        if (op == 0x04 || op == 0x0c)
+            rn = a32_rndn(16);
+        t_add32(k, 0xf200 | (imm >> 11) << 10 | op << 4 | rn, (imm >> 8 & 7) << 12 | rd << 8 | (imm & 0xff));
+        break;
+    }
+    case 4: {   /* SSAT USAT (16) */
+        unsigned u = a32_rndn(2), sh = a32_rndn(2), amt = a32_rndn(32), sat = a32_rndn(32);
+        if (sh && amt == 0)
+            sat &= 15;
+        t_add32(k, 0xf300 | u << 7 | sh << 5 | rn, (amt >> 2) << 12 | rd << 8 | (amt & 3) << 6 | sat);
+        break;
+    }
+    case 5: {   /* SBFX UBFX BFI BFC */
+        unsigned lsb = a32_rndn(32), which = a32_rndn(3);
+        if (which < 2) {
+            unsigned w = 1 + a32_rndn(32 - lsb);
+            t_add32(k, 0xf340 | which << 7 | rn, (lsb >> 2) << 12 | rd << 8 | (lsb & 3) << 6 | (w - 1));
+        } else {
+            unsigned msb = lsb + a32_rndn(32 - lsb);
+            if (a32_rndn(4) == 0)
+                rn = 15;
+            t_add32(k, 0xf360 | rn, (lsb >> 2) << 12 | rd << 8 | (lsb & 3) << 6 | msb);
+        }
+        break;
+    }
+    case 6: {   /* shifts by register */
+        if (a32_rndn(2))
+            s->r[rm] = a32_rndn(40);
+        t_add32(k, 0xfa00 | a32_rndn(4) << 5 | a32_rndn(2) << 4 | rn, 0xf000 | rd << 8 | rm);
+        break;
+    }
+    case 7: {   /* extend and add */
+        if (a32_rndn(3) == 0)
+            rn = 15;
+        t_add32(k, 0xfa00 | a32_rndn(6) << 4 | rn, 0xf080 | rd << 8 | a32_rndn(4) << 4 | rm);
+        break;
+    }
+    case 8: {   /* parallel add/subtract */
+        static const uint8_t op1s[6] = { 0, 1, 2, 4, 5, 6 };
+        t_add32(k, 0xfa80 | op1s[a32_rndn(6)] << 4 | rn, 0xf000 | rd << 8 | a32_rndn(2) << 6 | a32_rndn(3) << 4 | rm);
+        break;
+    }
+    case 9: t_add32(k, 0xfa80 | rn, 0xf080 | rd << 8 | a32_rndn(4) << 4 | rm); break;       /* QADD.. */
+    case 10: t_add32(k, 0xfa90 | rm, 0xf080 | rd << 8 | a32_rndn(4) << 4 | rm); break;      /* REV.. */
+    case 11: t_add32(k, 0xfaa0 | rn, 0xf080 | rd << 8 | rm); break;                        /* SEL */
+    case 12: t_add32(k, 0xfab0 | rm, 0xf080 | rd << 8 | rm); break;                        /* CLZ */
+    default:    /* MRS / MSR APSR */
+        if (a32_rndn(2))
+            t_add32(k, 0xf3ef, 0x8000 | rd << 8);
+        else
+            t_add32(k, 0xf380 | rn, 0x8000 | (4u * (1 + a32_rndn(3))) << 8);
+        break;
+    }
+}
+
+static void gen_t32_mul(struct a32_state *s, struct a32_case *k)
+{
+    (void)s;
+    unsigned rd = treg(), rn = treg(), rm = treg(), ra = treg();
+    if (a32_rndn(2)) {  /* 1111 1011 0 op1 */
+        static const uint8_t forms[][2] = { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 }, { 1, 2 }, { 1, 3 }, { 2, 0 }, { 2, 1 },
+                                            { 3, 0 }, { 3, 1 }, { 4, 0 }, { 4, 1 }, { 5, 0 }, { 5, 1 }, { 6, 0 }, { 6, 1 }, { 7, 0 } };
+        unsigned f = a32_rndn(sizeof(forms) / sizeof(forms[0]));
+        if (a32_rndn(3) == 0 && !(forms[f][0] == 0 && forms[f][1] == 1) && forms[f][0] != 6)
+            ra = 15;
+        t_add32(k, 0xfb00 | forms[f][0] << 4 | rn, ra << 12 | rd << 8 | forms[f][1] << 4 | rm);
+    } else {            /* 1111 1011 1 op1: long multiplies, divides */
+        static const uint8_t forms[][2] = { { 0, 0 }, { 1, 15 }, { 2, 0 }, { 3, 15 }, { 4, 0 }, { 4, 8 }, { 4, 9 }, { 4, 10 },
+                                            { 4, 11 }, { 4, 12 }, { 4, 13 }, { 5, 12 }, { 5, 13 }, { 6, 0 }, { 6, 6 } };
+        unsigned f = a32_rndn(sizeof(forms) / sizeof(forms[0])), lo_ = treg(), hi = treg();
+        if (forms[f][0] == 1 || forms[f][0] == 3)
+            lo_ = 15;
+        else
+            while (hi == lo_)
+                hi = treg();
+        t_add32(k, 0xfb80 | forms[f][0] << 4 | rn, lo_ << 12 | hi << 8 | forms[f][1] << 4 | rm);
+    }
+}
+
+/* T32 loads and stores. */
+static void gen_t_ldst(struct a32_state *s, struct a32_case *k)
+{
+    unsigned rt, rn, rm;
+    switch (a32_rndn(11)) {
+    case 0: t_add16(k, 0x4800 | lo() << 8 | a32_rndn(256)); break;        /* LDR literal */
+    case 1:     /* register offset */
+        rn = lo();
+        do rm = lo(); while (rm == rn);
+        s->r[rn] = a32_base(1);
+        s->r[rm] = a32_rndn(256);
+        t_add16(k, 0x5000 | a32_rndn(8) << 9 | rm << 6 | rn << 3 | lo());
+        break;
+    case 2:     /* immediate: word/byte, halfword, SP */
+        rn = lo();
+        s->r[rn] = a32_base(1);
+        switch (a32_rndn(3)) {
+        case 0: t_add16(k, 0x6000 | a32_rndn(4) << 11 | a32_rndn(32) << 6 | rn << 3 | lo()); break;
+        case 1: t_add16(k, 0x8000 | a32_rndn(2) << 11 | a32_rndn(32) << 6 | rn << 3 | lo()); break;
+        default: s->r[13] = a32_base(4); t_add16(k, 0x9000 | a32_rndn(2) << 11 | lo() << 8 | a32_rndn(256)); break;
+        }
+        break;
+    case 3: {   /* PUSH / POP (no PC) / STM / LDM */
+        unsigned list = (unsigned)a32_rnd() & 0xff;
+        if (!list)
+            list = 1;
+        switch (a32_rndn(4)) {
+        case 0: s->r[13] = a32_base(4); t_add16(k, 0xb400 | a32_rndn(2) << 8 | list); break;
+        case 1: s->r[13] = a32_base(4); t_add16(k, 0xbc00 | list); break;
+        case 2:
+            rn = lo();
+            if ((list >> rn & 1) && (list & ((1u << rn) - 1)))
+                list &= ~(1u << rn);
+            if (!list)
+                list = 1u << ((rn + 1) & 7);
+            s->r[rn] = a32_base(4);
+            t_add16(k, 0xc000 | rn << 8 | list);
+            break;
+        default:
+            rn = lo();
+            s->r[rn] = a32_base(4);
+            t_add16(k, 0xc800 | rn << 8 | list);
+            break;
+        }
+        break;
+    }
+    case 4: case 5: {   /* 32-bit imm12 / imm8 */
+        unsigned sz = a32_rndn(3), sg = sz < 2 ? a32_rndn(2) : 0, l = sg ? 1 : a32_rndn(2);
+        rn = treg();
+        do rt = treg(); while (rt == rn);
+        s->r[rn] = a32_base(1);
+        if (a32_rndn(2)) {
+            t_add32(k, 0xf880 | sg << 8 | sz << 5 | l << 4 | rn, rt << 12 | a32_rndn(4096));
+        } else {
+            unsigned p, w;
+            do p = a32_rndn(2), w = a32_rndn(2); while (!p && !w);
+            t_add32(k, 0xf800 | sg << 8 | sz << 5 | l << 4 | rn, rt << 12 | 0x800 | p << 10 | a32_rndn(2) << 9 | w << 8 | a32_rndn(256));
+        }
+        break;
+    }
+    case 6: {   /* 32-bit register offset */
+        unsigned sz = a32_rndn(3), sg = sz < 2 ? a32_rndn(2) : 0, l = sg ? 1 : a32_rndn(2);
+        rn = treg(), rt = treg();
+        do rm = treg(); while (rm == rn);
+        s->r[rn] = a32_base(1);
+        s->r[rm] = a32_rndn(256);
+        t_add32(k, 0xf800 | sg << 8 | sz << 5 | l << 4 | rn, rt << 12 | a32_rndn(4) << 4 | rm);
+        break;
+    }
+    case 7: {   /* 32-bit literal (forwards, inside the code area) */
+        unsigned sz = a32_rndn(3), sg = sz < 2 ? a32_rndn(2) : 0;
+        t_add32(k, 0xf89f | sg << 8 | sz << 5, treg() << 12 | a32_rndn(4096));
+        break;
+    }
+    case 8: {   /* LDRD / STRD */
+        unsigned p, w, l = a32_rndn(2), rt2;
+        do p = a32_rndn(2), w = a32_rndn(2); while (!p && !w);
+        rn = treg();
+        do rt = treg(); while (w && rt == rn);
+        do rt2 = treg(); while ((w && rt2 == rn) || (l && rt2 == rt));
+        s->r[rn] = a32_base(4);
+        t_add32(k, 0xe840 | p << 8 | a32_rndn(2) << 7 | w << 5 | l << 4 | rn, rt << 12 | rt2 << 8 | a32_rndn(256));
+        break;
+    }
+    default: {  /* LDM / STM (IA, DB) */
+        unsigned l = a32_rndn(2), w = a32_rndn(2), list;
+        rn = treg();
+        do {
+            list = (unsigned)a32_rnd() & 0x5fff;
+            if (w)
+                list &= ~(1u << rn);
+        } while (__builtin_popcount(list) < 2);
+        s->r[rn] = a32_base(4);
+        t_add32(k, 0xe800 | (a32_rndn(2) ? 0x80 : 0x100) | w << 5 | l << 4 | rn, list);
+        break;
+    }
+    }
+}
+
+static void gen_t_excl(struct a32_state *s, struct a32_case *k)
+{
+    static const uint8_t sizes[4] = { 1, 2, 4, 8 };
+    unsigned sz = a32_rndn(4), size = sizes[sz], ord = a32_rndn(2), rn = treg(), rt, rt2, rd;
+    do rt = treg(); while (rt == rn);
+    do rt2 = treg(); while (rt2 == rt || rt2 == rn);
+    do rd = treg(); while (rd == rn || rd == rt || rd == rt2);
+    s->r[rn] = a32_base(8);
+    t_add32(k, 0xf3bf, 0x8f2f);     /* CLREX */
+    uint32_t ld1, ld2, st1, st2;
+    if (size == 4 && !ord) {        /* LDREX / STREX with an offset */
+        unsigned imm = a32_rndn(8);
+        ld1 = 0xe850 | rn, ld2 = rt << 12 | 0xf00 | imm;
+        st1 = 0xe840 | rn, st2 = rt2 << 12 | rd << 8 | imm;
+    } else {
+        unsigned op = (ord ? 0xc : 0x4) | (sz == 0 ? 0 : sz == 1 ? 1 : sz == 2 ? 2 : 3);
+        if (!ord && sz == 2)
+            op = 0x4;   /* no word form here: byte */
+        unsigned lrt2 = size == 8 ? rt2 : 15, srt2 = size == 8 ? rd : 15;
+        unsigned srd = size == 8 ? a32_rndn(2) : rd;
+        if (size == 8) {    /* STREXD Rd, Rt, Rt2: rd distinct from all */
+            do srd = treg(); while (srd == rn || srd == rt || srd == rd);
+        }
+        ld1 = 0xe8d0 | rn, ld2 = rt << 12 | lrt2 << 8 | op << 4 | 0xf;
+        st1 = 0xe8c0 | rn, st2 = rt << 12 | srt2 << 8 | op << 4 | (size == 8 ? srd : rd);
+        if (a32_rndn(5) == 0 && size != 8) {  /* LDA / STL */
+            unsigned aop = 0x8 | (sz == 0 ? 0 : sz == 1 ? 1 : 2);
+            if (a32_rndn(2))
+                t_add32(k, 0xe8d0 | rn, rt << 12 | 0xf00 | aop << 4 | 0xf);
+            else
+                t_add32(k, 0xe8c0 | rn, rt << 12 | 0xf00 | aop << 4 | 0xf);
+            return;
+        }
+    }
+    switch (a32_rndn(3)) {
+    case 0: t_add32(k, st1, st2); break;
+    case 1: t_add32(k, ld1, ld2); break;
+    default: t_add32(k, ld1, ld2); t_add32(k, st1, st2); break;
+    }
+}
+
+/* T32 branches; targets in the landing fields. */
+static void gen_t_branch(struct a32_state *s, struct a32_case *k, uint32_t pc)
+{
+    uint32_t tt = a32_target(true) & ~1u;
+    int32_t off = (int32_t)(tt - (pc + 4));
+    unsigned rm = a32_rndn(15);
+    switch (a32_rndn(12)) {
+    case 0:     /* B.W to the field, or B (16-bit) forwards into SVCs */
+        if (a32_rndn(2)) {
+            uint32_t o = (uint32_t)off, sb = o >> 24 & 1;
+            uint32_t j1 = (~(o >> 23) ^ sb) & 1, j2 = (~(o >> 22) ^ sb) & 1;
+            t_add32(k, 0xf000 | sb << 10 | (o >> 12 & 0x3ff), 0x9000 | j1 << 13 | j2 << 11 | (o >> 1 & 0x7ff));
+        } else {
+            t_add16(k, 0xe000 | a32_rndn(6));
+            for (unsigned i = 0; i < 8; i++)
+                t_add16(k, T32_SVC);
+        }
+        break;
+    case 1: case 2: {   /* BL / BLX (to A32) */
+        bool blx = a32_rndn(2);
+        if (blx) {
+            uint32_t at = a32_target(false);
+            off = (int32_t)(at - ((pc + 4) & ~3u));
+        }
+        uint32_t o = (uint32_t)off, sb = o >> 24 & 1;
+        uint32_t j1 = (~(o >> 23) ^ sb) & 1, j2 = (~(o >> 22) ^ sb) & 1;
+        t_add32(k, 0xf000 | sb << 10 | (o >> 12 & 0x3ff), 0xc000 | j1 << 13 | (blx ? 0 : 1) << 12 | j2 << 11 | (o >> 1 & 0x7ff));
+        break;
+    }
+    case 3: {   /* BX / BLX (register) */
+        s->r[rm] = a32_target(a32_rndn(2));
+        t_add16(k, 0x4700 | a32_rndn(2) << 7 | rm << 3);
+        break;
+    }
+    case 4: {   /* MOV pc, Rm / ADD pc, Rm (BranchWritePC, stays T32) */
+        if (a32_rndn(2)) {
+            s->r[rm] = a32_target(true) & ~(uint32_t)a32_rndn(2);
+            t_add16(k, 0x4687 | rm << 3);
+        } else {
+            s->r[rm] = (a32_target(true) & ~1u) - (pc + 4);
+            t_add16(k, 0x4487 | rm << 3);
+        }
+        break;
+    }
+    case 5: {   /* CBZ / CBNZ: forwards within 126 bytes; the code that follows is SVCs */
+        unsigned rn = lo(), imm = a32_rndn(6);    /* lands on one of the SVCs */
+        s->r[rn] = a32_rndn(2) ? 0 : a32_edge();
+        t_add16(k, 0xb100 | a32_rndn(2) << 11 | (imm >> 5) << 9 | (imm & 31) << 3 | rn);
+        for (unsigned i = 0; i < 8; i++)
+            t_add16(k, T32_SVC);
+        break;
+    }
+    case 6: {   /* B<c> (16-bit), short forwards into SVCs */
+        unsigned cond = a32_rndn(14), imm = a32_rndn(6);
+        t_add16(k, 0xd000 | cond << 8 | imm);
+        for (unsigned i = 0; i < 8; i++)
+            t_add16(k, T32_SVC);
+        break;
+    }
+    case 7: {   /* B<c>.W to the field */
+        unsigned cond = a32_rndn(14);
+        uint32_t o = (uint32_t)off;
+        t_add32(k, 0xf000 | (o >> 20 & 1) << 10 | cond << 6 | (o >> 12 & 0x3f),
+                0x8000 | (o >> 18 & 1) << 13 | (o >> 19 & 1) << 11 | (o >> 1 & 0x7ff));
+        break;
+    }
+    case 8: {   /* POP {.., pc} */
+        unsigned list = (unsigned)a32_rnd() & 0xff;
+        s->r[13] = a32_base(4);
+        k->poke_addr[k->npoke] = s->r[13] + 4 * (unsigned)__builtin_popcount(list);
+        k->poke_val[k->npoke++] = a32_target(a32_rndn(2));
+        t_add16(k, 0xbd00 | list);
+        break;
+    }
+    case 9: {   /* LDR pc, [Rn, #imm12] */
+        unsigned rn = treg(), imm = a32_rndn(64) * 4;
+        s->r[rn] = a32_base(4);
+        k->poke_addr[k->npoke] = s->r[rn] + imm;
+        k->poke_val[k->npoke++] = a32_target(a32_rndn(2));
+        t_add32(k, 0xf8d0 | rn, 0xf000 | imm);
+        break;
+    }
+    default: {  /* TBB / TBH with an inline table after the instruction is hard: table in data */
+        unsigned rn = treg(), rmm, h = a32_rndn(2);
+        do rmm = treg(); while (rmm == rn);
+        s->r[rn] = a32_base(4);
+        s->r[rmm] = a32_rndn(16);
+        /* the entry makes the target land on one of the SVCs that follow */
+        uint32_t entry = 1 + a32_rndn(6);
+        uint32_t addr = s->r[rn] + (h ? 2 * s->r[rmm] : s->r[rmm]);
+        k->poke_addr[k->npoke] = addr & ~3u;
+        k->poke_val[k->npoke++] = entry << (8 * (addr & 3));   /* the word holding it: other bytes 0 */
+        t_add32(k, 0xe8d0 | rn, 0xf000 | h << 4 | rmm);
+        for (unsigned i = 0; i < 8; i++)
+            t_add16(k, T32_SVC);
+        break;
+    }
+    }
+}
+
+/* An IT block: IT and 1-4 instructions (16-bit data processing, whose flag
+ * setting depends on being inside the block, and 32-bit ones). */
+static void gen_t_it(struct a32_state *s, struct a32_case *k)
+{
+    unsigned firstcond = a32_rndn(14), n = 1 + a32_rndn(4), mask;
+    /* mask: n-1 then/else bits from the top, then a 1 */
+    mask = 1u << (4 - n);
+    for (unsigned i = 0; i < n - 1; i++)
+        mask |= a32_rndn(2) << (3 - i);
+    if (a32_rndn(3) == 0 && n > 1)
+        t_add16(k, 0x2000 | lo() << 8 | a32_rndn(256));     /* a MOVS before: flags */
+    t_add16(k, 0xbf00 | firstcond << 4 | mask);
+    for (unsigned i = 0; i < n; i++) {
+        if (a32_rndn(3))
+            gen_t16_dp(s, k, true);
+        else
+            gen_t32_dp(s, k);
     }
 }
 
@@ -416,6 +870,8 @@ static void a32_diff_init(struct a32_diff *d)
         d->h.mem[A32_DATA_BASE - HARNESS_BASE + i] = (uint8_t)a32_rnd();
     for (unsigned i = 0; i < A32_BR_SIZE; i += 4)
         memcpy(&d->h.mem[A32_BR_BASE - HARNESS_BASE + i], &(uint32_t){ A32_SVC }, 4);
+    for (unsigned i = 0; i < A32_BR_SIZE; i += 2)
+        memcpy(&d->h.mem[A32_TBR_BASE - HARNESS_BASE + i], &(uint16_t){ T32_SVC }, 2);
     uc_mem_write(d->uc, HARNESS_BASE, d->h.mem, HARNESS_SIZE);
     d->next_code = A32_CODE_BASE;
 }
@@ -450,6 +906,29 @@ static void a32_make_case(enum a32_class cls, struct a32_case *k, struct a32_sta
     case A32C_LDST: k->insn[k->n++] = gen_ldst(s); k->mem = true; break;
     case A32C_EXCL: k->n = gen_excl(s, k->insn); k->mem = true; break;
     case A32C_BRANCH: k->insn[k->n++] = gen_branch(s, pc, k); k->branch = true; k->mem = true; break;
+    case T32C_T16:
+        k->thumb = true;
+        gen_t16_dp(s, k, false);
+        break;
+    case T32C_DP: k->thumb = true; gen_t32_dp(s, k); break;
+    case T32C_MUL: k->thumb = true; gen_t32_mul(s, k); break;
+    case T32C_LDST: k->thumb = true; k->mem = true; gen_t_ldst(s, k); break;
+    case T32C_EXCL: k->thumb = true; k->mem = true; gen_t_excl(s, k); break;
+    case T32C_BRANCH: k->thumb = true; k->mem = true; k->branch = true; gen_t_branch(s, k, pc); break;
+    case T32C_IT: k->thumb = true; gen_t_it(s, k); break;
+    case T32C_SEQ: {
+        unsigned n = 4 + a32_rndn(8);
+        k->thumb = true;
+        while (k->n < n) {
+            switch (a32_rndn(4)) {
+            case 0: gen_t16_dp(s, k, false); break;
+            case 1: gen_t32_dp(s, k); break;
+            case 2: gen_t32_mul(s, k); break;
+            default: if (k->n + 5 < A32_MAX_INSNS) gen_t_it(s, k); break;
+            }
+        }
+        break;
+    }
     default: {  /* sequences: flags and conditions flow between instructions */
         unsigned n = 4 + a32_rndn(8);
         for (unsigned i = 0; i < n; i++) {
@@ -468,18 +947,37 @@ static void a32_make_case(enum a32_class cls, struct a32_case *k, struct a32_sta
 static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const struct a32_state *s0,
                          struct a32_stats *st, const char *cname)
 {
-    uint32_t need = 4 * (k->n + 1);
+    uint8_t code[4 * (A32_MAX_INSNS + 1)];
+    uint32_t need = 0;
+    for (unsigned i = 0; i < k->n; i++) {
+        if (!k->thumb) {
+            memcpy(code + need, &k->insn[i], 4);
+            need += 4;
+        } else if (k->wide[i]) {
+            uint16_t hw[2] = { (uint16_t)(k->insn[i] >> 16), (uint16_t)k->insn[i] };
+            memcpy(code + need, hw, 4);
+            need += 4;
+        } else {
+            memcpy(code + need, &(uint16_t){ (uint16_t)k->insn[i] }, 2);
+            need += 2;
+        }
+    }
+    uint32_t end_off = need;    /* the SVC */
+    if (k->thumb) {
+        memcpy(code + need, &(uint16_t){ T32_SVC }, 2);
+        need += 2;
+    } else {
+        memcpy(code + need, &(uint32_t){ A32_SVC }, 4);
+        need += 4;
+    }
     if (d->next_code + need > A32_CODE_BASE + A32_CODE_SIZE) {
         d->next_code = A32_CODE_BASE;
         cpu_code_invalidate_all(d->h.cpu);
     }
     uint32_t pc = d->next_code;
-    d->next_code += need;
-    uint32_t words[A32_MAX_INSNS + 1];
-    memcpy(words, k->insn, 4 * k->n);
-    words[k->n] = A32_SVC;
-    memcpy(&d->h.mem[pc - HARNESS_BASE], words, need);
-    uc_mem_write(d->uc, pc, words, need);
+    d->next_code += (need + 3) & ~3u;
+    memcpy(&d->h.mem[pc - HARNESS_BASE], code, need);
+    uc_mem_write(d->uc, pc, code, need);
     for (unsigned i = 0; i < k->npoke; i++) {
         memcpy(&d->h.mem[k->poke_addr[i] - HARNESS_BASE], &k->poke_val[i], 4);
         uc_mem_write(d->uc, k->poke_addr[i], &k->poke_val[i], 4);
@@ -492,30 +990,30 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
         c->x[i] = s0->r[i];
     for (int i = 15; i < 31; i++)
         c->x[i] = 0;
-    cpu_a32_enter(c, pc, s0->cpsr | 0x10);
+    cpu_a32_enter(c, pc, s0->cpsr | 0x10 | (k->thumb ? 0x20 : 0));
     enum cpu_exit r = cpu_run(c);
     struct a32_state o;
     for (int i = 0; i < 15; i++)
         o.r[i] = (uint32_t)c->x[i];
-    o.cpsr = cpu_a32_cpsr(c) & 0xf80f0020u;
+    o.cpsr = cpu_a32_cpsr(c) & 0xfe0ffc20u;
     bool ours_undef = r == CPU_EXIT_UNDEF;
-    /* SVC leaves the pc after it; the branch field's T32 landing is UNDEFINED
-     * (no T32 yet), which also stops at the landing pc. */
-    o.pc = r == CPU_EXIT_SVC ? (uint32_t)c->pc - 4 : (uint32_t)c->pc;
-    bool ours_stopped_ok = r == CPU_EXIT_SVC || (k->branch && r == CPU_EXIT_UNDEF && (o.cpsr & 0x20));
+    /* SVC leaves the pc after it. */
+    o.pc = r == CPU_EXIT_SVC ? (uint32_t)c->pc - ((o.cpsr & 0x20) ? 2 : 4) : (uint32_t)c->pc;
+    bool ours_stopped_ok = r == CPU_EXIT_SVC;
 
     /* reference */
     uint32_t v;
-    uint32_t cpsr = s0->cpsr | 0x10;
+    uint32_t cpsr = s0->cpsr | 0x10 | (k->thumb ? 0x20 : 0);
     uc_reg_write(d->uc, UC_ARM_REG_CPSR, &cpsr);
     for (int i = 0; i < 15; i++)
         uc_reg_write(d->uc, a32_uc_reg(i), &s0->r[i]);
-    uc_err err = k->branch ? uc_emu_start(d->uc, pc, 0xffffffffu, 0, 1) : uc_emu_start(d->uc, pc, pc + 4 * k->n, 0, 0);
+    uint32_t begin = pc | (k->thumb ? 1 : 0);
+    uc_err err = k->branch ? uc_emu_start(d->uc, begin, 0xffffffffu, 0, 1) : uc_emu_start(d->uc, begin, pc + end_off, 0, 0);
     struct a32_state rs;
     for (int i = 0; i < 15; i++)
         uc_reg_read(d->uc, a32_uc_reg(i), &rs.r[i]);
     uc_reg_read(d->uc, UC_ARM_REG_CPSR, &v);
-    rs.cpsr = v & 0xf80f0020u;
+    rs.cpsr = v & 0xfe0ffc20u;
     uc_reg_read(d->uc, UC_ARM_REG_PC, &rs.pc);
     /* An exception stops the reference at the instruction (its pc). */
     bool ref_undef = err != UC_ERR_OK;
@@ -528,7 +1026,7 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
         if (ref_undef && !ours_undef) {
             st->undef_ref++;
             ok = false, why = "UNDEFINED on the reference only";
-        } else if (!ref_undef && !(k->branch && ours_stopped_ok)) {
+        } else if (!ref_undef) {
             st->undef_ours++;
             ok = false, why = "UNDEFINED on ours only";
         }
@@ -554,7 +1052,9 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
         if (d->verbose || st->mismatches <= 10) {
             printf("MISMATCH class %s (%s), ours exit %d, ref err %d:", cname, why, (int)r, (int)err);
             for (unsigned i = 0; i < k->n; i++)
-                printf(" %08x", k->insn[i]);
+                printf(k->thumb && !k->wide[i] ? " %04x" : " %08x", k->insn[i]);
+            if (k->thumb)
+                printf(" (T32)");
             printf("\n  in : cpsr %08x", s0->cpsr);
             for (int i = 0; i < 15; i++)
                 printf(" r%d=%08x", i, s0->r[i]);

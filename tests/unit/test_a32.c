@@ -77,12 +77,12 @@ static void directed(void)
     CHECK_EQ(c->x[1], 2000);
     CHECK_EQ(cpu_a32_cpsr(c) & 0xf0000000u, 0x60000000u);   /* Z and C from the last SUBS */
 
-    /* bx to a T32 address: the state changes to T32 (its decoder is not
-     * there yet, so the landing instruction is UNDEFINED at that pc). */
+    /* bx to a T32 address: the state changes to T32; the SVC there exits
+     * with the pc after it (2 bytes). */
     uint32_t p6[] = { 0xe12fff10 /* bx r0 */ };
-    c->x[0] = A32_BR_BASE + 0x101;
-    CHECK_EQ(run_words(p6, 1, 0x10), CPU_EXIT_UNDEF);
-    CHECK_EQ(c->pc, A32_BR_BASE + 0x100);
+    c->x[0] = A32_TBR_BASE + 0x102 + 1;
+    CHECK_EQ(run_words(p6, 1, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->pc, A32_TBR_BASE + 0x104);
     CHECK_EQ(cpu_a32_cpsr(c) & 0x20, 0x20);
 }
 
