@@ -84,6 +84,61 @@ static void directed(void)
     CHECK_EQ(run_words(p6, 1, 0x10), CPU_EXIT_SVC);
     CHECK_EQ(c->pc, A32_TBR_BASE + 0x104);
     CHECK_EQ(cpu_a32_cpsr(c) & 0x20, 0x20);
+
+    /* T32 at fixed places in the code area (translations dropped first). */
+    uint8_t *m = d.h.mem - HARNESS_BASE;
+    cpu_code_invalidate_all(c);
+    /* A 32-bit instruction across a page boundary, first in its block
+     * (movw r0, #0x1234) and after a 16-bit one (movs r1, #5 first). */
+    const uint32_t pg = 0x4e000;
+    const uint16_t code1[] = { 0x2105, 0xf241, 0x2034, T32_SVC };
+    memcpy(m + pg - 4, code1, sizeof(code1));
+    c->x[0] = c->x[1] = 0;
+    cpu_a32_enter(c, pg - 4, 0x30);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_SVC);
+    CHECK_EQ(c->x[0], 0x1234);
+    CHECK_EQ(c->x[1], 5);
+    CHECK_EQ(c->pc, pg + 4);
+    c->x[0] = 0;
+    cpu_a32_enter(c, pg - 2, 0x30);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_SVC);
+    CHECK_EQ(c->x[0], 0x1234);
+
+    /* An IT block split by a page boundary: "it eq" ends the first block,
+     * the next is looked up with ITSTATE in its context. */
+    const uint32_t pg2 = 0x4d000;
+    const uint16_t code2[] = { 0xbf08 /* it eq */, 0x2001 /* moveq r0, #1 */, T32_SVC };
+    memcpy(m + pg2 - 2, code2, sizeof(code2));
+    for (int z = 0; z < 2; z++) {
+        c->x[0] = 7;
+        cpu_a32_enter(c, pg2 - 2, (z ? 0x40000000u : 0) | 0x30);
+        CHECK_EQ(cpu_run(c), CPU_EXIT_SVC);
+        CHECK_EQ(c->x[0], z ? 1 : 7);
+        CHECK_EQ(cpu_a32_cpsr(c), (z ? 0x40000000u : 0) | 0x30);   /* flags kept, IT done */
+    }
+
+    /* A fault inside an IT block reports the faulting instruction's ITSTATE:
+     * ite eq; ldreq r0, [r1]; movne r2, #7; svc. */
+    const uint32_t pg3 = 0x4c100;
+    const uint16_t code3[] = { 0xbf0c, 0x6808, 0x2207, T32_SVC };
+    memcpy(m + pg3, code3, sizeof(code3));
+    c->x[1] = 0x10;     /* unmapped */
+    cpu_a32_enter(c, pg3, 0x40000030u);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_FAULT);
+    CHECK_EQ(c->pc, pg3 + 2);
+    CHECK_EQ(cpu_a32_cpsr(c) & 0x0600fc00u, 0x0cu << 8);    /* IT = 0000 1100 */
+    /* Resuming there (as an exception return would) finishes the block. */
+    uint32_t saved;
+    memcpy(&saved, &m[A32_DATA_MID], 4);
+    c->x[1] = A32_DATA_MID;
+    memcpy(&m[A32_DATA_MID], &(uint32_t){ 0xabcd }, 4);
+    cpu_a32_enter(c, pg3 + 2, cpu_a32_cpsr(c));
+    c->x[2] = 0;
+    CHECK_EQ(cpu_run(c), CPU_EXIT_SVC);
+    CHECK_EQ(c->x[0], 0xabcd);
+    CHECK_EQ(c->x[2], 0);       /* the else arm was skipped */
+    memcpy(&m[A32_DATA_MID], &saved, 4);    /* the reference's copy is unchanged */
+    cpu_code_invalidate_all(c);
 }
 
 int main(void)
