@@ -43,6 +43,37 @@ static void directed(void)
     CHECK_EQ(c->exc.iss & 0xffff, 0x3456);
     CHECK_EQ(c->exc.ec, EC_SVC32);
 
+    /* BKPT stops at itself; UDF is UNDEFINED. */
+    uint32_t pb[] = { 0xe1212374 /* bkpt #0x1234 */ };
+    pc = d.next_code;
+    CHECK_EQ(run_words(pb, 1, 0x10), CPU_EXIT_BRK);
+    CHECK_EQ(c->pc, pc);
+    CHECK_EQ(c->exc.ec, EC_BKPT32);
+    CHECK_EQ(c->exc.iss & 0xffff, 0x1234);
+    uint32_t pu[] = { 0xe7f000f0 /* udf #0 */ };
+    CHECK_EQ(run_words(pu, 1, 0x10), CPU_EXIT_UNDEF);
+    /* T32 SVC: the next pc is 2 bytes on. */
+    uint32_t pt[] = { 0xdf2a2003 /* movs r0, #3; svc #42 */ };
+    pc = d.next_code;
+    c->x[0] = 0;
+    CHECK_EQ(run_words(pt, 1, 0x30), CPU_EXIT_SVC);
+    CHECK_EQ(c->pc, pc + 4);
+    CHECK_EQ(c->exc.iss & 0xffff, 42);
+    CHECK_EQ(c->x[0], 3);
+
+    /* SMLAD sets Q only when the complete result overflows (Arm ARM
+     * pseudocode), not when the sum of the products alone does: the
+     * reference differs here, so the random cases avoid it. */
+    uint32_t ps[] = { 0xe7003211 /* smlad r0, r1, r2, r3 */, 0xef000000 };
+    c->x[1] = c->x[2] = 0x80008000u, c->x[3] = 0x80000001u;
+    CHECK_EQ(run_words(ps, 2, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->x[0], 1);
+    CHECK_EQ(cpu_a32_cpsr(c) & (1u << 27), 0);
+    c->x[3] = 0;
+    CHECK_EQ(run_words(ps, 2, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->x[0], 0x80000000u);
+    CHECK_EQ(cpu_a32_cpsr(c) & (1u << 27), 1u << 27);
+
     /* Coprocessor (MRC p15) and VFP are UNDEFINED in this phase. */
     uint32_t p2[] = { 0xee110f10 /* mrc p15, 0, r0, c1, c0, 0 */ };
     pc = d.next_code;
