@@ -1,5 +1,6 @@
-/* AArch32: the A32 instruction set (integer), translated into uops like A64.
- * See docs/aarch32.md for how AArch32 state lives in struct cpu.
+/* AArch32: the A32 instruction set (integer) and the uops T32 shares (t32.c),
+ * translated like A64.  See docs/aarch32.md for how AArch32 state lives in
+ * struct cpu.
  *
  *  - Registers: R0-R14 of the current mode are X slots chosen at translation
  *    time by the architectural mapping (a32_slot); the mode is part of the
@@ -18,11 +19,8 @@
 #include "a32-decode.h"
 #include "a32u-decode.h"
 
-
 /* ---- state ------------------------------------------------------------------ */
 
-/* The X slot of R<r> (r < 15) in mode M[3:0]: Arm ARM "Mapping of AArch32
- * registers to AArch64 registers". */
 void cpu_a32_enter(struct cpu *c, uint32_t pc, uint32_t cpsr)
 {
     uint32_t it = (cpsr >> 25 & 3) | (cpsr >> 10 & 0x3f) << 2;
@@ -1286,7 +1284,8 @@ const struct uop *op_a32_ldm(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
-/* STM: the PC is stored as imm2 (d: in c of ... kept in c->x[REG_T0]). */
+/* STM: operands as LDM; a stored PC is read from REG_T0 (put there by the
+ * translator). */
 const struct uop *op_a32_stm(cpu_t *c, uop_t *u)
 {
     uint32_t list = (uint32_t)u->imm, n = (uint32_t)__builtin_popcount(list);
