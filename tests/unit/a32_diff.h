@@ -58,7 +58,8 @@ struct a32_case {
     unsigned n;
     bool thumb;         /* T32: insn[i] is hw1 << 16 | hw2 when wide[i], else hw1 */
     bool wide[A32_MAX_INSNS];
-    bool branch;        /* run the reference for exactly one instruction */
+    bool branch;        /* run the reference for one instruction */
+    bool to_field;      /* run the reference until a landing field or the end */
     bool mem;
     unsigned npoke;     /* words to store into the data area first */
     uint32_t poke_addr[2], poke_val[2];
@@ -845,6 +846,16 @@ static void gen_t_branch(struct a32_state *s, struct a32_case *k, uint32_t pc)
 
 /* An IT block: IT and 1-4 instructions (16-bit data processing, whose flag
  * setting depends on being inside the block, and 32-bit ones). */
+/* The address the next instruction of k will have (cases start at pc0). */
+static uint32_t it_case_pc0;
+static uint32_t pc_of_next(const struct a32_case *k)
+{
+    uint32_t pc = it_case_pc0;
+    for (unsigned i = 0; i < k->n; i++)
+        pc += k->wide[i] ? 4 : 2;
+    return pc;
+}
+
 static void gen_t_it(struct a32_state *s, struct a32_case *k)
 {
     unsigned firstcond = a32_rndn(14), n = 1 + a32_rndn(4), mask;
@@ -855,11 +866,26 @@ static void gen_t_it(struct a32_state *s, struct a32_case *k)
     if (a32_rndn(3) == 0 && n > 1)
         t_add16(k, 0x2000 | lo() << 8 | a32_rndn(256));     /* a MOVS before: flags */
     t_add16(k, 0xbf00 | firstcond << 4 | mask);
-    for (unsigned i = 0; i < n; i++) {
+    bool br = a32_rndn(3) == 0;     /* a branch as the last instruction of the block */
+    for (unsigned i = 0; i < n - br; i++) {
         if (a32_rndn(3))
             gen_t16_dp(s, k, true);
         else
             gen_t32_dp(s, k);
+    }
+    if (br) {   /* immediate forms: earlier instructions may write any register */
+        uint32_t here = pc_of_next(k);
+        if (a32_rndn(3)) {  /* B.W / BL to the T32 field */
+            uint32_t o = (a32_target(true) & ~1u) - (here + 4), sb = o >> 24 & 1;
+            uint32_t j1 = (~(o >> 23) ^ sb) & 1, j2 = (~(o >> 22) ^ sb) & 1;
+            t_add32(k, 0xf000 | sb << 10 | (o >> 12 & 0x3ff), 0x9000 | a32_rndn(2) << 14 | j1 << 13 | j2 << 11 | (o >> 1 & 0x7ff));
+        } else {            /* BLX to the A32 field */
+            uint32_t o = a32_target(false) - ((here + 4) & ~3u), sb = o >> 24 & 1;
+            uint32_t j1 = (~(o >> 23) ^ sb) & 1, j2 = (~(o >> 22) ^ sb) & 1;
+            t_add32(k, 0xf000 | sb << 10 | (o >> 12 & 0x3ff), 0xc000 | j1 << 13 | j2 << 11 | (o >> 1 & 0x7ff));
+        }
+        k->to_field = true;
+        k->mem = true;
     }
 }
 
@@ -938,7 +964,7 @@ static void a32_make_case(enum a32_class cls, struct a32_case *k, struct a32_sta
     case T32C_LDST: k->thumb = true; k->mem = true; gen_t_ldst(s, k); break;
     case T32C_EXCL: k->thumb = true; k->mem = true; gen_t_excl(s, k); break;
     case T32C_BRANCH: k->thumb = true; k->mem = true; k->branch = true; gen_t_branch(s, k, pc); break;
-    case T32C_IT: k->thumb = true; gen_t_it(s, k); break;
+    case T32C_IT: k->thumb = true; it_case_pc0 = pc; gen_t_it(s, k); break;
     case T32C_SEQ: {
         unsigned n = 4 + a32_rndn(8);
         k->thumb = true;
@@ -947,7 +973,15 @@ static void a32_make_case(enum a32_class cls, struct a32_case *k, struct a32_sta
             case 0: gen_t16_dp(s, k, false); break;
             case 1: gen_t32_dp(s, k); break;
             case 2: gen_t32_mul(s, k); break;
-            default: if (k->n + 5 < A32_MAX_INSNS) gen_t_it(s, k); break;
+            default:
+                if (k->n + 5 < A32_MAX_INSNS) {
+                    gen_t_it(s, k);
+                    if (k->to_field) {  /* branches only in the IT class */
+                        k->n = 0;
+                        k->to_field = false;
+                    }
+                }
+                break;
             }
         }
         break;
@@ -964,6 +998,12 @@ static void a32_make_case(enum a32_class cls, struct a32_case *k, struct a32_sta
         break;
     }
     }
+}
+
+static void a32_ref_stop(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
+{
+    (void)addr, (void)size, (void)opaque;
+    uc_emu_stop(uc);
 }
 
 /* Run a case on both sides from state s.  Returns true when they agree. */
@@ -1031,7 +1071,25 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
     for (int i = 0; i < 15; i++)
         uc_reg_write(d->uc, a32_uc_reg(i), &s0->r[i]);
     uint32_t begin = pc | (k->thumb ? 1 : 0);
-    uc_err err = k->branch ? uc_emu_start(d->uc, begin, 0xffffffffu, 0, 1) : uc_emu_start(d->uc, begin, pc + end_off, 0, 0);
+    uc_err err;
+    if (k->to_field) {  /* stop on entering a landing field (before running it) */
+        uc_hook hk;
+        uc_hook_add(d->uc, &hk, UC_HOOK_CODE, (void *)a32_ref_stop, NULL, A32_BR_BASE, A32_TBR_BASE + A32_BR_SIZE - 1);
+        err = uc_emu_start(d->uc, begin, pc + end_off, 0, 0);
+        uc_hook_del(d->uc, hk);
+        /* The hook does not always catch the first instruction of a block
+         * entered by interworking; then the field's SVC stopped it. */
+        uint32_t rpc, rcpsr;
+        uc_reg_read(d->uc, UC_ARM_REG_PC, &rpc);
+        uc_reg_read(d->uc, UC_ARM_REG_CPSR, &rcpsr);
+        uint32_t at = rpc - ((rcpsr & 0x20) ? 2 : 4);
+        if (err == UC_ERR_EXCEPTION && at >= A32_BR_BASE && at < A32_TBR_BASE + A32_BR_SIZE) {
+            uc_reg_write(d->uc, UC_ARM_REG_PC, &at);
+            err = UC_ERR_OK;
+        }
+    } else {
+        err = k->branch ? uc_emu_start(d->uc, begin, 0xffffffffu, 0, 1) : uc_emu_start(d->uc, begin, pc + end_off, 0, 0);
+    }
     struct a32_state rs;
     for (int i = 0; i < 15; i++)
         uc_reg_read(d->uc, a32_uc_reg(i), &rs.r[i]);
