@@ -9,7 +9,9 @@
  * encoding space (A32 with cond = AL, no coprocessor space) from random
  * states and reports where exactly one side is UNDEFINED, grouped by the
  * top bits, with examples: a survey for missing or extra encodings, not a
- * pass/fail check (UNPREDICTABLE shapes differ legitimately). */
+ * pass/fail check (UNPREDICTABLE shapes differ legitimately; random branches
+ * and stores make noise).  SWEEP_DEBUG=1 prints each word UNDEFINED on ours
+ * only. */
 #include <inttypes.h>
 #include <signal.h>
 #include <sys/time.h>

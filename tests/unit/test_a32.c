@@ -43,6 +43,24 @@ static void directed(void)
     CHECK_EQ(c->exc.iss & 0xffff, 0x3456);
     CHECK_EQ(c->exc.ec, EC_SVC32);
 
+    /* Banked registers follow the architectural mapping onto X registers:
+     * mov r8, #3; mov r13, #1; mov r14, #2; svc in svc, fiq, irq, abt, und,
+     * hyp (LR_usr) and sys modes. */
+    static const struct { uint32_t mode; unsigned x8, x13, x14; } banks[] = {
+        { 0x13, 8, 19, 18 }, { 0x11, 24, 29, 30 }, { 0x12, 8, 17, 16 }, { 0x17, 8, 21, 20 },
+        { 0x1b, 8, 23, 22 }, { 0x1a, 8, 15, 14 }, { 0x1f, 8, 13, 14 },
+    };
+    for (unsigned i = 0; i < sizeof(banks) / sizeof(banks[0]); i++) {
+        uint32_t pm[] = { 0xe3a08003, 0xe3a0d001, 0xe3a0e002, 0xef000000 };
+        for (int r = 0; r < 31; r++)
+            c->x[r] = 0;
+        CHECK_EQ(run_words(pm, 4, banks[i].mode), CPU_EXIT_SVC);
+        CHECK_EQ(c->x[banks[i].x8], 3);
+        CHECK_EQ(c->x[banks[i].x13], 1);
+        CHECK_EQ(c->x[banks[i].x14], 2);
+        CHECK_EQ(cpu_a32_cpsr(c) & 0x1f, banks[i].mode);
+    }
+
     /* BKPT stops at itself; UDF is UNDEFINED. */
     uint32_t pb[] = { 0xe1212374 /* bkpt #0x1234 */ };
     pc = d.next_code;
