@@ -60,6 +60,7 @@ struct a32_case {
     bool wide[A32_MAX_INSNS];
     bool branch;        /* run the reference for one instruction */
     bool to_field;      /* run the reference until a landing field or the end */
+    unsigned pad;       /* trailing SVCs (landing places) among insn[], not counted */
     bool mem;
     unsigned npoke;     /* words to store into the data area first */
     uint32_t poke_addr[2], poke_val[2];
@@ -760,6 +761,7 @@ static void gen_t_branch(struct a32_state *s, struct a32_case *k, uint32_t pc)
             t_add16(k, 0xe000 | a32_rndn(6));
             for (unsigned i = 0; i < 8; i++)
                 t_add16(k, T32_SVC);
+            k->pad = 8;
         }
         break;
     case 1: case 2: {   /* BL / BLX (to A32) */
@@ -794,6 +796,7 @@ static void gen_t_branch(struct a32_state *s, struct a32_case *k, uint32_t pc)
         t_add16(k, 0xb100 | a32_rndn(2) << 11 | (imm >> 5) << 9 | (imm & 31) << 3 | rn);
         for (unsigned i = 0; i < 8; i++)
             t_add16(k, T32_SVC);
+        k->pad = 8;
         break;
     }
     case 6: {   /* B<c> (16-bit), short forwards into SVCs */
@@ -801,6 +804,7 @@ static void gen_t_branch(struct a32_state *s, struct a32_case *k, uint32_t pc)
         t_add16(k, 0xd000 | cond << 8 | imm);
         for (unsigned i = 0; i < 8; i++)
             t_add16(k, T32_SVC);
+        k->pad = 8;
         break;
     }
     case 7: {   /* B<c>.W to the field */
@@ -839,6 +843,7 @@ static void gen_t_branch(struct a32_state *s, struct a32_case *k, uint32_t pc)
         t_add32(k, 0xe8d0 | rn, 0xf000 | h << 4 | rmm);
         for (unsigned i = 0; i < 8; i++)
             t_add16(k, T32_SVC);
+        k->pad = 8;
         break;
     }
     }
@@ -1102,7 +1107,7 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
     d->last_exit = (int)r;
     d->last_err = (int)err;
     st->cases++;
-    st->insns += k->n;
+    st->insns += k->n - k->pad;
     bool ok = true;
     const char *why = "";
     if (ref_undef || ours_undef) {
