@@ -456,7 +456,7 @@ const struct uop *op_a32_hmul(cpu_t *c, uop_t *u)
     case 1: {
         int64_t r = (int64_t)n * mh;
         if (!(u->f & 1))   /* SMLAWy: N = 0; SMULWy: N = 1 */
-            r += (int64_t)(int32_t)R(c, u->d) << 16;
+            r += (int64_t)(int32_t)R(c, u->d) * 65536;
         int64_t res = r >> 16;
         c->x[u->a] = (uint32_t)res;
         if (res != (int32_t)res)
