@@ -716,27 +716,35 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
 }
 
 /* Find the translated block for (pc, ctx).  In system mode a block is only
- * valid for the physical memory it was translated from: check the page that
- * pc maps to now. */
+ * valid for the physical memory it was translated from: the page pc maps to
+ * now must be the block's.  An instruction TLB entry evicted by data accesses
+ * is refilled here rather than reported as a miss, which would translate
+ * the block again; blocks of other memory at the same pc (another process)
+ * stay in the hash and are found by their host page. */
 static inline struct block *lookup(struct cpu *c, uint64_t pc, uint32_t ctx)
 {
     struct block_cache *bc = c->bc;
     struct jc_entry *j = &bc->jc[jc_index(pc)];
-    if (!(likely(j->b && j->pc == pc && j->ctx == ctx))) {
-        struct block *b;
-        for (b = bc->hash[block_hash(pc, ctx)]; b; b = b->hash_next)
-            if (b->pc == pc && b->ctx == ctx)
-                break;
-        if (!b)
-            return NULL;
-        *j = (struct jc_entry){ pc, b->host_page, b, ctx };
-    }
+    uintptr_t host_page = 0;
     if (!c->user_mode) {
         struct tlb_entry *e = tlb_entry_for(c, pc);
-        if (e->tag_x != (pc & TLB_PAGE_MASK) || (pc & TLB_PAGE_MASK) + e->addend != j->host_page)
-            return NULL;
+        if (unlikely(e->tag_x != (pc & TLB_PAGE_MASK))) {
+            struct exc_info exc = { 0 };
+            if (!fetch_page(c, pc, &exc))
+                return NULL;    /* translate() raises the abort */
+        }
+        host_page = (uintptr_t)((pc & TLB_PAGE_MASK) + e->addend);
     }
-    return j->b;
+    if (likely(j->b && j->pc == pc && j->ctx == ctx && (c->user_mode || j->host_page == host_page)))
+        return j->b;
+    struct block *b;
+    for (b = bc->hash[block_hash(pc, ctx)]; b; b = b->hash_next)
+        if (b->pc == pc && b->ctx == ctx && (c->user_mode || b->host_page == host_page))
+            break;
+    if (!b)
+        return NULL;
+    *j = (struct jc_entry){ pc, b->host_page, b, ctx };
+    return b;
 }
 
 const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot)
