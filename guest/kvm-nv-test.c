@@ -25,26 +25,11 @@
  * one).  Prints "kvm-nv-test: PASS (...)" or "kvm-nv-test: FAIL <step>: ...",
  * exits 0/1.  Build: guest/build-kvm-nv-test.
  */
-#include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <linux/kvm.h>
+#include "kvmlib.h"
 
 #ifndef KVM_CAP_ARM_EL2
 #define KVM_CAP_ARM_EL2 240
-#endif
-#ifndef KVM_ARM_VCPU_HAS_EL2
-#define KVM_ARM_VCPU_HAS_EL2 7
 #endif
 #ifndef KVM_ARM_VCPU_HAS_EL2_E2H0
 #define KVM_ARM_VCPU_HAS_EL2_E2H0 8
@@ -53,11 +38,6 @@
 #define KVM_CAP_ARM_EL2_E2H0 241
 #endif
 
-#define RAM_GPA   0x10000000ULL
-#define RAM_SIZE  0x100000ULL
-#define MMIO_GPA  0x20000000ULL
-#define GICD_GPA  0x08000000ULL
-#define GICR_GPA  0x080A0000ULL
 #define L3_OFFSET 0x40000000ULL /* L3 IPA = L2 PA + 1 GiB (stage-2 block 1) */
 
 /* MMIO report offsets (from MMIO_GPA) */
@@ -190,127 +170,56 @@ __asm__(
 	"nvg_hvc_off:	.quad nvg_l3_hvc - nvg_start\n"
 	".popsection\n");
 
-static char summary[512];
-static int verbose;
-static const char *step = "setup";
-static int kvm_fd, vm_fd, vcpu_fd;
-static struct kvm_run *run;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-	printf("kvm-nv-test: FAIL %s: ", step);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	exit(1);
-}
-
-static void note(const char *fmt, ...)
-{
-	va_list ap;
-	size_t n = strlen(summary);
-	if (n)
-		n += snprintf(summary + n, sizeof(summary) - n, "; ");
-	va_start(ap, fmt);
-	vsnprintf(summary + n, sizeof(summary) - n, fmt, ap);
-	va_end(ap);
-	if (verbose)
-		fprintf(stderr, "kvm-nv-test: ok: %s\n", summary + n);
-}
-
-#define CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
-		     KVM_REG_ARM_CORE_REG(x))
-
-static void set_reg(uint64_t id, uint64_t val, const char *name)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
-	if (ioctl(vcpu_fd, KVM_SET_ONE_REG, &r) < 0)
-		fail("KVM_SET_ONE_REG %s: %s", name, strerror(errno));
-}
-
-static uint64_t get_reg(uint64_t id, const char *name)
-{
-	uint64_t val = 0;
-	struct kvm_one_reg r = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
-	if (ioctl(vcpu_fd, KVM_GET_ONE_REG, &r) < 0)
-		fail("KVM_GET_ONE_REG %s: %s", name, strerror(errno));
-	return val;
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-}
-
-static uint64_t le_data(const uint8_t *d, unsigned len)
-{
-	uint64_t x = 0;
-	for (unsigned i = 0; i < len; i++)
-		x |= (uint64_t)d[i] << (8 * i);
-	return x;
-}
+static struct kl_vm vm;
 
 /* Run to the next MMIO exit; an exit at a "bad vector" offset fails. */
 static void run_to_mmio(void)
 {
-	alarm(60);
-	for (;;) {
-		if (ioctl(vcpu_fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR)
-				fail("no exit within 60 s (pc=0x%llx)",
-				     (unsigned long long)get_reg(CORE_REG(regs.pc), "pc"));
-			fail("KVM_RUN: %s", strerror(errno));
-		}
-		if (run->exit_reason != KVM_EXIT_INTR)
-			break;
-	}
-	alarm(0);
+	struct kvm_run *run = vm.run;
+	int r = kl_run(&vm);
+	if (r == -EINTR)
+		kl_fail("no exit within 60 s (pc=0x%llx)",
+			(unsigned long long)kl_get_reg(&vm, CORE_REG(regs.pc), "pc"));
+	if (r < 0)
+		kl_fail("KVM_RUN: %s", strerror(-r));
 	if (run->exit_reason != KVM_EXIT_MMIO)
-		fail("expected an MMIO exit, got exit reason %u", run->exit_reason);
+		kl_fail("expected an MMIO exit, got exit reason %u", run->exit_reason);
 	uint64_t off = run->mmio.phys_addr - MMIO_GPA;
 	if (off == R_BAD_ESR) {
-		uint64_t esr = le_data(run->mmio.data, run->mmio.len);
-		fail("the L2 hypervisor took an unexpected exception, ESR_EL2=0x%llx (EC 0x%llx)",
-		     (unsigned long long)esr, (unsigned long long)(esr >> 26));
+		uint64_t esr = kl_le_data(run->mmio.data, run->mmio.len);
+		kl_fail("the L2 hypervisor took an unexpected exception, ESR_EL2=0x%llx (EC 0x%llx)",
+		        (unsigned long long)esr, (unsigned long long)(esr >> 26));
 	}
 }
 
 /* Expect a write of len bytes at off; returns the data. */
 static uint64_t expect_write(uint64_t off, unsigned len)
 {
+	struct kvm_run *run = vm.run;
 	run_to_mmio();
 	if (!run->mmio.is_write || run->mmio.phys_addr != MMIO_GPA + off || run->mmio.len != len)
-		fail("MMIO %s of %u bytes at 0x%llx, expected a write of %u at 0x%llx",
-		     run->mmio.is_write ? "write" : "read", run->mmio.len,
-		     (unsigned long long)run->mmio.phys_addr, len,
-		     (unsigned long long)(MMIO_GPA + off));
-	uint64_t v = le_data(run->mmio.data, len);
-	if (verbose)
-		fprintf(stderr, "kvm-nv-test: %s: W @0x%llx = 0x%llx\n", step,
+		kl_fail("MMIO %s of %u bytes at 0x%llx, expected a write of %u at 0x%llx",
+		        run->mmio.is_write ? "write" : "read", run->mmio.len,
+		        (unsigned long long)run->mmio.phys_addr, len,
+		        (unsigned long long)(MMIO_GPA + off));
+	uint64_t v = kl_le_data(run->mmio.data, len);
+	if (kl.verbose)
+		fprintf(stderr, "kvm-nv-test: %s: W @0x%llx = 0x%llx\n", kl.step,
 			(unsigned long long)off, (unsigned long long)v);
 	return v;
 }
 
 static void expect_read(uint64_t off, unsigned len, uint64_t data)
 {
+	struct kvm_run *run = vm.run;
 	run_to_mmio();
 	if (run->mmio.is_write || run->mmio.phys_addr != MMIO_GPA + off || run->mmio.len != len)
-		fail("MMIO %s of %u bytes at 0x%llx, expected a read of %u at 0x%llx",
-		     run->mmio.is_write ? "write" : "read", run->mmio.len,
-		     (unsigned long long)run->mmio.phys_addr, len,
-		     (unsigned long long)(MMIO_GPA + off));
+		kl_fail("MMIO %s of %u bytes at 0x%llx, expected a read of %u at 0x%llx",
+		        run->mmio.is_write ? "write" : "read", run->mmio.len,
+		        (unsigned long long)run->mmio.phys_addr, len,
+		        (unsigned long long)(MMIO_GPA + off));
 	for (unsigned i = 0; i < len; i++)
 		run->mmio.data[i] = (uint8_t)(data >> (8 * i));
-}
-
-static void dev_attr(int fd, uint32_t group, uint64_t attr, void *addr, const char *what)
-{
-	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (uint64_t)(uintptr_t)addr };
-	if (ioctl(fd, KVM_SET_DEVICE_ATTR, &a) < 0)
-		fail("vGIC %s: %s", what, strerror(errno));
 }
 
 static void run_variant(int e2h0);
@@ -324,34 +233,30 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
+	kl.prog = "kvm-nv-test";
+	kl.step = "setup";
+	kl.sep = "; ";
+	kl.echo_notes = 1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v")) {
-			verbose = 1;
+			kl.verbose = 1;
 		} else {
 			fprintf(stderr, "usage: kvm-nv-test [-v]\n");
 			return 2;
 		}
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm; /* no SA_RESTART: KVM_RUN returns EINTR */
-	sigaction(SIGALRM, &sa, NULL);
-
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm_fd < 0)
-		fail("open /dev/kvm: %s", strerror(errno));
-	int el2 = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2);
+	kl_open();
+	int el2 = ioctl(kl.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2);
 	if (el2 <= 0)
-		fail("KVM_CAP_ARM_EL2 not supported (%d): KVM is not in nested mode", el2);
+		kl_fail("KVM_CAP_ARM_EL2 not supported (%d): KVM is not in nested mode", el2);
 	/* A VHE guest hypervisor (E2H=1: KVM's default) and, where KVM offers
 	 * it, an nVHE one (E2H=0; the CPU then runs it with HCR_EL2.NV1). */
 	run_variant(0);
-	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2_E2H0) > 0)
+	if (ioctl(kl.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2_E2H0) > 0)
 		run_variant(1);
 	else
-		note("no E2H0 vCPUs offered");
-	printf("kvm-nv-test: PASS (%s)\n", summary);
+		kl_note("no E2H0 vCPUs offered");
+	kl_pass();
 	return 0;
 }
 
@@ -359,114 +264,78 @@ static void run_variant(int e2h0)
 {
 	const char *vname = e2h0 ? "nVHE" : "VHE";
 	double t0 = now();
-	step = "setup";
-	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	if (vm_fd < 0)
-		fail("KVM_CREATE_VM: %s", strerror(errno));
-	uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ram == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
+	kl.step = "setup";
 	size_t len = (size_t)nvg_len;
 	if (len > RAM_SIZE)
-		fail("guest code too large (%zu bytes)", len);
-	memcpy(ram, nvg_start, len);
-	struct kvm_userspace_memory_region mr = {
-		.slot = 0, .guest_phys_addr = RAM_GPA, .memory_size = RAM_SIZE,
-		.userspace_addr = (uint64_t)(uintptr_t)ram,
-	};
-	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0)
-		fail("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
-	vcpu_fd = ioctl(vm_fd, KVM_CREATE_VCPU, 0);
-	if (vcpu_fd < 0)
-		fail("KVM_CREATE_VCPU: %s", strerror(errno));
-	int sz = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	run = mmap(NULL, (size_t)sz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
-	if (run == MAP_FAILED)
-		fail("mmap kvm_run: %s", strerror(errno));
-	struct kvm_vcpu_init init;
-	memset(&init, 0, sizeof(init));
-	if (ioctl(vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0)
-		fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
-	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2 | 1u << KVM_ARM_VCPU_HAS_EL2;
+		kl_fail("guest code too large (%zu bytes)", len);
+	uint32_t features = 1u << KVM_ARM_VCPU_HAS_EL2;
 	if (e2h0)
-		init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2_E2H0;
-	if (ioctl(vcpu_fd, KVM_ARM_VCPU_INIT, &init) < 0)
-		fail("KVM_ARM_VCPU_INIT with HAS_EL2: %s", strerror(errno));
+		features |= 1u << KVM_ARM_VCPU_HAS_EL2_E2H0;
+	kl_vm_create(&vm, features);
+	memcpy(vm.ram, nvg_start, len);
+	int gic = kl_vgic_v3(&vm);
 
-	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	if (ioctl(vm_fd, KVM_CREATE_DEVICE, &cd) < 0)
-		fail("KVM_CREATE_DEVICE VGIC_V3: %s", strerror(errno));
-	uint64_t dist = GICD_GPA, redist = GICR_GPA;
-	uint32_t nr_irqs = 64;
-	dev_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs, "NR_IRQS");
-	dev_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist, "DIST address");
-	dev_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist, "REDIST address");
-	dev_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL, "CTRL_INIT");
-
-	uint64_t pstate = get_reg(CORE_REG(regs.pstate), "pstate");
+	uint64_t pstate = kl_get_reg(&vm, CORE_REG(regs.pstate), "pstate");
 	if ((pstate & 0xf) != 0x9)
-		fail("initial PSTATE 0x%llx is not EL2h", (unsigned long long)pstate);
-	set_reg(CORE_REG(regs.pc), RAM_GPA, "pc");
-	set_reg(CORE_REG(regs.regs[1]), MMIO_GPA, "x1");
-	if (verbose)
+		kl_fail("initial PSTATE 0x%llx is not EL2h", (unsigned long long)pstate);
+	kl_set_reg(&vm, CORE_REG(regs.pc), RAM_GPA, "pc");
+	kl_set_reg(&vm, CORE_REG(regs.regs[1]), MMIO_GPA, "x1");
+	if (kl.verbose)
 		fprintf(stderr, "kvm-nv-test: guest code %zu bytes, first word 0x%08x, pc 0x%llx\n", len,
-			*(uint32_t *)ram, (unsigned long long)get_reg(CORE_REG(regs.pc), "pc"));
-	if (verbose)
+			*(uint32_t *)vm.ram, (unsigned long long)kl_get_reg(&vm, CORE_REG(regs.pc), "pc"));
+	if (kl.verbose)
 		fprintf(stderr, "kvm-nv-test: %s guest hypervisor: vcpu with EL2 (PSTATE EL2h)\n", vname);
 	double t1 = now();
 
-	step = "CurrentEL";
+	kl.step = "CurrentEL";
 	uint64_t cel = expect_write(R_CURRENTEL, 8);
 	if (cel != 8)
-		fail("CurrentEL = 0x%llx, expected 0x8 (EL2)", (unsigned long long)cel);
-	step = "HCR_EL2";
+		kl_fail("CurrentEL = 0x%llx, expected 0x8 (EL2)", (unsigned long long)cel);
+	kl.step = "HCR_EL2";
 	uint64_t hcr = expect_write(R_HCR, 8);
 	if ((int)(hcr >> 34 & 1) == e2h0)
-		fail("HCR_EL2.E2H=%d for the %s variant", (int)(hcr >> 34 & 1), vname);
+		kl_fail("HCR_EL2.E2H=%d for the %s variant", (int)(hcr >> 34 & 1), vname);
 
-	step = "L3 MMIO via stage 2";
+	kl.step = "L3 MMIO via stage 2";
 	uint64_t w = expect_write(R_L3_W, 8);
 	if (w != 0x1337)
-		fail("L3 wrote 0x%llx, expected 0x1337", (unsigned long long)w);
+		kl_fail("L3 wrote 0x%llx, expected 0x1337", (unsigned long long)w);
 	expect_read(R_L3_R, 8, 0x1111222233334444ULL);
 	w = expect_write(R_L3_ECHO, 8);
 	if (w != 0x1111222233334445ULL)
-		fail("L3 echoed 0x%llx, expected 0x1111222233334445", (unsigned long long)w);
+		kl_fail("L3 echoed 0x%llx, expected 0x1111222233334445", (unsigned long long)w);
 
 
-	step = "stage-2 fault";
+	kl.step = "stage-2 fault";
 	uint64_t esr = expect_write(R_S2F_ESR, 8);
 	uint64_t hpfar = expect_write(R_S2F_HPFAR, 8);
 	uint64_t far = expect_write(R_S2F_FAR, 8);
 	if (esr >> 26 != 0x24 || (esr & 0x3c) != 0x04)
-		fail("ESR_EL2=0x%llx, expected a data abort from a lower EL with a translation fault",
-		     (unsigned long long)esr);
+		kl_fail("ESR_EL2=0x%llx, expected a data abort from a lower EL with a translation fault",
+		        (unsigned long long)esr);
 	if ((hpfar & 0xffffffffff0ULL) != 0x30 || far != 0x3000)  /* FIPA; bit 63 is NS */
-		fail("HPFAR_EL2=0x%llx FAR_EL2=0x%llx, expected FIPA 0x30 and 0x3000",
-		     (unsigned long long)hpfar, (unsigned long long)far);
+		kl_fail("HPFAR_EL2=0x%llx FAR_EL2=0x%llx, expected FIPA 0x30 and 0x3000",
+		        (unsigned long long)hpfar, (unsigned long long)far);
 
 
-	step = "HVC from L3";
+	kl.step = "HVC from L3";
 	esr = expect_write(R_HVC_ESR, 8);
 	uint64_t elr = expect_write(R_HVC_ELR, 8);
 	uint64_t spsr = expect_write(R_HVC_SPSR, 8);
 	uint64_t want_elr = RAM_GPA + L3_OFFSET + nvg_hvc_off + 4;
 	if (esr >> 26 != 0x16 || (esr & 0xffff) != 0x42)
-		fail("ESR_EL2=0x%llx, expected HVC64 (EC 0x16) #0x42", (unsigned long long)esr);
+		kl_fail("ESR_EL2=0x%llx, expected HVC64 (EC 0x16) #0x42", (unsigned long long)esr);
 	if (elr != want_elr || (spsr & 0xf) != 0x5)
-		fail("ELR_EL2=0x%llx SPSR_EL2=0x%llx, expected 0x%llx and EL1h", (unsigned long long)elr,
-		     (unsigned long long)spsr, (unsigned long long)want_elr);
+		kl_fail("ELR_EL2=0x%llx SPSR_EL2=0x%llx, expected 0x%llx and EL1h", (unsigned long long)elr,
+		        (unsigned long long)spsr, (unsigned long long)want_elr);
 
-	step = "done";
+	kl.step = "done";
 	uint64_t done = expect_write(R_DONE, 8);
 	if (done != 0x600d)
-		fail("done marker 0x%llx", (unsigned long long)done);
+		kl_fail("done marker 0x%llx", (unsigned long long)done);
 	double t2 = now();
-	close(cd.fd);
-	munmap(run, (size_t)sz);
-	close(vcpu_fd);
-	close(vm_fd);
-	munmap(ram, RAM_SIZE);
-	note("%s vEL2: CurrentEL=EL2 E2H=%d, L3 MMIO via stage 2, stage-2 fault, hvc trap, setup %.3f s, "
+	close(gic);
+	kl_vm_destroy(&vm);
+	kl_note("%s vEL2: CurrentEL=EL2 E2H=%d, L3 MMIO via stage 2, stage-2 fault, hvc trap, setup %.3f s, "
 	     "guest run %.3f s", vname, !e2h0, t1 - t0, t2 - t1);
 }

@@ -19,51 +19,7 @@
  * Prints one line "kvm-smoke: PASS (...)" or "kvm-smoke: FAIL <reason>",
  * exits 0/1. Build: guest/build-kvm-smoke (aarch64-linux-gnu-gcc -static -O2).
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-#include <linux/kvm.h>
-
-#define RAM_GPA   0x10000000ULL
-#define RAM_SIZE  0x100000ULL /* 1 MiB: a multiple of 4K, 16K and 64K pages */
-#define MMIO_GPA  0x20000000ULL
-#define GICD_GPA  0x08000000ULL
-#define GICR_GPA  0x080A0000ULL
-
-static char summary[512];
-static int verbose;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-	printf("kvm-smoke: FAIL ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	exit(1);
-}
-
-static void note(const char *fmt, ...)
-{
-	va_list ap;
-	size_t n = strlen(summary);
-	if (n)
-		n += snprintf(summary + n, sizeof(summary) - n, ", ");
-	va_start(ap, fmt);
-	vsnprintf(summary + n, sizeof(summary) - n, fmt, ap);
-	va_end(ap);
-}
+#include "kvmlib.h"
 
 /* --- guest programs: machine-code words (assembled with GNU as, checked
  * with objdump; the assembly is in the comments) ------------------------ */
@@ -162,109 +118,18 @@ static const uint32_t vec_bad[] = {
 
 /* --- host side --------------------------------------------------------- */
 
-struct vm {
-	int vm, vcpu;
-	struct kvm_run *run;
-	uint8_t *ram;
-};
-
-static int kvm_fd;
-
-static void xioctl_fail(const char *what)
+/* Run to the next exit; a hang or a KVM_RUN error fails the phase. */
+static uint32_t vm_run(struct kl_vm *v, const char *phase)
 {
-	fail("%s: %s", what, strerror(errno));
-}
-
-#define CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
-		     KVM_REG_ARM_CORE_REG(x))
-
-static void set_reg(struct vm *v, uint64_t id, uint64_t val, const char *name)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
-	if (ioctl(v->vcpu, KVM_SET_ONE_REG, &r) < 0)
-		fail("KVM_SET_ONE_REG %s: %s", name, strerror(errno));
-}
-
-static uint64_t get_reg(struct vm *v, uint64_t id, const char *name)
-{
-	uint64_t val = 0;
-	struct kvm_one_reg r = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
-	if (ioctl(v->vcpu, KVM_GET_ONE_REG, &r) < 0)
-		fail("KVM_GET_ONE_REG %s: %s", name, strerror(errno));
-	return val;
-}
-
-static void vm_create(struct vm *v)
-{
-	v->vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	if (v->vm < 0)
-		xioctl_fail("KVM_CREATE_VM");
-	v->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (v->ram == MAP_FAILED)
-		xioctl_fail("mmap guest RAM");
-	struct kvm_userspace_memory_region mr = {
-		.slot = 0, .guest_phys_addr = RAM_GPA, .memory_size = RAM_SIZE,
-		.userspace_addr = (uint64_t)(uintptr_t)v->ram,
-	};
-	if (ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &mr) < 0)
-		xioctl_fail("KVM_SET_USER_MEMORY_REGION");
-	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
-	if (v->vcpu < 0)
-		xioctl_fail("KVM_CREATE_VCPU");
-	int sz = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (sz < (int)sizeof(struct kvm_run))
-		xioctl_fail("KVM_GET_VCPU_MMAP_SIZE");
-	v->run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, v->vcpu, 0);
-	if (v->run == MAP_FAILED)
-		xioctl_fail("mmap kvm_run");
-	struct kvm_vcpu_init init;
-	memset(&init, 0, sizeof(init));
-	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init) < 0)
-		xioctl_fail("KVM_ARM_PREFERRED_TARGET");
-	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
-	if (ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init) < 0)
-		xioctl_fail("KVM_ARM_VCPU_INIT");
-}
-
-static void vm_destroy(struct vm *v)
-{
-	close(v->vcpu);
-	close(v->vm);
-	munmap(v->ram, RAM_SIZE);
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig; /* only interrupts KVM_RUN (EINTR) */
-}
-
-/* Run until the next exit that is not KVM_EXIT_INTR-ish; returns reason. */
-static uint32_t vm_run(struct vm *v, const char *phase)
-{
-	alarm(60);
-	for (;;) {
-		if (ioctl(v->vcpu, KVM_RUN, 0) < 0) {
-			if (errno == EINTR) {
-				uint64_t pc = get_reg(v, CORE_REG(regs.pc), "pc");
-				fail("%s: guest did not finish within 60 s (pc=0x%llx)",
-				     phase, (unsigned long long)pc);
-			}
-			fail("%s: KVM_RUN: %s", phase, strerror(errno));
-		}
-		if (v->run->exit_reason == KVM_EXIT_INTR)
-			continue;
-		alarm(0);
-		return v->run->exit_reason;
+	int r = kl_run(v);
+	if (r == -EINTR) {
+		uint64_t pc = kl_get_reg(v, CORE_REG(regs.pc), "pc");
+		kl_fail("%s: guest did not finish within 60 s (pc=0x%llx)",
+			phase, (unsigned long long)pc);
 	}
-}
-
-static uint64_t le_data(const uint8_t *d, unsigned len)
-{
-	uint64_t x = 0;
-	for (unsigned i = 0; i < len; i++)
-		x |= (uint64_t)d[i] << (8 * i);
-	return x;
+	if (r < 0)
+		kl_fail("%s: KVM_RUN: %s", phase, strerror(-r));
+	return (uint32_t)r;
 }
 
 static const char *exit_name(uint32_t r)
@@ -281,134 +146,114 @@ static const char *exit_name(uint32_t r)
 }
 
 /* Expect an MMIO exit; for writes check data, for reads supply it. */
-static void expect_mmio(struct vm *v, const char *phase, int is_write,
+static void expect_mmio(struct kl_vm *v, const char *phase, int is_write,
 			uint64_t off, unsigned len, uint64_t data)
 {
 	uint32_t r = vm_run(v, phase);
 	if (r != KVM_EXIT_MMIO)
-		fail("%s: expected MMIO exit, got exit %u (%s)", phase, r, exit_name(r));
+		kl_fail("%s: expected MMIO exit, got exit %u (%s)", phase, r, exit_name(r));
 	struct kvm_run *run = v->run;
 	if (run->mmio.phys_addr == MMIO_GPA + 80)
-		fail("%s: guest took an unexpected exception, ESR_EL1=0x%llx",
-		     phase, (unsigned long long)le_data(run->mmio.data, run->mmio.len));
+		kl_fail("%s: guest took an unexpected exception, ESR_EL1=0x%llx",
+		        phase, (unsigned long long)kl_le_data(run->mmio.data, run->mmio.len));
 	if (run->mmio.phys_addr != MMIO_GPA + off || run->mmio.len != len ||
 	    !!run->mmio.is_write != !!is_write)
-		fail("%s: MMIO %s of %u bytes at 0x%llx, expected %s of %u at 0x%llx",
-		     phase, run->mmio.is_write ? "write" : "read", run->mmio.len,
-		     (unsigned long long)run->mmio.phys_addr,
-		     is_write ? "write" : "read", len,
-		     (unsigned long long)(MMIO_GPA + off));
+		kl_fail("%s: MMIO %s of %u bytes at 0x%llx, expected %s of %u at 0x%llx",
+		        phase, run->mmio.is_write ? "write" : "read", run->mmio.len,
+		        (unsigned long long)run->mmio.phys_addr,
+		        is_write ? "write" : "read", len,
+		        (unsigned long long)(MMIO_GPA + off));
 	if (is_write) {
-		uint64_t got = le_data(run->mmio.data, len);
+		uint64_t got = kl_le_data(run->mmio.data, len);
 		if (got != data)
-			fail("%s: MMIO write data 0x%llx, expected 0x%llx", phase,
-			     (unsigned long long)got, (unsigned long long)data);
+			kl_fail("%s: MMIO write data 0x%llx, expected 0x%llx", phase,
+			        (unsigned long long)got, (unsigned long long)data);
 	} else {
 		for (unsigned i = 0; i < len; i++)
 			run->mmio.data[i] = (uint8_t)(data >> (8 * i));
 	}
-	if (verbose)
+	if (kl.verbose)
 		fprintf(stderr, "kvm-smoke: %s: MMIO %s %u @0x%llx = 0x%llx ok\n",
 			phase, is_write ? "W" : "R", len,
 			(unsigned long long)(MMIO_GPA + off), (unsigned long long)data);
 }
 
-static uint64_t mmio_write_value(struct vm *v, const char *phase, uint64_t off,
+static uint64_t mmio_write_value(struct kl_vm *v, const char *phase, uint64_t off,
 				 unsigned len)
 {
 	uint32_t r = vm_run(v, phase);
 	if (r != KVM_EXIT_MMIO)
-		fail("%s: expected MMIO exit, got exit %u (%s)", phase, r, exit_name(r));
+		kl_fail("%s: expected MMIO exit, got exit %u (%s)", phase, r, exit_name(r));
 	struct kvm_run *run = v->run;
 	if (run->mmio.phys_addr == MMIO_GPA + 80)
-		fail("%s: guest took an unexpected exception, ESR_EL1=0x%llx",
-		     phase, (unsigned long long)le_data(run->mmio.data, run->mmio.len));
+		kl_fail("%s: guest took an unexpected exception, ESR_EL1=0x%llx",
+		        phase, (unsigned long long)kl_le_data(run->mmio.data, run->mmio.len));
 	if (!run->mmio.is_write || run->mmio.phys_addr != MMIO_GPA + off ||
 	    run->mmio.len != len)
-		fail("%s: unexpected MMIO %s of %u bytes at 0x%llx", phase,
-		     run->mmio.is_write ? "write" : "read", run->mmio.len,
-		     (unsigned long long)run->mmio.phys_addr);
-	return le_data(run->mmio.data, len);
+		kl_fail("%s: unexpected MMIO %s of %u bytes at 0x%llx", phase,
+		        run->mmio.is_write ? "write" : "read", run->mmio.len,
+		        (unsigned long long)run->mmio.phys_addr);
+	return kl_le_data(run->mmio.data, len);
 }
 
-static void expect_system_off(struct vm *v, const char *phase)
+static void expect_system_off(struct kl_vm *v, const char *phase)
 {
 	uint32_t r = vm_run(v, phase);
 	if (r != KVM_EXIT_SYSTEM_EVENT)
-		fail("%s: expected SYSTEM_EVENT exit, got exit %u (%s)", phase, r,
-		     exit_name(r));
+		kl_fail("%s: expected SYSTEM_EVENT exit, got exit %u (%s)", phase, r,
+		        exit_name(r));
 	if (v->run->system_event.type != KVM_SYSTEM_EVENT_SHUTDOWN)
-		fail("%s: system event type %u, expected SHUTDOWN",
-		     phase, v->run->system_event.type);
+		kl_fail("%s: system event type %u, expected SHUTDOWN",
+		        phase, v->run->system_event.type);
 }
 
-static void load(struct vm *v, uint64_t off, const uint32_t *w, size_t n)
+static void load(struct kl_vm *v, uint64_t off, const uint32_t *w, size_t n)
 {
 	memcpy(v->ram + off, w, n * sizeof(*w));
 }
 
 static void part_mmio(void)
 {
-	struct vm v;
+	struct kl_vm v;
 	const char *ph = "mmio";
-	vm_create(&v);
+	kl_vm_create(&v, 0);
 	load(&v, 0, prog_mmio, sizeof(prog_mmio) / 4);
-	set_reg(&v, CORE_REG(regs.pc), RAM_GPA, "pc");
-	set_reg(&v, CORE_REG(regs.regs[1]), MMIO_GPA, "x1");
-	set_reg(&v, CORE_REG(regs.regs[19]), MMIO_GPA, "x19");
-	uint64_t pstate = get_reg(&v, CORE_REG(regs.pstate), "pstate");
+	kl_set_reg(&v, CORE_REG(regs.pc), RAM_GPA, "pc");
+	kl_set_reg(&v, CORE_REG(regs.regs[1]), MMIO_GPA, "x1");
+	kl_set_reg(&v, CORE_REG(regs.regs[19]), MMIO_GPA, "x19");
+	uint64_t pstate = kl_get_reg(&v, CORE_REG(regs.pstate), "pstate");
 	if ((pstate & 0xf) != 0x5)
-		fail("%s: initial PSTATE 0x%llx is not EL1h", ph,
-		     (unsigned long long)pstate);
+		kl_fail("%s: initial PSTATE 0x%llx is not EL1h", ph,
+		        (unsigned long long)pstate);
 
 	expect_mmio(&v, ph, 1, 0, 4, 0xdeadbeefULL);
 	expect_mmio(&v, ph, 1, 8, 8, 0xfedcba9876543210ULL);
 	expect_mmio(&v, ph, 1, 16, 1, 0x10);
-	note("mmio write 4/8/1");
+	kl_note("mmio write 4/8/1");
 	expect_mmio(&v, ph, 0, 24, 8, 0x0123456789abcdefULL);
 	expect_mmio(&v, ph, 1, 32, 8, 0x0123456789abcdf0ULL);
 	expect_mmio(&v, ph, 0, 40, 2, 0xa55a);
 	expect_mmio(&v, ph, 1, 48, 4, 0xa55a);
-	note("mmio read 8/2 echoed");
+	kl_note("mmio read 8/2 echoed");
 	uint64_t ver = mmio_write_value(&v, ph, 56, 8);
 	unsigned major = (ver >> 16) & 0x7fff, minor = ver & 0xffff;
 	if ((ver >> 31) || (major == 0 && minor < 2) || major > 1)
-		fail("%s: PSCI_VERSION via HVC returned 0x%llx", ph,
-		     (unsigned long long)ver);
-	note("psci %u.%u via hvc", major, minor);
+		kl_fail("%s: PSCI_VERSION via HVC returned 0x%llx", ph,
+		        (unsigned long long)ver);
+	kl_note("psci %u.%u via hvc", major, minor);
 	expect_system_off(&v, ph);
-	note("system-off");
-	vm_destroy(&v);
-}
-
-static int dev_attr(int fd, uint32_t group, uint64_t attr, void *addr,
-		    const char *what)
-{
-	struct kvm_device_attr a = {
-		.group = group, .attr = attr, .addr = (uint64_t)(uintptr_t)addr,
-	};
-	if (ioctl(fd, KVM_SET_DEVICE_ATTR, &a) < 0)
-		fail("timer: vGIC %s: %s", what, strerror(errno));
-	return 0;
+	kl_note("system-off");
+	kl_vm_destroy(&v);
 }
 
 static void part_timer(void)
 {
-	struct vm v;
+	struct kl_vm v;
 	const char *ph = "timer";
-	vm_create(&v);
-	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	if (ioctl(v.vm, KVM_CREATE_DEVICE, &cd) < 0)
-		fail("timer: KVM_CREATE_DEVICE VGIC_V3: %s", strerror(errno));
-	uint64_t dist = GICD_GPA, redist = GICR_GPA;
-	uint32_t nr_irqs = 64;
-	dev_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs, "NR_IRQS");
-	dev_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST,
-		 &dist, "DIST address");
-	dev_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST,
-		 &redist, "REDIST address");
-	dev_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT,
-		 NULL, "CTRL_INIT");
+	kl_vm_create(&v, 0);
+	kl.step = ph; /* vGIC failures read "timer: vGIC ..." */
+	int gic = kl_vgic_v3(&v);
+	kl.step = NULL;
 
 	load(&v, 0, prog_timer, sizeof(prog_timer) / 4);
 	for (unsigned i = 0; i < 16; i++) {
@@ -417,58 +262,52 @@ static void part_timer(void)
 		else
 			load(&v, 0x800 + i * 0x80, vec_bad, sizeof(vec_bad) / 4);
 	}
-	set_reg(&v, CORE_REG(regs.pc), RAM_GPA, "pc");
-	set_reg(&v, CORE_REG(regs.regs[1]), MMIO_GPA, "x1");
-	set_reg(&v, CORE_REG(regs.regs[6]), GICD_GPA, "x6");
-	set_reg(&v, CORE_REG(regs.regs[7]), GICR_GPA, "x7");
+	kl_set_reg(&v, CORE_REG(regs.pc), RAM_GPA, "pc");
+	kl_set_reg(&v, CORE_REG(regs.regs[1]), MMIO_GPA, "x1");
+	kl_set_reg(&v, CORE_REG(regs.regs[6]), GICD_GPA, "x6");
+	kl_set_reg(&v, CORE_REG(regs.regs[7]), GICR_GPA, "x7");
 
 	uint64_t intid = mmio_write_value(&v, ph, 64, 8);
 	uint64_t count = mmio_write_value(&v, ph, 72, 8);
 	if (intid != 27)
-		fail("timer: IRQ handler saw INTID %llu, expected 27 (virtual timer PPI)",
-		     (unsigned long long)intid);
+		kl_fail("timer: IRQ handler saw INTID %llu, expected 27 (virtual timer PPI)",
+		        (unsigned long long)intid);
 	if (count != 1)
-		fail("timer: %llu interrupts taken, expected 1",
-		     (unsigned long long)count);
+		kl_fail("timer: %llu interrupts taken, expected 1",
+		        (unsigned long long)count);
 	expect_system_off(&v, ph);
-	note("vtimer irq %llu via vgic-v3", (unsigned long long)intid);
-	close(cd.fd);
-	vm_destroy(&v);
+	kl_note("vtimer irq %llu via vgic-v3", (unsigned long long)intid);
+	close(gic);
+	kl_vm_destroy(&v);
 }
 
 int main(int argc, char **argv)
 {
 	int timer = 1;
+	kl.prog = "kvm-smoke";
+	kl.sep = ", ";
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--no-timer"))
 			timer = 0;
 		else if (!strcmp(argv[i], "-v"))
-			verbose = 1;
+			kl.verbose = 1;
 		else {
 			fprintf(stderr, "usage: kvm-smoke [--no-timer] [-v]\n");
 			return 2;
 		}
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm; /* no SA_RESTART: KVM_RUN returns EINTR */
-	sigaction(SIGALRM, &sa, NULL);
-
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm_fd < 0)
-		fail("open /dev/kvm: %s", strerror(errno));
-	int api = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
+	kl_open();
+	int api = ioctl(kl.kvm_fd, KVM_GET_API_VERSION, 0);
 	if (api != KVM_API_VERSION)
-		fail("KVM_GET_API_VERSION %d, expected %d", api, KVM_API_VERSION);
-	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PSCI_0_2) <= 0)
-		fail("KVM_CAP_ARM_PSCI_0_2 not supported");
+		kl_fail("KVM_GET_API_VERSION %d, expected %d", api, KVM_API_VERSION);
+	if (ioctl(kl.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PSCI_0_2) <= 0)
+		kl_fail("KVM_CAP_ARM_PSCI_0_2 not supported");
 
 	part_mmio();
 	if (timer)
 		part_timer();
 	else
-		note("timer skipped");
-	printf("kvm-smoke: PASS (%s)\n", summary);
+		kl_note("timer skipped");
+	kl_pass();
 	return 0;
 }

@@ -297,6 +297,9 @@ struct cpu {
 
     /* User-mode behaviour: exceptions leave cpu_run() instead of vectoring. */
     bool user_mode;
+    /* Physical counter value from which a counter read re-evaluates this
+     * vCPU's timers (env.timer_update); kept by the timer_update owner. */
+    uint64_t timer_poll_at;
     bool probe;     /* memory access on behalf of the VMM: faults are not taken */
 
     struct exc_info exc;

@@ -158,27 +158,40 @@ uint64_t cpu_virtual_offset(struct cpu *c)
     return c->sr.cntvoff_el2;
 }
 
-static uint64_t rd_cntpct(struct cpu *c, const struct sysreg *r) { (void)r; check_el0_timer(c, 0); return cpu_counter_now(); }
+static void timer_changed(struct cpu *c)
+{
+    if (c->env.timer_update)
+        c->env.timer_update(c->env.opaque, c);
+    else
+        c->timer_poll_at = ~0ull;
+}
+
+/* The physical counter, read by the guest.  A guest that polls the counter
+ * (udelay) past one of its timer deadlines gets the interrupt right away,
+ * without waiting for the host to schedule the timer thread. */
+static uint64_t counter_read(struct cpu *c)
+{
+    uint64_t now = cpu_counter_now();
+    if (unlikely(now >= __atomic_load_n(&c->timer_poll_at, __ATOMIC_RELAXED)))
+        timer_changed(c);
+    return now;
+}
+
+static uint64_t rd_cntpct(struct cpu *c, const struct sysreg *r) { (void)r; check_el0_timer(c, 0); return counter_read(c); }
 static uint64_t rd_cntvct(struct cpu *c, const struct sysreg *r)
 {
     (void)r;
     check_el0_timer(c, 1);
-    return cpu_counter_now() - cpu_virtual_offset(c);
+    return counter_read(c) - cpu_virtual_offset(c);
 }
 
 /* Timers: off is the CTL field; CVAL follows it in struct sysregs. */
 static uint64_t timer_now(struct cpu *c, size_t ctl_off)
 {
-    uint64_t now = cpu_counter_now();
+    uint64_t now = counter_read(c);
     if (ctl_off == SR(cntv_ctl_el0))
         now -= c->sr.cntvoff_el2 * (c->el2_enabled ? 1 : 0);
     return now;
-}
-
-static void timer_changed(struct cpu *c)
-{
-    if (c->env.timer_update)
-        c->env.timer_update(c->env.opaque, c);
 }
 
 static uint64_t rd_timer_ctl(struct cpu *c, const struct sysreg *r)

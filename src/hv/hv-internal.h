@@ -40,6 +40,45 @@ hv_return_t kvm_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out);
 bool kvm_usable(bool el2, const char **why);
 unsigned kvm_max_vcpus(void);
 
+/* ---- guest memory: the table of mapped regions every backend keeps ----
+ * Regions are only added (a VM's RAM is mapped once, before its vCPUs run);
+ * lookups take no lock: an entry is complete before the count covers it.
+ * The backend serialises hv_regions_check() .. hv_regions_add() under its own
+ * lock, with whatever it must tell its kernel (KVM) in between. */
+#define HV_MAX_REGIONS 32
+
+struct hv_region {
+    uint64_t ipa, size;
+    uint8_t *host;
+};
+
+struct hv_region_table {
+    struct hv_region r[HV_MAX_REGIONS];
+    unsigned n;
+    unsigned max;           /* the backend's limit, <= HV_MAX_REGIONS */
+};
+
+/* Whether [ipa, ipa+size) at host may be added: HV_BAD_ARGUMENT when not
+ * page aligned, empty, wrapping, beyond ipa_bits or overlapping a region;
+ * HV_NO_RESOURCES when the table is full. */
+hv_return_t hv_regions_check(const struct hv_region_table *t, const void *host, uint64_t ipa, size_t size,
+                             unsigned ipa_bits);
+/* Append a checked region; it becomes entry t->n as it was before the call. */
+void hv_regions_add(struct hv_region_table *t, void *host, uint64_t ipa, size_t size);
+
+/* Host pointer for [ipa, ipa+len) if it lies inside one region, else NULL.
+ * Inline: the software MMU looks up every translation table descriptor. */
+static inline void *hv_regions_find(const struct hv_region_table *t, uint64_t ipa, size_t len)
+{
+    unsigned n = __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < n; i++) {
+        const struct hv_region *r = &t->r[i];
+        if (ipa - r->ipa < r->size && len <= r->size - (ipa - r->ipa))
+            return r->host + (ipa - r->ipa);
+    }
+    return NULL;
+}
+
 /* Record the reason of a failure for hv_last_error() (printf format). */
 void hv_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -102,6 +102,25 @@ hv_return_t hv_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
     }
 }
 
+/* ---- guest memory regions (both backends) -------------------------------- */
+
+hv_return_t hv_regions_check(const struct hv_region_table *t, const void *host, uint64_t ipa, size_t size,
+                             unsigned ipa_bits)
+{
+    if (((uintptr_t)host | ipa | size) & 0xfff || !size || ipa + size < ipa || ((ipa + size - 1) >> ipa_bits))
+        return HV_BAD_ARGUMENT;
+    for (unsigned i = 0; i < t->n; i++)
+        if (ipa < t->r[i].ipa + t->r[i].size && t->r[i].ipa < ipa + size)
+            return HV_BAD_ARGUMENT;
+    return t->n == t->max ? HV_NO_RESOURCES : HV_SUCCESS;
+}
+
+void hv_regions_add(struct hv_region_table *t, void *host, uint64_t ipa, size_t size)
+{
+    t->r[t->n] = (struct hv_region){ ipa, size, host };
+    __atomic_store_n(&t->n, t->n + 1, __ATOMIC_RELEASE);
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 void hv_vm_destroy(hv_vm_t *vm)

@@ -49,11 +49,6 @@
 #define KVM_MAX_SLOTS 32
 #define KICK_SIGNAL (SIGRTMIN + 1)   /* SIGUSR1 is the software backend's debug dump */
 
-struct slot {
-    uint64_t ipa, size;
-    uint8_t *host;
-};
-
 struct hv_vm {
     const struct hv_ops *ops;   /* first: see hv-internal.h */
     struct hv_vm_config cfg;
@@ -62,8 +57,7 @@ struct hv_vm {
     bool can_inject_dabt;
     uint32_t features;          /* KVM_ARM_VCPU_INIT feature bits for every vCPU */
     uint32_t target;
-    struct slot slots[KVM_MAX_SLOTS];
-    unsigned nslots;
+    struct hv_region_table mem;     /* entry i is KVM memslot i */
     pthread_mutex_t lock;
 };
 
@@ -125,16 +119,16 @@ static const char *why_no_el2(void)
     }
     if (major < 6 || (major == 6 && minor < 16))
         snprintf(buf, sizeof(buf),
-                 "the host KVM cannot give guests EL2: Linux %s is older than 6.16 "
+                 "host Linux %s is older than 6.16 "
                  "(nested virtualization needs >= 6.16 booted with kvm-arm.mode=nested on a CPU with FEAT_NV2)",
                  u.release);
     else if (!strstr(cmdline, "kvm-arm.mode=nested"))
         snprintf(buf, sizeof(buf),
-                 "the host KVM cannot give guests EL2: the host kernel was not booted with kvm-arm.mode=nested");
+                 "the host kernel was not booted with kvm-arm.mode=nested");
     else
         snprintf(buf, sizeof(buf),
-                 "the host KVM cannot give guests EL2 although booted with kvm-arm.mode=nested: "
-                 "the CPU lacks FEAT_NV2 (or KVM is not in VHE mode)");
+                 "the host kernel was booted with kvm-arm.mode=nested, but the CPU lacks FEAT_NV2 "
+                 "(or KVM is not in VHE mode)");
     return buf;
 }
 
@@ -194,6 +188,7 @@ hv_return_t kvm_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
     vm->cfg = *cfg;
     vm->kvm_fd = kfd;
     vm->vm_fd = vm->gic_fd = -1;
+    vm->mem.max = KVM_MAX_SLOTS;
     pthread_mutex_init(&vm->lock, NULL);
 
     if (cfg->el2_enabled && ioctl(kfd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2) <= 0) {
@@ -292,19 +287,11 @@ static void kvm_vm_destroy(hv_vm_t *vm)
 
 static hv_return_t kvm_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t size, unsigned flags)
 {
-    if (((uintptr_t)host | ipa | size) & 0xfff || !size || ipa + size < ipa ||
-        ((ipa + size - 1) >> vm->cfg.ipa_bits))
-        return HV_BAD_ARGUMENT;
     pthread_mutex_lock(&vm->lock);
-    hv_return_t ret = HV_SUCCESS;
-    for (unsigned i = 0; i < vm->nslots; i++)
-        if (ipa < vm->slots[i].ipa + vm->slots[i].size && vm->slots[i].ipa < ipa + size)
-            ret = HV_BAD_ARGUMENT;
-    if (ret == HV_SUCCESS && vm->nslots == KVM_MAX_SLOTS)
-        ret = HV_NO_RESOURCES;
+    hv_return_t ret = hv_regions_check(&vm->mem, host, ipa, size, vm->cfg.ipa_bits);
     if (ret == HV_SUCCESS) {
         struct kvm_userspace_memory_region r = {
-            .slot = vm->nslots,
+            .slot = vm->mem.n,
             .flags = (flags & HV_MEMORY_WRITE) ? 0 : KVM_MEM_READONLY,
             .guest_phys_addr = ipa,
             .memory_size = size,
@@ -314,7 +301,7 @@ static hv_return_t kvm_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t size
             hv_set_error("KVM_SET_USER_MEMORY_REGION failed: %s", strerror(errno));
             ret = errno == ENOMEM ? HV_NO_RESOURCES : HV_ERROR;
         } else {
-            vm->slots[vm->nslots++] = (struct slot){ ipa, size, host };
+            hv_regions_add(&vm->mem, host, ipa, size);
         }
     }
     pthread_mutex_unlock(&vm->lock);
@@ -323,12 +310,7 @@ static hv_return_t kvm_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t size
 
 static void *kvm_vm_host_ptr(hv_vm_t *vm, uint64_t ipa, size_t len)
 {
-    for (unsigned i = 0; i < vm->nslots; i++) {
-        struct slot *s = &vm->slots[i];
-        if (ipa - s->ipa < s->size && len <= s->size - (ipa - s->ipa))
-            return s->host + (ipa - s->ipa);
-    }
-    return NULL;
+    return hv_regions_find(&vm->mem, ipa, len);
 }
 
 /* The host's caches are coherent for data; KVM cleans the instruction cache

@@ -20,15 +20,10 @@
 #include "gic.h"
 #include "hv-internal.h"
 
-#define MAX_REGIONS 16
+#define SOFT_MAX_REGIONS 16
 #define SOFT_MAX_VCPUS GIC_MAX_CPUS
 
 static const struct hv_ops soft_ops;
-
-struct region {
-    uint64_t ipa, size;
-    uint8_t *host;
-};
 
 struct hv_vcpu {
     const struct hv_ops *ops;   /* first: see hv-internal.h */
@@ -51,8 +46,7 @@ struct hv_vcpu {
 struct hv_vm {
     const struct hv_ops *ops;   /* first: see hv-internal.h */
     struct hv_vm_config cfg;
-    struct region regions[MAX_REGIONS];
-    unsigned nregions;
+    struct hv_region_table mem;
     struct gic *gic;
     struct hv_vcpu *vcpus[SOFT_MAX_VCPUS];
     unsigned nvcpus;
@@ -71,22 +65,12 @@ struct hv_vm {
 static void *soft_ram_ptr(void *opaque, uint64_t pa)
 {
     hv_vm_t *vm = opaque;
-    for (unsigned i = 0; i < vm->nregions; i++) {
-        struct region *r = &vm->regions[i];
-        if (pa - r->ipa < r->size)
-            return r->host + (pa - r->ipa);
-    }
-    return NULL;
+    return hv_regions_find(&vm->mem, pa, 1);
 }
 
 static void *soft_vm_host_ptr(hv_vm_t *vm, uint64_t ipa, size_t len)
 {
-    for (unsigned i = 0; i < vm->nregions; i++) {
-        struct region *r = &vm->regions[i];
-        if (ipa - r->ipa < r->size && len <= r->size - (ipa - r->ipa))
-            return r->host + (ipa - r->ipa);
-    }
-    return NULL;
+    return hv_regions_find(&vm->mem, ipa, len);
 }
 
 static void soft_vm_notify_write(hv_vm_t *vm, uint64_t ipa, size_t len)
@@ -101,21 +85,11 @@ static void soft_vm_notify_write(hv_vm_t *vm, uint64_t ipa, size_t len)
 
 static hv_return_t soft_vm_map(hv_vm_t *vm, void *host, uint64_t ipa, size_t size, unsigned flags)
 {
-    (void)flags;
-    if (((uintptr_t)host | ipa | size) & 0xfff || !size || ipa + size < ipa ||
-        ((ipa + size - 1) >> vm->cfg.ipa_bits))
-        return HV_BAD_ARGUMENT;
+    (void)flags;    /* the software CPU does not enforce read-only memory */
     pthread_mutex_lock(&vm->lock);
-    hv_return_t ret = HV_SUCCESS;
-    for (unsigned i = 0; i < vm->nregions; i++) {
-        struct region *r = &vm->regions[i];
-        if (ipa < r->ipa + r->size && r->ipa < ipa + size)
-            ret = HV_BAD_ARGUMENT;
-    }
-    if (ret == HV_SUCCESS && vm->nregions == MAX_REGIONS)
-        ret = HV_NO_RESOURCES;
+    hv_return_t ret = hv_regions_check(&vm->mem, host, ipa, size, vm->cfg.ipa_bits);
     if (ret == HV_SUCCESS)
-        vm->regions[vm->nregions++] = (struct region){ ipa, size, host };
+        hv_regions_add(&vm->mem, host, ipa, size);
     pthread_mutex_unlock(&vm->lock);
     return ret;
 }
@@ -176,6 +150,7 @@ static uint64_t update_timers(struct hv_vcpu *v)
                 gic_set_ppi(v->vm->gic, v->id, timer_ppi[t], level);
         }
     }
+    __atomic_store_n(&v->cpu->timer_poll_at, next, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&v->timer_lock);
     return next;
 }
@@ -347,6 +322,7 @@ hv_return_t soft_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
     vm->cfg = *cfg;
     if (!vm->cfg.ipa_bits)
         vm->cfg.ipa_bits = 40;
+    vm->mem.max = SOFT_MAX_REGIONS;
     pthread_mutex_init(&vm->lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);

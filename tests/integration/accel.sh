@@ -8,28 +8,18 @@ need_kernel 6.1-cloud
 K=$CACHE/kernels/6.1-cloud/Image
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 fails=0 n=0
-check() {   # pattern args...
-    local pat=$1; shift
-    n=$((n + 1))
-    "$NESTVM" "$@" </dev/null >"$W/out" 2>"$W/err"
-    local rc=$? lines; lines=$(wc -l <"$W/err")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qE -- "$pat" "$W/err"; then
-        echo "FAIL: nestvm $* -> exit $rc, stderr ($lines lines):"; sed 's/^/    /' "$W/err"
-        fails=$((fails + 1))
-    fi
-}
-check "^nestvm: .*accel.*auto.*kvm.*soft.*'fast'" run --kernel "$K" --accel fast
-check "^nestvm: .*accel.*auto.*kvm.*soft" run --kernel "$K" --accel ''
+expect_one_error "^nestvm: .*accel.*auto.*kvm.*soft.*'fast'" run --kernel "$K" --accel fast
+expect_one_error "^nestvm: .*accel.*auto.*kvm.*soft" run --kernel "$K" --accel ''
 case $(uname -m) in
 aarch64)
     if [ ! -e /dev/kvm ]; then
-        check '^nestvm: .*cannot open /dev/kvm: ' run --kernel "$K" --accel kvm
+        expect_one_error '^nestvm: .*cannot open /dev/kvm: ' run --kernel "$K" --accel kvm
     fi ;;
 *)
     arch=$(uname -m)
-    check "^nestvm: .*KVM runs arm64 guests only on arm64 hosts \(this nestvm is built for $arch\)" \
+    expect_one_error "^nestvm: .*KVM runs arm64 guests only on arm64 hosts \(this nestvm is built for $arch\)" \
         run --kernel "$K" --accel kvm
-    check "^nestvm: .*KVM runs arm64 guests only on arm64 hosts" \
+    expect_one_error "^nestvm: .*KVM runs arm64 guests only on arm64 hosts" \
         run --kernel "$K" --accel kvm --nested --cpus 2 ;;
 esac
 # the software CPU on request: a short EL1 boot to the kit's marker

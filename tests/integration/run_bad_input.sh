@@ -1,9 +1,7 @@
 #!/bin/bash
 # `nestvm run` with bad usage or bad input: exit 2 and one clear error line,
 # never a crash.  Each case: expected stderr pattern, then the arguments.
-set -uo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NESTVM=${NESTVM_BUILD:-$ROOT/build}/nestvm
+. "$(dirname "$0")/lib/boot.bash"
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 printf 'not a kernel at all, just some text that is long enough for a header.....\n' >"$W/text"
 # A valid arm64 Image header cut off after 64 bytes, and one claiming absurd sizes.
@@ -20,35 +18,25 @@ open(f'{w}/trunc.gz', 'wb').write(gzip.compress(hdr + os.urandom(100000))[:2000]
 open(f'{w}/big-initrd', 'wb').truncate(253 << 20)
 PY
 fails=0 n=0
-check() {   # pattern args...
-    local pat=$1; shift
-    n=$((n + 1))
-    "$NESTVM" "$@" </dev/null >"$W/out" 2>"$W/err"
-    local rc=$? lines; lines=$(wc -l <"$W/err")
-    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qE -- "$pat" "$W/err"; then
-        echo "FAIL: nestvm $* -> exit $rc, stderr ($lines lines):"; sed 's/^/    /' "$W/err"
-        fails=$((fails + 1))
-    fi
-}
-check "--kernel IMAGE is required" run
-check "cannot open '$W/none'" run --kernel "$W/none"
-check "is not a regular file" run --kernel "$W"
-check "is not an arm64 Linux Image" run --kernel "$W/text"
-check "inconsistent Image header" run --kernel "$W/absurd"
-check "big-endian" run --kernel "$W/bigendian"
-check "corrupt or truncated gzip" run --kernel "$W/trunc.gz"
-check "cannot hold" run --kernel "$W/short" --initrd "$W/big-initrd" --memory 256M
-check "too large" run --kernel "$W/short" --initrd "$W/big-initrd" --memory 128M
-check "--memory must be" run --kernel "$W/short" --memory 10
-check "--memory must be" run --kernel "$W/short" --memory lots
-check "--memory must be" run --kernel "$W/short" --memory 100000G
-check "--cpus must be" run --kernel "$W/short" --cpus 0
-check "--cpus must be" run --kernel "$W/short" --cpus 99
-check "--timeout must be" run --kernel "$W/short" --timeout -3
-check "unknown CPU model" run --kernel "$W/short" --cpu-model nosuch
-check "unknown or incomplete option" run --kernel "$W/short" --frobnicate
-check "unexpected argument" run --kernel "$W/short" extra
-check "unknown command" frobnicate
+expect_one_error "--kernel IMAGE is required" run
+expect_one_error "cannot open '$W/none'" run --kernel "$W/none"
+expect_one_error "is not a regular file" run --kernel "$W"
+expect_one_error "is not an arm64 Linux Image" run --kernel "$W/text"
+expect_one_error "inconsistent Image header" run --kernel "$W/absurd"
+expect_one_error "big-endian" run --kernel "$W/bigendian"
+expect_one_error "corrupt or truncated gzip" run --kernel "$W/trunc.gz"
+expect_one_error "cannot hold" run --kernel "$W/short" --initrd "$W/big-initrd" --memory 256M
+expect_one_error "too large" run --kernel "$W/short" --initrd "$W/big-initrd" --memory 128M
+expect_one_error "--memory must be" run --kernel "$W/short" --memory 10
+expect_one_error "--memory must be" run --kernel "$W/short" --memory lots
+expect_one_error "--memory must be" run --kernel "$W/short" --memory 100000G
+expect_one_error "--cpus must be" run --kernel "$W/short" --cpus 0
+expect_one_error "--cpus must be" run --kernel "$W/short" --cpus 99
+expect_one_error "--timeout must be" run --kernel "$W/short" --timeout -3
+expect_one_error "unknown CPU model" run --kernel "$W/short" --cpu-model nosuch
+expect_one_error "unknown or incomplete option" run --kernel "$W/short" --frobnicate
+expect_one_error "unexpected argument" run --kernel "$W/short" extra
+expect_one_error "unknown command" frobnicate
 if [ $fails -ne 0 ]; then
     echo "FAIL: run_bad_input: $fails of $n cases"
     exit 1

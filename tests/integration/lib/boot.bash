@@ -84,3 +84,28 @@ boot_test() {
     tail -25 "$work/clean.log" | sed 's/^/    /'
     exit 1
 }
+
+# expect_one_error [-x] WANT ARGS...: `nestvm ARGS` (stdin /dev/null) must
+# exit 2 with exactly one line on stderr, matching the extended regex WANT
+# (with -x: equal to WANT).  Counts the case in the caller's $n and a miss in
+# its $fails, printing what nestvm said; the caller reports the totals.
+expect_one_error() {
+    local exact=0
+    [ "$1" = -x ] && { exact=1; shift; }
+    local want=$1; shift
+    n=$((n + 1))
+    local err; err=$(mktemp)
+    "$NESTVM" "$@" </dev/null >/dev/null 2>"$err"
+    local rc=$? lines match=1; lines=$(wc -l <"$err")
+    if [ $exact = 1 ]; then
+        grep -qxF -- "$want" "$err" || match=0
+    else
+        grep -qE -- "$want" "$err" || match=0
+    fi
+    if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || [ $match = 0 ]; then
+        echo "FAIL: nestvm $* -> exit $rc, stderr ($lines lines):"; sed 's/^/    /' "$err"
+        echo "  expected: $want"
+        fails=$((fails + 1))
+    fi
+    rm -f "$err"
+}
