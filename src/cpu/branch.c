@@ -200,5 +200,6 @@ bool trans_HLT(struct xlat *x, const arg_HLT *a) { (void)x, (void)a; return fals
 const struct jit_known branch_jit_known[] = {
     { op_b, JK_B }, { op_goto, JK_B }, { op_bl, JK_BL }, { op_bcond, JK_BCOND },
     { op_cbz64, JK_CBZ64 }, { op_cbnz64, JK_CBNZ64 }, { op_cbz32, JK_CBZ32 }, { op_cbnz32, JK_CBNZ32 },
+    { op_tbz, JK_TBZ }, { op_tbnz, JK_TBNZ },
     { NULL, JK_NONE },
 };

@@ -290,6 +290,7 @@ struct cpu {
     unsigned el;            /* current exception level, cached from pstate */
     enum mmu_idx mmu_idx;
     bool el2_enabled;       /* the CPU implements EL2 (nested virtualization) */
+    uint64_t el10_tlb_hcr;  /* HCR_EL2.{VM,TGE} the EL1&0 TLB tables were filled under */
     struct sysregs sr;
     /* Self-hosted debug (debug.c): what is configured, derived from the
      * debug registers when they are written; zero costs nothing. */

@@ -1139,6 +1139,14 @@ bool trans_DP_3SRC(struct xlat *x, const arg_DP_3SRC *a)
 }
 
 /* Handlers the host code generator reproduces inline (see jit.h). */
+#define LOGR4(op, OP, w, W)                                                                      \
+    { op_##op##W##_lsl, JK_LOG(OP, w, JS_LSL) }, { op_##op##W##_lsr, JK_LOG(OP, w, JS_LSR) },    \
+    { op_##op##W##_asr, JK_LOG(OP, w, JS_ASR) }, { op_##op##W##_ror, JK_LOG(OP, w, JS_ROR) }
+#define AS3(op, OP, w, W)                                                                        \
+    { op_##op##W##_lsl, JK_AS(OP, w, JS_LSL) }, { op_##op##W##_lsr, JK_AS(OP, w, JS_LSR) },      \
+    { op_##op##W##_asr, JK_AS(OP, w, JS_ASR) }, { op_##op##W##_uxtb, JK_AS(OP, w, JS_UXTB) },    \
+    { op_##op##W##_uxth, JK_AS(OP, w, JS_UXTH) }, { op_##op##W##_sxtb, JK_AS(OP, w, JS_SXTB) },  \
+    { op_##op##W##_sxth, JK_AS(OP, w, JS_SXTH) }
 const struct jit_known dp_jit_known[] = {
     { op_movi, JK_MOVI }, { op_mov64, JK_MOV64 }, { op_mov32, JK_MOV32 },
     { op_add64_imm, JK_ADD64_IMM }, { op_add32_imm, JK_ADD32_IMM },
@@ -1146,11 +1154,32 @@ const struct jit_known dp_jit_known[] = {
     { op_subs64_imm, JK_SUBS64_IMM }, { op_subs32_imm, JK_SUBS32_IMM },
     { op_add64_rr, JK_ADD64_RR }, { op_sub64_rr, JK_SUB64_RR },
     { op_add32_rr, JK_ADD32_RR }, { op_sub32_rr, JK_SUB32_RR },
-    { op_add64_lsl, JK_ADD64_LSL }, { op_sub64_lsl, JK_SUB64_LSL },
-    { op_add32_lsl, JK_ADD32_LSL }, { op_sub32_lsl, JK_SUB32_LSL },
-    { op_adds64_lsl, JK_ADDS64_LSL }, { op_subs64_lsl, JK_SUBS64_LSL },
-    { op_adds32_lsl, JK_ADDS32_LSL }, { op_subs32_lsl, JK_SUBS32_LSL },
+    AS3(add, JOP_ADD, 1, 64), AS3(adds, JOP_ADDS, 1, 64), AS3(sub, JOP_SUB, 1, 64), AS3(subs, JOP_SUBS, 1, 64),
+    AS3(add, JOP_ADD, 0, 32), AS3(adds, JOP_ADDS, 0, 32), AS3(sub, JOP_SUB, 0, 32), AS3(subs, JOP_SUBS, 0, 32),
+    { op_add64_uxtw, JK_AS(JOP_ADD, 1, JS_UXTW) }, { op_add64_sxtw, JK_AS(JOP_ADD, 1, JS_SXTW) },
+    { op_adds64_uxtw, JK_AS(JOP_ADDS, 1, JS_UXTW) }, { op_adds64_sxtw, JK_AS(JOP_ADDS, 1, JS_SXTW) },
+    { op_sub64_uxtw, JK_AS(JOP_SUB, 1, JS_UXTW) }, { op_sub64_sxtw, JK_AS(JOP_SUB, 1, JS_SXTW) },
+    { op_subs64_uxtw, JK_AS(JOP_SUBS, 1, JS_UXTW) }, { op_subs64_sxtw, JK_AS(JOP_SUBS, 1, JS_SXTW) },
+    { op_and64_rr, JK_LOGRR(JOP_AND, 1) }, { op_orr64_rr, JK_LOGRR(JOP_ORR, 1) }, { op_eor64_rr, JK_LOGRR(JOP_EOR, 1) },
+    { op_and32_rr, JK_LOGRR(JOP_AND, 0) }, { op_orr32_rr, JK_LOGRR(JOP_ORR, 0) }, { op_eor32_rr, JK_LOGRR(JOP_EOR, 0) },
+    LOGR4(and, JOP_AND, 1, 64), LOGR4(orr, JOP_ORR, 1, 64), LOGR4(eor, JOP_EOR, 1, 64), LOGR4(ands, JOP_ANDS, 1, 64),
+    LOGR4(and, JOP_AND, 0, 32), LOGR4(orr, JOP_ORR, 0, 32), LOGR4(eor, JOP_EOR, 0, 32), LOGR4(ands, JOP_ANDS, 0, 32),
+    /* op_and_imm is the 64-bit AND; 32-bit immediates are < 2^32 */
+    { op_and_imm, JK_LOGI(JOP_AND, 1) }, { op_orr64_imm, JK_LOGI(JOP_ORR, 1) }, { op_orr32_imm, JK_LOGI(JOP_ORR, 0) },
+    { op_eor64_imm, JK_LOGI(JOP_EOR, 1) }, { op_eor32_imm, JK_LOGI(JOP_EOR, 0) },
+    { op_ands64_imm, JK_LOGI(JOP_ANDS, 1) }, { op_ands32_imm, JK_LOGI(JOP_ANDS, 0) },
+    { op_lsl64_i, JK_SHI(1, JS_LSL) }, { op_lsr64_i, JK_SHI(1, JS_LSR) }, { op_asr64_i, JK_SHI(1, JS_ASR) },
+    { op_ror64_i, JK_SHI(1, JS_ROR) }, { op_lsl32_i, JK_SHI(0, JS_LSL) }, { op_lsr32_i, JK_SHI(0, JS_LSR) },
+    { op_asr32_i, JK_SHI(0, JS_ASR) }, { op_ror32_i, JK_SHI(0, JS_ROR) },
+    { op_mvn64, JK_MVN64 }, { op_mvn32, JK_MVN32 }, { op_movk, JK_MOVK },
+    { op_ubf, JK_UBF }, { op_and_mask, JK_AND_MASK }, { op_sbf64, JK_SBF64 }, { op_sbf32, JK_SBF32 },
+    { op_bfm, JK_BFM }, { op_extr64, JK_EXTR64 }, { op_extr32, JK_EXTR32 },
+    { op_mul64, JK_MUL64 }, { op_mul32, JK_MUL32 }, { op_madd64, JK_MADD64 }, { op_madd32, JK_MADD32 },
+    { op_msub64, JK_MSUB64 }, { op_msub32, JK_MSUB32 },
+    { op_ccmp64_r, JK_CCMP64_R }, { op_ccmp32_r, JK_CCMP32_R }, { op_ccmn64_r, JK_CCMN64_R }, { op_ccmn32_r, JK_CCMN32_R },
+    { op_ccmp64_i, JK_CCMP64_I }, { op_ccmp32_i, JK_CCMP32_I }, { op_ccmn64_i, JK_CCMN64_I }, { op_ccmn32_i, JK_CCMN32_I },
     { op_cset, JK_CSET }, { op_csel64, JK_CSEL64 }, { op_csel32, JK_CSEL32 },
-    { op_csinc64, JK_CSINC64 }, { op_csinc32, JK_CSINC32 },
+    { op_csinc64, JK_CSINC64 }, { op_csinc32, JK_CSINC32 }, { op_csinv64, JK_CSINV64 }, { op_csinv32, JK_CSINV32 },
+    { op_csneg64, JK_CSNEG64 }, { op_csneg32, JK_CSNEG32 },
     { NULL, JK_NONE },
 };

@@ -28,10 +28,19 @@ struct block_cache {
     } jc[1u << JC_BITS];
     uint8_t *arena;
     size_t used;
-    /* Pages holding translated code (open addressing, 0 = empty, page | 1). */
-    uint64_t code_pages[1u << CODE_PAGES_BITS];
-    unsigned ncode_pages;
+    /* Pages holding translated code (open addressing on page: 0 = empty,
+     * page | 1 = live, CODE_PAGE_GONE = dropped), each with its blocks. */
+    struct code_page {
+        uint64_t page;
+        struct block *blocks;   /* linked through the blocks' headers */
+        bool whole;     /* also holds the tail of a block listed elsewhere:
+                           a write drops every translation */
+    } code_pages[1u << CODE_PAGES_BITS];
+    unsigned ncode_pages;       /* slots not empty */
     bool flush_pending;
+    /* Pages written since the last dispatch: their blocks are dropped there. */
+    uint64_t drop_pages[16];
+    unsigned ndrop;
     struct jit *jit;        /* host code for blocks, NULL = interpret */
     struct uop scratch[BLOCK_MAX_INSNS * 8];
     /* A one-instruction block that is never cached (MMIO restart). */
@@ -70,6 +79,24 @@ const uint16_t cond_table[16] = {
 };
 
 typedef const struct uop *(*block_code_fn)(struct cpu *c);
+
+static unsigned block_hash(uint64_t pc, uint32_t ctx)
+{
+    return (unsigned)(((pc >> 2) ^ ctx) * 0x9E3779B97F4A7C15ull >> (64 - BLOCK_HASH_BITS));
+}
+
+static unsigned jc_index(uint64_t pc)
+{
+    return (unsigned)((pc >> 2) ^ (pc >> (2 + JC_BITS))) & ((1u << JC_BITS) - 1);
+}
+
+/* In front of every cached block in the arena: the next block of its page. */
+struct block_hdr {
+    struct block *page_next;
+    uint64_t pad;
+};
+static struct block_hdr *hdr_of(struct block *b) { return (struct block_hdr *)((uint8_t *)b - sizeof(struct block_hdr)); }
+#define CODE_PAGE_GONE 2ull
 
 /* Run uops from u on: a chained block that has host code runs as code, any
  * other uop through its handler. */
@@ -215,17 +242,22 @@ static unsigned code_page_slot(uint64_t page)
     return (unsigned)((page >> TLB_PAGE_BITS) * 0x9E3779B97F4A7C15ull >> (64 - CODE_PAGES_BITS));
 }
 
-static bool is_code_page(struct block_cache *bc, uint64_t host_page)
+static struct code_page *find_code_page(struct block_cache *bc, uint64_t host_page)
 {
     if (!bc->ncode_pages)
-        return false;
+        return NULL;
     for (unsigned i = code_page_slot(host_page), n = 0; n < (1u << CODE_PAGES_BITS); n++, i = (i + 1) & ((1u << CODE_PAGES_BITS) - 1)) {
-        if (bc->code_pages[i] == 0)
-            return false;
-        if (bc->code_pages[i] == (host_page | 1))
-            return true;
+        if (bc->code_pages[i].page == 0)
+            return NULL;
+        if (bc->code_pages[i].page == (host_page | 1))
+            return &bc->code_pages[i];
     }
-    return false;
+    return NULL;
+}
+
+static bool is_code_page(struct block_cache *bc, uint64_t host_page)
+{
+    return find_code_page(bc, host_page) != NULL;
 }
 
 static uint64_t entry_host_page(const struct tlb_entry *e, uint64_t tag)
@@ -233,21 +265,35 @@ static uint64_t entry_host_page(const struct tlb_entry *e, uint64_t tag)
     return ((tag & TLB_PAGE_MASK) + e->addend) & TLB_PAGE_MASK;
 }
 
-static void add_code_page(struct cpu *c, uint64_t host_page)
+static void add_code_page(struct cpu *c, uint64_t host_page, struct block *b)
 {
     struct block_cache *bc = c->bc;
-    if (is_code_page(bc, host_page))
+    struct code_page *cp = find_code_page(bc, host_page);
+    if (cp) {
+        if (!b) {
+            cp->whole = true;
+            return;
+        }
+        hdr_of(b)->page_next = cp->blocks;
+        cp->blocks = b;
         return;
+    }
     if (bc->ncode_pages >= (1u << CODE_PAGES_BITS) / 2) {
         /* Table full: start over (rare; means a very large code footprint). */
         cpu_code_invalidate_all(c);
         return;
     }
+    /* Not present: the first dropped or empty slot on its probe path will do. */
     unsigned i = code_page_slot(host_page);
-    while (bc->code_pages[i])
+    while (bc->code_pages[i].page != 0 && bc->code_pages[i].page != CODE_PAGE_GONE)
         i = (i + 1) & ((1u << CODE_PAGES_BITS) - 1);
-    bc->code_pages[i] = host_page | 1;
-    bc->ncode_pages++;
+    if (bc->code_pages[i].page == 0)
+        bc->ncode_pages++;
+    bc->code_pages[i].page = host_page | 1;
+    bc->code_pages[i].whole = !b;
+    if (b)
+        hdr_of(b)->page_next = NULL;
+    bc->code_pages[i].blocks = b;
     /* Writes to this memory must now take the slow path, through every alias. */
     for (unsigned m = 0; m < NUM_MMU_IDX; m++)
         for (unsigned j = 0; j < TLB_SIZE; j++) {
@@ -264,6 +310,7 @@ static void block_cache_reset(struct cpu *c)
     memset(bc->jc, 0, sizeof(bc->jc));
     memset(bc->code_pages, 0, sizeof(bc->code_pages));
     bc->ncode_pages = 0;
+    bc->ndrop = 0;
     bc->used = 0;
     bc->flush_pending = false;
     jit_reset(bc->jit);
@@ -281,6 +328,59 @@ void cpu_code_invalidate_all(struct cpu *c)
     /* May be called from another vCPU's thread (broadcast maintenance). */
     __atomic_store_n(&c->bc->flush_pending, true, __ATOMIC_RELEASE);
     __atomic_store_n(&c->exit_request, 1, __ATOMIC_RELEASE);
+}
+
+/* A store of this vCPU hit a page holding translated code: only that page's
+ * blocks go, at the next dispatch (the running block may be among them). */
+static void code_page_written(struct cpu *c, uint64_t host_page)
+{
+    struct block_cache *bc = c->bc;
+    struct code_page *cp = find_code_page(bc, host_page);
+    if (cp && cp->whole) {
+        bc->flush_pending = true;
+        c->exit_request = 1;
+        return;
+    }
+    for (unsigned i = 0; i < bc->ndrop; i++)
+        if (bc->drop_pages[i] == host_page)
+            return;
+    if (bc->ndrop < sizeof(bc->drop_pages) / sizeof(bc->drop_pages[0]))
+        bc->drop_pages[bc->ndrop++] = host_page;
+    else
+        bc->flush_pending = true;
+    c->exit_request = 1;
+}
+
+/* Forget the blocks of one host page: out of the hash and the jump cache.
+ * Chains lead only between blocks of one page, so none leads into them from
+ * a block that stays. */
+static void drop_code_page(struct cpu *c, uint64_t host_page)
+{
+    struct block_cache *bc = c->bc;
+    struct code_page *cp = find_code_page(bc, host_page);
+    if (!cp)
+        return;
+    for (struct block *b = cp->blocks; b; b = hdr_of(b)->page_next) {
+        struct block **pp = &bc->hash[block_hash(b->pc, b->ctx)];
+        while (*pp && *pp != b)
+            pp = &(*pp)->hash_next;
+        if (*pp)
+            *pp = b->hash_next;
+        struct jc_entry *j = &bc->jc[jc_index(b->pc)];
+        if (j->b == b)
+            memset(j, 0, sizeof(*j));
+    }
+    cp->page = CODE_PAGE_GONE;
+    cp->whole = false;
+    cp->blocks = NULL;
+    /* Writes to it may be fast again. */
+    for (unsigned m = 0; m < NUM_MMU_IDX; m++)
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            struct tlb_entry *e = &c->tlbs[m][i];
+            if (e->tag_w != TLB_INVALID && (e->tag_w & TLB_SLOW) && !(e->tag_w & TLB_MMIO) &&
+                entry_host_page(e, e->tag_w) == host_page)
+                e->tag_w &= ~TLB_SLOW;
+        }
 }
 
 void cpu_code_invalidate_host(struct cpu *c, const void *host, size_t len)
@@ -425,7 +525,7 @@ static uint8_t *resolve(struct cpu *c, const struct uop *u, uint64_t va, enum ac
         return NULL;
     }
     if (acc == ACC_WRITE && (tag & TLB_SLOW) && is_code_page(c->bc, entry_host_page(e, tag)))
-        cpu_code_invalidate_all(c);
+        code_page_written(c, entry_host_page(e, tag));
     return (uint8_t *)(uintptr_t)(va + e->addend);
 }
 
@@ -615,16 +715,6 @@ struct uop *emit(struct xlat *x, uop_fn fn)
     return u;
 }
 
-static unsigned block_hash(uint64_t pc, uint32_t ctx)
-{
-    return (unsigned)(((pc >> 2) ^ ctx) * 0x9E3779B97F4A7C15ull >> (64 - BLOCK_HASH_BITS));
-}
-
-static unsigned jc_index(uint64_t pc)
-{
-    return (unsigned)((pc >> 2) ^ (pc >> (2 + JC_BITS))) & ((1u << JC_BITS) - 1);
-}
-
 /* Translation context: the state that translation depends on.  a32.ctx is
  * zero in AArch64 (execution state is part of the context, so AArch32
  * blocks never meet the A64 decoder). */
@@ -668,7 +758,7 @@ const uint8_t *xlat_fetch_page(struct xlat *x, uint64_t va)
         c->pc = x->pc;
         raise_abort(c, NULL, &exc, va, ACC_EXEC);
     }
-    add_code_page(c, (uintptr_t)host);
+    add_code_page(c, (uintptr_t)host, NULL);
     return host;
 }
 
@@ -715,10 +805,13 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
     if (!cache) {
         b = (struct block *)bc->single;
     } else {
-        if (bc->used + sz > ARENA_SIZE)
+        size_t off = (bc->used + sizeof(struct block_hdr) + 63) & ~(size_t)63;
+        if (off + sz > ARENA_SIZE) {
             block_cache_reset(c);
-        b = (struct block *)(bc->arena + bc->used);
-        bc->used += sz;
+            off = 64;
+        }
+        b = (struct block *)(bc->arena + off);
+        bc->used = off + sz;
     }
     b->pc = pc;
     b->ctx = ctx;
@@ -733,33 +826,41 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
         unsigned h = block_hash(pc, ctx);
         b->hash_next = bc->hash[h];
         bc->hash[h] = b;
-        add_code_page(c, (uintptr_t)host);
+        add_code_page(c, (uintptr_t)host, b);
     }
     return b;
 }
 
 /* Find the translated block for (pc, ctx).  In system mode a block is only
- * valid for the physical memory it was translated from: check the page that
- * pc maps to now. */
+ * valid for the physical memory it was translated from: the page pc maps to
+ * now must be the block's.  An instruction TLB entry evicted by data accesses
+ * is refilled here rather than reported as a miss, which would translate
+ * the block again; blocks of other memory at the same pc (another process)
+ * stay in the hash and are found by their host page. */
 static inline struct block *lookup(struct cpu *c, uint64_t pc, uint32_t ctx)
 {
     struct block_cache *bc = c->bc;
     struct jc_entry *j = &bc->jc[jc_index(pc)];
-    if (!(likely(j->b && j->pc == pc && j->ctx == ctx))) {
-        struct block *b;
-        for (b = bc->hash[block_hash(pc, ctx)]; b; b = b->hash_next)
-            if (b->pc == pc && b->ctx == ctx)
-                break;
-        if (!b)
-            return NULL;
-        *j = (struct jc_entry){ pc, b->host_page, b, ctx };
-    }
+    uintptr_t host_page = 0;
     if (!c->user_mode) {
         struct tlb_entry *e = tlb_entry_for(c, pc);
-        if (e->tag_x != (pc & TLB_PAGE_MASK) || (pc & TLB_PAGE_MASK) + e->addend != j->host_page)
-            return NULL;
+        if (unlikely(e->tag_x != (pc & TLB_PAGE_MASK))) {
+            struct exc_info exc = { 0 };
+            if (!fetch_page(c, pc, &exc))
+                return NULL;    /* translate() raises the abort */
+        }
+        host_page = (uintptr_t)((pc & TLB_PAGE_MASK) + e->addend);
     }
-    return j->b;
+    if (likely(j->b && j->pc == pc && j->ctx == ctx && (c->user_mode || j->host_page == host_page)))
+        return j->b;
+    struct block *b;
+    for (b = bc->hash[block_hash(pc, ctx)]; b; b = b->hash_next)
+        if (b->pc == pc && b->ctx == ctx && (c->user_mode || b->host_page == host_page))
+            break;
+    if (!b)
+        return NULL;
+    *j = (struct jc_entry){ pc, b->host_page, b, ctx };
+    return b;
 }
 
 const struct uop *chain_to(struct cpu *c, uint64_t pc, int slot)
@@ -807,8 +908,13 @@ enum cpu_exit cpu_run(struct cpu *c)
     for (;;) {
         if (unlikely(c->exit_request)) {
             c->exit_request = 0;
-            if (c->bc->flush_pending)
+            if (c->bc->flush_pending) {
                 block_cache_reset(c);
+            } else {
+                for (unsigned i = 0; i < c->bc->ndrop; i++)
+                    drop_code_page(c, c->bc->drop_pages[i]);
+                c->bc->ndrop = 0;
+            }
             uint32_t flush = __atomic_exchange_n(&c->tlb_flush_request, 0, __ATOMIC_ACQ_REL);
             if (flush)
                 cpu_tlb_flush_mmu_idx(c, flush);

@@ -39,7 +39,7 @@ struct jit {
 
 /* ---- handler -> inline kind ---------------------------------------------- */
 
-#define KNOWN_BITS 8
+#define KNOWN_BITS 10
 static struct jit_known known[1u << KNOWN_BITS];
 static pthread_once_t known_once = PTHREAD_ONCE_INIT;
 
@@ -79,9 +79,31 @@ static enum jit_kind kind_of(uop_fn fn)
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12 };
 
+/* The assembler also tracks one guest register held in rax: after rax was
+ * stored to (or loaded from) x[rax_slot], a load of that slot becomes a
+ * register move, so a result feeding the next instruction does not wait for
+ * a store-to-load forward.  Stores stay (write-through): memory is always
+ * current.  The knowledge is valid only while nothing was emitted since it
+ * was established (p == valid_at), except by emitters that preserve rax and
+ * say so with keep(); a jump target therefore never inherits it. */
 struct as {
     uint8_t *p;
+    uint8_t *valid_at;
+    unsigned rax_slot;
 };
+
+static bool rax_holds(const struct as *a, unsigned slot) { return a->valid_at == a->p && a->rax_slot == slot; }
+/* The code emitted since start left rax (and x[rax_slot]) alone. */
+static void keep(struct as *a, const uint8_t *start)
+{
+    if (a->valid_at == start)
+        a->valid_at = a->p;
+}
+static void rax_is(struct as *a, unsigned slot)
+{
+    a->rax_slot = slot;
+    a->valid_at = a->p;
+}
 
 static void b1(struct as *a, uint8_t v) { *a->p++ = v; }
 static void b4(struct as *a, uint32_t v) { memcpy(a->p, &v, 4); a->p += 4; }
@@ -101,12 +123,57 @@ static void rbx_mem(struct as *a, bool w, const uint8_t *op, size_t oplen, unsig
 
 static int32_t xoff(unsigned slot) { return (int32_t)(offsetof(struct cpu, x) + 8 * slot); }
 
+/* mov reg, rax|eax (reg < 8) */
+static void mov_from_rax(struct as *a, bool w, unsigned reg)
+{
+    if (w)
+        b1(a, 0x48);
+    b1(a, 0x89);
+    b1(a, (uint8_t)(0xc0 | reg));
+}
+
 /* reg64 = x[slot] */
-static void ld_x(struct as *a, unsigned reg, unsigned slot) { rbx_mem(a, true, (const uint8_t[]){ 0x8b }, 1, reg, xoff(slot)); }
+static void ld_x(struct as *a, unsigned reg, unsigned slot)
+{
+    uint8_t *start = a->p;
+    if (rax_holds(a, slot)) {
+        if (reg != RAX) {
+            mov_from_rax(a, true, reg);
+            keep(a, start);
+        }
+        return;
+    }
+    rbx_mem(a, true, (const uint8_t[]){ 0x8b }, 1, reg, xoff(slot));
+    if (reg == RAX)
+        rax_is(a, slot);
+    else
+        keep(a, start);
+}
 /* reg32 = x[slot] (zero-extended) */
-static void ld_w(struct as *a, unsigned reg, unsigned slot) { rbx_mem(a, false, (const uint8_t[]){ 0x8b }, 1, reg, xoff(slot)); }
+static void ld_w(struct as *a, unsigned reg, unsigned slot)
+{
+    uint8_t *start = a->p;
+    if (rax_holds(a, slot) && reg < 8) {
+        mov_from_rax(a, false, reg);    /* for rax itself this truncates: no longer x[slot] */
+        if (reg != RAX)
+            keep(a, start);
+        return;
+    }
+    rbx_mem(a, false, (const uint8_t[]){ 0x8b }, 1, reg, xoff(slot));
+    if (reg != RAX)
+        keep(a, start);
+}
 /* x[slot] = reg64 */
-static void st_x(struct as *a, unsigned reg, unsigned slot) { rbx_mem(a, true, (const uint8_t[]){ 0x89 }, 1, reg, xoff(slot)); }
+static void st_x(struct as *a, unsigned reg, unsigned slot)
+{
+    uint8_t *start = a->p;
+    bool held = a->valid_at == a->p;
+    rbx_mem(a, true, (const uint8_t[]){ 0x89 }, 1, reg, xoff(slot));
+    if (reg == RAX)
+        rax_is(a, slot);
+    else if (held && a->rax_slot != slot)
+        keep(a, start);
+}
 
 /* mov reg64, imm (any value) */
 static void mov_imm(struct as *a, unsigned reg, uint64_t v)
@@ -150,36 +217,72 @@ static void call_abs(struct as *a, const void *fn)
 
 /* ---- inline uops ------------------------------------------------------------- */
 
-/* rax = x[b] op rhs, where rhs is imm (rhs_reg < 0) or rcx; w = 64-bit. */
-enum alu { ALU_ADD, ALU_SUB };
+/* Register-register ALU op (x86 "op r/m, reg" opcode) on rax..rdi; w = 64-bit. */
+enum { X_ADD = 0x01, X_OR = 0x09, X_AND = 0x21, X_SUB = 0x29, X_XOR = 0x31, X_CMP = 0x39, X_TEST = 0x85, X_MOV = 0x89 };
 
-static void alu_rax(struct as *a, bool w, enum alu op, int rhs_reg, uint64_t imm)
+static void rr(struct as *a, bool w, uint8_t opc, unsigned dst, unsigned src)
 {
     if (w)
         b1(a, 0x48);
-    if (rhs_reg < 0) {
-        b1(a, op == ALU_ADD ? 0x05 : 0x2d);  /* add/sub eax|rax, imm32 */
-        b4(a, (uint32_t)imm);
-    } else {
-        b1(a, op == ALU_ADD ? 0x01 : 0x29);  /* add/sub eax|rax, ecx|rcx */
-        b1(a, 0xc8);
+    b1(a, opc);
+    b1(a, (uint8_t)(0xc0 | src << 3 | dst));
+}
+
+/* op eax|rax, imm32 (sign-extended at 64 bits) */
+static void rax_imm(struct as *a, bool w, uint8_t opc, uint32_t imm)
+{
+    if (w)
+        b1(a, 0x48);
+    b1(a, (uint8_t)(opc + 4));              /* the accumulator short form */
+    b4(a, imm);
+}
+
+/* Shift reg by the constant n (0 emits nothing). */
+static void shift_imm(struct as *a, bool w, enum jit_src sh, unsigned reg, unsigned n)
+{
+    static const uint8_t ext[] = { [JS_LSL] = 4, [JS_LSR] = 5, [JS_ASR] = 7, [JS_ROR] = 1 };
+    if (!n)
+        return;
+    if (w)
+        b1(a, 0x48);
+    b1(a, 0xc1);
+    b1(a, (uint8_t)(0xc0 | ext[sh] << 3 | reg));
+    b1(a, (uint8_t)n);
+}
+
+/* reg = SRC(x[slot], e) at width w (extensions computed at 64 bits: only the
+ * low 32 bits are used by 32-bit operations). */
+static void src_operand_(struct as *a, bool w, enum jit_src src, unsigned reg, unsigned slot, unsigned e);
+static void src_operand(struct as *a, bool w, enum jit_src src, unsigned reg, unsigned slot, unsigned e)
+{
+    uint8_t *start = a->p;
+    bool held = a->valid_at == a->p;
+    unsigned rs = a->rax_slot;
+    src_operand_(a, w, src, reg, slot, e);
+    if (reg != RAX && held) {   /* ld_x/ld_w may have moved valid_at already */
+        a->rax_slot = rs;
+        a->valid_at = start;
+        keep(a, start);
     }
 }
 
-/* rcx = x[c] << e (w: 64-bit, else 32-bit zero-extended) */
-static void shifted_rcx(struct as *a, bool w, unsigned c, unsigned e)
+static void src_operand_(struct as *a, bool w, enum jit_src src, unsigned reg, unsigned slot, unsigned e)
 {
-    if (w)
-        ld_x(a, RCX, c);
-    else
-        ld_w(a, RCX, c);
-    if (e) {
-        if (w)
-            b1(a, 0x48);
-        b1(a, 0xc1);
-        b1(a, 0xe1);
-        b1(a, (uint8_t)e);                  /* shl ecx|rcx, e */
+    uint8_t m = (uint8_t)(0xc0 | reg << 3 | reg);
+    switch (src) {
+    case JS_LSL: case JS_LSR: case JS_ASR: case JS_ROR:
+        (w ? ld_x : ld_w)(a, reg, slot);
+        shift_imm(a, w, src, reg, e);
+        return;
+    case JS_UXTB: ld_w(a, reg, slot); bytes(a, (const uint8_t[]){ 0x0f, 0xb6, m }, 3); break;       /* movzx r32, r8 */
+    case JS_UXTH: ld_w(a, reg, slot); bytes(a, (const uint8_t[]){ 0x0f, 0xb7, m }, 3); break;       /* movzx r32, r16 */
+    case JS_UXTW: ld_w(a, reg, slot); break;
+    case JS_SXTB: ld_x(a, reg, slot); bytes(a, (const uint8_t[]){ 0x48, 0x0f, 0xbe, m }, 4); break; /* movsx r64, r8 */
+    case JS_SXTH: ld_x(a, reg, slot); bytes(a, (const uint8_t[]){ 0x48, 0x0f, 0xbf, m }, 4); break; /* movsx r64, r16 */
+    case JS_SXTW: ld_x(a, reg, slot); bytes(a, (const uint8_t[]){ 0x48, 0x63, m }, 3); break;       /* movsxd r64, r32 */
+    default: return;
     }
+    shift_imm(a, true, JS_LSL, reg, e);
 }
 
 /* NZCV from the host flags of the preceding add/sub into c->nzcv.  edx, esi,
@@ -187,7 +290,9 @@ static void shifted_rcx(struct as *a, bool w, unsigned c, unsigned e)
 static void flags_zero_regs(struct as *a)
 {
     static const uint8_t z[] = { 0x31, 0xd2, 0x31, 0xf6, 0x31, 0xff, 0x45, 0x31, 0xc0 };
+    uint8_t *start = a->p;
     bytes(a, z, sizeof(z));
+    keep(a, start);
 }
 
 static void flags_store(struct as *a, bool sub)
@@ -212,6 +317,21 @@ static void flags_store(struct as *a, bool sub)
     rbx_mem(a, false, (const uint8_t[]){ 0x89 }, 1, RDX, (int32_t)offsetof(struct cpu, nzcv));
 }
 
+/* NZCV = N and Z of the preceding logical op (which cleared CF and OF). */
+static void flags_store_nz(struct as *a)
+{
+    static const uint8_t s[] = {
+        0x0f, 0x98, 0xc2,           /* sets dl */
+        0x0f, 0x94, 0xc1,           /* sete cl */
+        0x0f, 0xb6, 0xd2,           /* movzx edx, dl */
+        0x0f, 0xb6, 0xc9,           /* movzx ecx, cl */
+        0x8d, 0x14, 0x51,           /* lea edx, [rcx + rdx*2] */
+        0xc1, 0xe2, 0x1e,           /* shl edx, 30 */
+    };
+    bytes(a, s, sizeof(s));
+    rbx_mem(a, false, (const uint8_t[]){ 0x89 }, 1, RDX, (int32_t)offsetof(struct cpu, nzcv));
+}
+
 /* CF = ConditionHolds(cond) for the current NZCV (eax, ecx clobbered). */
 static void cond_to_cf(struct as *a, unsigned cond)
 {
@@ -223,36 +343,127 @@ static void cond_to_cf(struct as *a, unsigned cond)
 
 static bool gen_csel(struct as *a, enum jit_kind k, const struct uop *u)
 {
-    bool w = k == JK_CSEL64 || k == JK_CSINC64;
+    bool w;
     switch (k) {
     case JK_CSET:
         cond_to_cf(a, u->e);
         b1(a, 0x48); b1(a, 0x19); b1(a, 0xc0);            /* sbb rax, rax: -CF */
         mov_imm(a, RDX, u->imm);
-        b1(a, 0x48); b1(a, 0x21); b1(a, 0xd0);            /* and rax, rdx */
+        rr(a, true, X_AND, RAX, RDX);
         st_x(a, RAX, u->a);
         return true;
-    case JK_CSEL64: case JK_CSEL32: case JK_CSINC64: case JK_CSINC32:
-        cond_to_cf(a, u->e);
-        if (w)
-            ld_x(a, RAX, u->c);
-        else
-            ld_w(a, RAX, u->c);
-        if (k == JK_CSINC64)
-            bytes(a, (const uint8_t[]){ 0x48, 0x8d, 0x40, 0x01 }, 4);   /* lea rax, [rax + 1] */
-        else if (k == JK_CSINC32)
-            bytes(a, (const uint8_t[]){ 0x8d, 0x40, 0x01 }, 3);         /* lea eax, [rax + 1] */
-        rbx_mem(a, w, (const uint8_t[]){ 0x0f, 0x42 }, 2, RAX, xoff(u->b)); /* cmovc eax|rax, x[b] */
-        st_x(a, RAX, u->a);
-        return true;
+    case JK_CSEL64: case JK_CSINC64: case JK_CSINV64: case JK_CSNEG64: w = true; break;
+    case JK_CSEL32: case JK_CSINC32: case JK_CSINV32: case JK_CSNEG32: w = false; break;
     default:
         return false;
     }
+    /* rdx = the alternative, then cmov the selected x[b] over it */
+    (w ? ld_x : ld_w)(a, RDX, u->c);
+    switch (k) {
+    case JK_CSINC64: bytes(a, (const uint8_t[]){ 0x48, 0xff, 0xc2 }, 3); break;   /* inc rdx */
+    case JK_CSINC32: bytes(a, (const uint8_t[]){ 0xff, 0xc2 }, 2); break;         /* inc edx */
+    case JK_CSINV64: bytes(a, (const uint8_t[]){ 0x48, 0xf7, 0xd2 }, 3); break;   /* not rdx */
+    case JK_CSINV32: bytes(a, (const uint8_t[]){ 0xf7, 0xd2 }, 2); break;         /* not edx */
+    case JK_CSNEG64: bytes(a, (const uint8_t[]){ 0x48, 0xf7, 0xda }, 3); break;   /* neg rdx */
+    case JK_CSNEG32: bytes(a, (const uint8_t[]){ 0xf7, 0xda }, 2); break;         /* neg edx */
+    default: break;
+    }
+    cond_to_cf(a, u->e);
+    rbx_mem(a, w, (const uint8_t[]){ 0x0f, 0x42 }, 2, RDX, xoff(u->b)); /* cmovc edx|rdx, x[b] */
+    st_x(a, RDX, u->a);
+    return true;
+}
+
+/* rax = x[b] op rhs (rhs: rcx, or the constant v) with the flags of op. */
+static void arith(struct as *a, bool w, uint8_t opc, unsigned b, bool use_imm, uint64_t v)
+{
+    (w ? ld_x : ld_w)(a, RAX, b);
+    if (!use_imm) {
+        rr(a, w, opc, RAX, RCX);
+    } else if (!w || fits_s32(v)) {
+        rax_imm(a, w, opc, (uint32_t)v);
+    } else {
+        mov_imm(a, RCX, v);
+        rr(a, w, opc, RAX, RCX);
+    }
+}
+
+static const uint8_t aop_x86[] = { [JOP_ADD] = X_ADD, [JOP_ADDS] = X_ADD, [JOP_SUB] = X_SUB, [JOP_SUBS] = X_SUB };
+static const uint8_t lop_x86[] = { [JOP_AND] = X_AND, [JOP_ORR] = X_OR, [JOP_EOR] = X_XOR, [JOP_ANDS] = X_AND };
+
+/* CCMP/CCMN: flags of the compare if the condition holds, else the constant. */
+static void gen_ccmp(struct as *a, bool w, bool cmn, bool reg, const struct uop *u)
+{
+    cond_to_cf(a, u->e);
+    b1(a, 0x73); uint8_t *skip = a->p++;                 /* jnc else */
+    flags_zero_regs(a);
+    if (reg)
+        (w ? ld_x : ld_w)(a, RCX, u->c);
+    arith(a, w, cmn ? X_ADD : X_SUB, u->b, !reg, u->f);
+    flags_store(a, !cmn);
+    b1(a, 0xeb); uint8_t *done = a->p++;                 /* jmp done */
+    *skip = (uint8_t)(a->p - (skip + 1));
+    b1(a, 0xc7); b1(a, 0x83); b4(a, (uint32_t)offsetof(struct cpu, nzcv)); b4(a, (uint32_t)u->imm); /* mov dword nzcv, imm */
+    *done = (uint8_t)(a->p - (done + 1));
 }
 
 static bool gen_alu(struct as *a, enum jit_kind k, const struct uop *u)
 {
-    bool w, flags = false, sub = false, shifted = false, imm = false;
+    bool w;
+    unsigned kk = (unsigned)k;
+    if (kk >= JK_AS_0 && kk < JK_LOG_0) {           /* add/sub, shifted or extended */
+        unsigned p = kk - JK_AS_0, src = p % JS_COUNT, op = p / JS_COUNT / 2;
+        w = p / JS_COUNT % 2;
+        bool flags = op == JOP_ADDS || op == JOP_SUBS;
+        if (flags)
+            flags_zero_regs(a);
+        src_operand(a, w, (enum jit_src)src, RCX, u->c, u->e);
+        arith(a, w, aop_x86[op], u->b, false, 0);
+        st_x(a, RAX, u->a);                         /* mov keeps the flags */
+        if (flags)
+            flags_store(a, op == JOP_SUBS);
+        return true;
+    }
+    if (kk >= JK_LOG_0 && kk < JK_MEM_0) {          /* logical, shifted register */
+        unsigned p = kk - JK_LOG_0, src = p % JS_COUNT, op = p / JS_COUNT / 2;
+        w = p / JS_COUNT % 2;
+        src_operand(a, w, (enum jit_src)src, RCX, u->c, u->e);
+        if (u->imm != 0 && u->imm != ~0ull)
+            return false;
+        if (u->imm)
+            bytes(a, w ? (const uint8_t[]){ 0x48, 0xf7, 0xd1 } : (const uint8_t[]){ 0xf7, 0xd1 }, w ? 3 : 2); /* not rcx */
+        arith(a, w, lop_x86[op], u->b, false, 0);
+        st_x(a, RAX, u->a);
+        if (op == JOP_ANDS)
+            flags_store_nz(a);
+        return true;
+    }
+    if (kk >= JK_LOGRR_0 && kk < JK_LOGI_0) {
+        unsigned p = kk - JK_LOGRR_0;
+        w = p % 2;
+        (w ? ld_x : ld_w)(a, RCX, u->c);
+        arith(a, w, lop_x86[p / 2], u->b, false, 0);
+        st_x(a, RAX, u->a);
+        return true;
+    }
+    if (kk >= JK_LOGI_0 && kk < JK_SHI_0) {
+        unsigned p = kk - JK_LOGI_0;
+        w = p % 2;
+        if (!w && u->imm > 0xffffffffull)
+            return false;
+        arith(a, w, lop_x86[p / 2], u->b, true, u->imm);
+        st_x(a, RAX, u->a);
+        if (p / 2 == JOP_ANDS)
+            flags_store_nz(a);
+        return true;
+    }
+    if (kk >= JK_SHI_0 && kk < JK_AS_0) {
+        unsigned p = kk - JK_SHI_0;
+        w = p / 4;
+        src_operand(a, w, (enum jit_src)(p % 4), RAX, u->b, u->e);
+        st_x(a, RAX, u->a);
+        return true;
+    }
     switch (k) {
     case JK_MOVI:
         mov_imm(a, RAX, u->imm);
@@ -260,84 +471,135 @@ static bool gen_alu(struct as *a, enum jit_kind k, const struct uop *u)
         return true;
     case JK_MOV64: ld_x(a, RAX, u->b); st_x(a, RAX, u->a); return true;
     case JK_MOV32: ld_w(a, RAX, u->b); st_x(a, RAX, u->a); return true;
-    case JK_ADD64_IMM: w = true; imm = true; break;
-    case JK_ADD32_IMM: w = false; imm = true; break;
-    case JK_ADDS64_IMM: w = true; imm = flags = true; break;
-    case JK_ADDS32_IMM: w = false; imm = flags = true; break;
-    case JK_SUBS64_IMM: w = true; imm = flags = sub = true; break;
-    case JK_SUBS32_IMM: w = false; imm = flags = sub = true; break;
-    case JK_ADD64_RR: w = true; break;
-    case JK_SUB64_RR: w = true; sub = true; break;
-    case JK_ADD32_RR: w = false; break;
-    case JK_SUB32_RR: w = false; sub = true; break;
-    case JK_ADD64_LSL: w = true; shifted = true; break;
-    case JK_SUB64_LSL: w = true; shifted = sub = true; break;
-    case JK_ADD32_LSL: w = false; shifted = true; break;
-    case JK_SUB32_LSL: w = false; shifted = sub = true; break;
-    case JK_ADDS64_LSL: w = true; shifted = flags = true; break;
-    case JK_SUBS64_LSL: w = true; shifted = flags = sub = true; break;
-    case JK_ADDS32_LSL: w = false; shifted = flags = true; break;
-    case JK_SUBS32_LSL: w = false; shifted = flags = sub = true; break;
+    case JK_ADD64_IMM: case JK_ADD32_IMM: case JK_ADDS64_IMM: case JK_ADDS32_IMM:
+    case JK_SUBS64_IMM: case JK_SUBS32_IMM: {
+        w = k == JK_ADD64_IMM || k == JK_ADDS64_IMM || k == JK_SUBS64_IMM;
+        bool flags = k != JK_ADD64_IMM && k != JK_ADD32_IMM, sub = k == JK_SUBS64_IMM || k == JK_SUBS32_IMM;
+        if (flags)
+            flags_zero_regs(a);
+        /* 32-bit: only the low half of imm counts */
+        arith(a, w, sub ? X_SUB : X_ADD, u->b, true, w ? u->imm : (uint32_t)u->imm);
+        st_x(a, RAX, u->a);
+        if (flags)
+            flags_store(a, sub);
+        return true;
+    }
+    case JK_ADD64_RR: case JK_SUB64_RR: case JK_ADD32_RR: case JK_SUB32_RR:
+        w = k == JK_ADD64_RR || k == JK_SUB64_RR;
+        (w ? ld_x : ld_w)(a, RCX, u->c);
+        arith(a, w, (k == JK_SUB64_RR || k == JK_SUB32_RR) ? X_SUB : X_ADD, u->b, false, 0);
+        st_x(a, RAX, u->a);
+        return true;
+    case JK_MVN64: case JK_MVN32:
+        w = k == JK_MVN64;
+        (w ? ld_x : ld_w)(a, RAX, u->c);
+        bytes(a, w ? (const uint8_t[]){ 0x48, 0xf7, 0xd0 } : (const uint8_t[]){ 0xf7, 0xd0 }, w ? 3 : 2); /* not rax */
+        st_x(a, RAX, u->a);
+        return true;
+    case JK_MOVK:
+        ld_x(a, RAX, u->a);
+        mov_imm(a, RCX, ~(0xffffull << (u->e & 63)));
+        rr(a, true, X_AND, RAX, RCX);
+        mov_imm(a, RCX, u->imm);
+        rr(a, true, X_OR, RAX, RCX);
+        if (!u->f)
+            rr(a, false, X_MOV, RAX, RAX);      /* mov eax, eax: zero-extend */
+        st_x(a, RAX, u->a);
+        return true;
+    case JK_UBF: case JK_SBF64: case JK_SBF32: case JK_BFM:
+        if (u->e > 63 || u->f > 63)
+            return false;
+        ld_x(a, RAX, u->b);
+        shift_imm(a, true, JS_LSL, RAX, u->e);
+        shift_imm(a, true, k == JK_SBF64 || k == JK_SBF32 ? JS_ASR : JS_LSR, RAX, u->f);
+        if (k == JK_SBF32)
+            rr(a, false, X_MOV, RAX, RAX);
+        if (k == JK_BFM) {
+            mov_imm(a, RCX, u->imm);
+            rbx_mem(a, true, (const uint8_t[]){ 0x23 }, 1, RCX, xoff(u->a));   /* and rcx, x[a] */
+            rr(a, true, X_OR, RAX, RCX);
+        }
+        st_x(a, RAX, u->a);
+        return true;
+    case JK_AND_MASK:
+        arith(a, true, X_AND, u->b, true, u->imm);
+        st_x(a, RAX, u->a);
+        return true;
+    case JK_EXTR64: case JK_EXTR32:
+        w = k == JK_EXTR64;
+        if (u->e == 0 || u->e >= (w ? 64 : 32))
+            return false;
+        (w ? ld_x : ld_w)(a, RAX, u->c);
+        (w ? ld_x : ld_w)(a, RCX, u->b);
+        if (w)
+            b1(a, 0x48);
+        bytes(a, (const uint8_t[]){ 0x0f, 0xac, 0xc8, u->e }, 4); /* shrd eax|rax, ecx|rcx, e */
+        st_x(a, RAX, u->a);
+        return true;
+    case JK_MUL64: case JK_MUL32: case JK_MADD64: case JK_MADD32: case JK_MSUB64: case JK_MSUB32:
+        w = k == JK_MUL64 || k == JK_MADD64 || k == JK_MSUB64;
+        (w ? ld_x : ld_w)(a, RAX, u->b);
+        rbx_mem(a, w, (const uint8_t[]){ 0x0f, 0xaf }, 2, RAX, xoff(u->c));  /* imul eax|rax, x[c] */
+        if (k == JK_MADD64 || k == JK_MADD32) {
+            rbx_mem(a, w, (const uint8_t[]){ 0x03 }, 1, RAX, xoff(u->d));    /* add eax|rax, x[d] */
+        } else if (k == JK_MSUB64 || k == JK_MSUB32) {
+            (w ? ld_x : ld_w)(a, RCX, u->d);
+            rr(a, w, X_SUB, RCX, RAX);
+            rr(a, w, X_MOV, RAX, RCX);
+        }
+        if (!w)
+            rr(a, false, X_MOV, RAX, RAX);
+        st_x(a, RAX, u->a);
+        return true;
+    case JK_CCMP64_R: gen_ccmp(a, true, false, true, u); return true;
+    case JK_CCMP32_R: gen_ccmp(a, false, false, true, u); return true;
+    case JK_CCMN64_R: gen_ccmp(a, true, true, true, u); return true;
+    case JK_CCMN32_R: gen_ccmp(a, false, true, true, u); return true;
+    case JK_CCMP64_I: gen_ccmp(a, true, false, false, u); return true;
+    case JK_CCMP32_I: gen_ccmp(a, false, false, false, u); return true;
+    case JK_CCMN64_I: gen_ccmp(a, true, true, false, u); return true;
+    case JK_CCMN32_I: gen_ccmp(a, false, true, false, u); return true;
     default: return false;
     }
-    uint64_t v = u->imm;
-    if (imm) {
-        /* 64-bit: imm32 is sign-extended; 32-bit: only the low half counts. */
-        if (w && !fits_s32(v))
-            return false;
-        if (!w)
-            v = (uint32_t)v;
-    }
-    if (flags)
-        flags_zero_regs(a);
-    if (w)
-        ld_x(a, RAX, u->b);
-    else
-        ld_w(a, RAX, u->b);
-    if (!imm)
-        shifted_rcx(a, w, u->c, shifted ? u->e : 0);
-    alu_rax(a, w, sub ? ALU_SUB : ALU_ADD, imm ? -1 : RCX, v);
-    st_x(a, RAX, u->a);                     /* mov keeps the flags */
-    if (flags)
-        flags_store(a, sub);
-    return true;
 }
 
-/* Loads and stores: the TLB hit path inline, the handler on a miss. */
+/* Loads and stores: the TLB hit path inline, the handler on a miss (or a
+ * misaligned SP: the handler raises the fault). */
 static bool gen_mem(struct as *a, enum jit_kind k, const struct uop *u, int32_t self_disp)
 {
-    unsigned size;
-    bool store, rx;
-    switch (k) {
-    case JK_LDX_OFF: size = 8; store = false; rx = false; break;
-    case JK_LDW_OFF: size = 4; store = false; rx = false; break;
-    case JK_LDH_OFF: size = 2; store = false; rx = false; break;
-    case JK_LDB_OFF: size = 1; store = false; rx = false; break;
-    case JK_STX_OFF: size = 8; store = true; rx = false; break;
-    case JK_STW_OFF: size = 4; store = true; rx = false; break;
-    case JK_STH_OFF: size = 2; store = true; rx = false; break;
-    case JK_STB_OFF: size = 1; store = true; rx = false; break;
-    case JK_LDX_RX: size = 8; store = false; rx = true; break;
-    case JK_LDW_RX: size = 4; store = false; rx = true; break;
-    case JK_LDH_RX: size = 2; store = false; rx = true; break;
-    case JK_LDB_RX: size = 1; store = false; rx = true; break;
-    case JK_STX_RX: size = 8; store = true; rx = true; break;
-    case JK_STW_RX: size = 4; store = true; rx = true; break;
-    case JK_STH_RX: size = 2; store = true; rx = true; break;
-    case JK_STB_RX: size = 1; store = true; rx = true; break;
-    default: return false;
-    }
-    if (!rx && !fits_s32(u->imm))
+    if ((unsigned)k < JK_MEM_0 || (unsigned)k >= JK_MEM_0 + JM_COUNT * JA_COUNT)
+        return false;
+    unsigned op = ((unsigned)k - JK_MEM_0) / JA_COUNT, mode = ((unsigned)k - JK_MEM_0) % JA_COUNT;
+    static const uint8_t sizes[JM_COUNT] = {
+        [JM_LDX] = 8, [JM_LDW] = 4, [JM_LDH] = 2, [JM_LDB] = 1, [JM_LDSBX] = 1, [JM_LDSHX] = 2, [JM_LDSWX] = 4,
+        [JM_LDSBW] = 1, [JM_LDSHW] = 2, [JM_STX] = 8, [JM_STW] = 4, [JM_STH] = 2, [JM_STB] = 1,
+        [JM_PLDX] = 16, [JM_PLDW] = 8, [JM_PLDSW] = 8, [JM_PSTX] = 16, [JM_PSTW] = 8,
+    };
+    unsigned size = sizes[op];
+    bool store = (op >= JM_STX && op <= JM_STB) || op == JM_PSTX || op == JM_PSTW;
+    bool sp = mode >= JA_OFF_SP;
+    unsigned m = sp ? mode - JA_OFF_SP : mode;      /* off, pre, post, rx, ruw, rsw */
+    unsigned base = sp ? REG_SP : u->b;
+    if (m <= JA_POST && !fits_s32(u->imm))
         return false;
     _Static_assert(sizeof(struct tlb_entry) == 32, "tlb entry stride");
-    /* rax = va */
-    ld_x(a, RAX, u->b);
-    if (rx) {
-        shifted_rcx(a, true, u->c, u->e);
-        alu_rax(a, true, ALU_ADD, RCX, 0);
-    } else if (u->imm) {
-        alu_rax(a, true, ALU_ADD, -1, u->imm);
+    uint8_t *miss_at[3];
+    unsigned nmiss = 0;
+    if (sp) {   /* test byte [x[SP]], 15 ; jnz miss */
+        b1(a, 0xf6); b1(a, 0x83); b4(a, (uint32_t)xoff(REG_SP)); b1(a, 15);
+        b1(a, 0x0f); b1(a, 0x85); miss_at[nmiss++] = a->p; b4(a, 0);
     }
+    /* rax = va */
+    ld_x(a, RAX, base);
+    if (m == JA_OFF || m == JA_PRE) {
+        if (u->imm)
+            rax_imm(a, true, X_ADD, (uint32_t)u->imm);
+    } else if (m >= JA_RX) {
+        src_operand(a, true, m == JA_RX ? JS_LSL : m == JA_RUW ? JS_UXTW : JS_SXTW, RCX, u->c, u->e);
+        rr(a, true, X_ADD, RAX, RCX);
+    }
+    if (m == JA_PRE || m == JA_POST)
+        rr(a, true, X_MOV, RSI, RAX);               /* rsi = va for the writeback */
     /* rcx = &c->tlb[(va >> 12) & (TLB_SIZE - 1)] */
     rbx_mem(a, true, (const uint8_t[]){ 0x8b }, 1, RCX, (int32_t)offsetof(struct cpu, tlb));
     static const uint8_t idx[] = {
@@ -358,42 +620,74 @@ static bool gen_mem(struct as *a, enum jit_kind k, const struct uop *u, int32_t 
     /* cmp rdx, [rcx + tag] */
     b1(a, 0x48); b1(a, 0x3b); b1(a, 0x51);
     b1(a, (uint8_t)(store ? offsetof(struct tlb_entry, tag_w) : offsetof(struct tlb_entry, tag_r)));
-    b1(a, 0x75); uint8_t *miss1 = a->p++;      /* jne miss */
-    uint8_t *miss2 = NULL;
+    b1(a, 0x0f); b1(a, 0x85); miss_at[nmiss++] = a->p; b4(a, 0);      /* jne miss */
     if (size > 1) {
         static const uint8_t in_page[] = {
             0x89, 0xc2,                         /* mov edx, eax */
-            0x81, 0xe2, 0xff, 0x0f, 0x00, 0x00, /* and edx, 0xfff */
-            0x81, 0xfa,                         /* cmp edx, imm32 */
+            0x81, 0xe2,                         /* and edx, page offset mask */
         };
         bytes(a, in_page, sizeof(in_page));
+        b4(a, (uint32_t)(TLB_PAGE_SIZE - 1));
+        b1(a, 0x81); b1(a, 0xfa);               /* cmp edx, imm32 */
         b4(a, (uint32_t)(TLB_PAGE_SIZE - size));
-        b1(a, 0x77); miss2 = a->p++;            /* ja miss */
+        b1(a, 0x0f); b1(a, 0x87); miss_at[nmiss++] = a->p; b4(a, 0);  /* ja miss */
     }
     /* rax += addend: host address */
     b1(a, 0x48); b1(a, 0x03); b1(a, 0x41); b1(a, (uint8_t)offsetof(struct tlb_entry, addend));
-    if (store) {
+    switch (op) {
+    case JM_STX: case JM_STW: case JM_STH: case JM_STB:
         ld_x(a, RDX, u->a);
         switch (size) {
-        case 8: b1(a, 0x48); b1(a, 0x89); b1(a, 0x10); break;           /* mov [rax], rdx */
-        case 4: b1(a, 0x89); b1(a, 0x10); break;                        /* mov [rax], edx */
-        case 2: b1(a, 0x66); b1(a, 0x89); b1(a, 0x10); break;           /* mov [rax], dx */
-        default: b1(a, 0x88); b1(a, 0x10); break;                       /* mov [rax], dl */
+        case 8: bytes(a, (const uint8_t[]){ 0x48, 0x89, 0x10 }, 3); break;     /* mov [rax], rdx */
+        case 4: bytes(a, (const uint8_t[]){ 0x89, 0x10 }, 2); break;           /* mov [rax], edx */
+        case 2: bytes(a, (const uint8_t[]){ 0x66, 0x89, 0x10 }, 3); break;     /* mov [rax], dx */
+        default: bytes(a, (const uint8_t[]){ 0x88, 0x10 }, 2); break;          /* mov [rax], dl */
         }
-    } else {
-        switch (size) {
-        case 8: b1(a, 0x48); b1(a, 0x8b); b1(a, 0x00); break;           /* mov rax, [rax] */
-        case 4: b1(a, 0x8b); b1(a, 0x00); break;                        /* mov eax, [rax] */
-        case 2: b1(a, 0x0f); b1(a, 0xb7); b1(a, 0x00); break;           /* movzx eax, word [rax] */
-        default: b1(a, 0x0f); b1(a, 0xb6); b1(a, 0x00); break;          /* movzx eax, byte [rax] */
-        }
-        st_x(a, RAX, u->a);
+        break;
+    case JM_PSTX: case JM_PSTW:
+        ld_x(a, RDX, u->a);
+        ld_x(a, RCX, u->c);
+        if (op == JM_PSTX)
+            bytes(a, (const uint8_t[]){ 0x48, 0x89, 0x10, 0x48, 0x89, 0x48, 0x08 }, 7); /* mov [rax], rdx; mov [rax+8], rcx */
+        else
+            bytes(a, (const uint8_t[]){ 0x89, 0x10, 0x89, 0x48, 0x04 }, 5);             /* mov [rax], edx; mov [rax+4], ecx */
+        break;
+    case JM_PLDX: case JM_PLDW: case JM_PLDSW:
+        if (op == JM_PLDX)
+            bytes(a, (const uint8_t[]){ 0x48, 0x8b, 0x10, 0x48, 0x8b, 0x48, 0x08 }, 7); /* mov rdx, [rax]; mov rcx, [rax+8] */
+        else if (op == JM_PLDW)
+            bytes(a, (const uint8_t[]){ 0x8b, 0x10, 0x8b, 0x48, 0x04 }, 5);             /* mov edx, [rax]; mov ecx, [rax+4] */
+        else
+            bytes(a, (const uint8_t[]){ 0x48, 0x63, 0x10, 0x48, 0x63, 0x48, 0x04 }, 7); /* movsxd rdx, [rax]; movsxd rcx, [rax+4] */
+        st_x(a, RCX, u->c);
+        st_x(a, RDX, u->a);
+        break;
+    default: {
+        static const struct { uint8_t n, b[4]; } ld[] = {
+            [JM_LDX] = { 3, { 0x48, 0x8b, 0x10 } },          /* mov rdx, [rax] */
+            [JM_LDW] = { 2, { 0x8b, 0x10 } },                /* mov edx, [rax] */
+            [JM_LDH] = { 3, { 0x0f, 0xb7, 0x10 } },          /* movzx edx, word [rax] */
+            [JM_LDB] = { 3, { 0x0f, 0xb6, 0x10 } },          /* movzx edx, byte [rax] */
+            [JM_LDSBX] = { 4, { 0x48, 0x0f, 0xbe, 0x10 } },  /* movsx rdx, byte [rax] */
+            [JM_LDSHX] = { 4, { 0x48, 0x0f, 0xbf, 0x10 } },  /* movsx rdx, word [rax] */
+            [JM_LDSWX] = { 3, { 0x48, 0x63, 0x10 } },        /* movsxd rdx, dword [rax] */
+            [JM_LDSBW] = { 3, { 0x0f, 0xbe, 0x10 } },        /* movsx edx, byte [rax] */
+            [JM_LDSHW] = { 3, { 0x0f, 0xbf, 0x10 } },        /* movsx edx, word [rax] */
+        };
+        bytes(a, ld[op].b, ld[op].n);
+        st_x(a, RDX, u->a);
+        break;
     }
+    }
+    if (m == JA_POST && u->imm)
+        b1(a, 0x48), b1(a, 0x81), b1(a, 0xc6), b4(a, (uint32_t)u->imm);   /* add rsi, imm32 */
+    if (m == JA_PRE || m == JA_POST)
+        st_x(a, RSI, base);
     b1(a, 0xeb); uint8_t *done = a->p++;       /* jmp done */
-    uint8_t *miss = a->p;
-    *miss1 = (uint8_t)(miss - (miss1 + 1));
-    if (miss2)
-        *miss2 = (uint8_t)(miss - (miss2 + 1));
+    for (unsigned i = 0; i < nmiss; i++) {
+        int32_t rel = (int32_t)(a->p - (miss_at[i] + 4));
+        memcpy(miss_at[i], &rel, 4);
+    }
     /* miss: the handler does the whole access (slow path, faults) */
     bytes(a, (const uint8_t[]){ 0x48, 0x89, 0xdf }, 3);  /* mov rdi, rbx */
     lea_r12(a, RSI, self_disp);
@@ -462,6 +756,13 @@ static bool gen_branch(struct as *a, struct fixups *fx, enum jit_kind k, const s
     case JK_BCOND:
         cond_to_cf(a, u->e);
         b1(a, 0x0f); b1(a, 0x83);                                         /* jnc not_taken */
+        break;
+    case JK_TBZ: case JK_TBNZ:
+        if (u->e > 63)
+            return false;
+        b1(a, 0x48); b1(a, 0x0f); b1(a, 0xba); b1(a, 0xa3);              /* bt qword [x], e */
+        b4(a, (uint32_t)xoff(u->a)); b1(a, u->e);
+        b1(a, 0x0f); b1(a, k == JK_TBZ ? 0x82 : 0x83);                    /* jc/jnc not_taken */
         break;
     case JK_CBZ64: case JK_CBNZ64: case JK_CBZ32: case JK_CBNZ32:
         if (k == JK_CBZ64 || k == JK_CBNZ64)
@@ -532,7 +833,7 @@ const void *jit_block(struct jit *j, const struct block *b)
     if (j->used + need > j->size)
         return NULL;   /* full until the block cache is next reset */
     uint8_t *start = j->base + j->used;
-    struct as as = { start }, *a = &as;
+    struct as as = { .p = start }, *a = &as;
 
     static const uint8_t prologue[] = {
         0x53,                   /* push rbx */
@@ -550,14 +851,14 @@ const void *jit_block(struct jit *j, const struct block *b)
     for (unsigned i = 0; i < b->nuops; i++) {
         const struct uop *u = &b->uops[i];
         int32_t disp = (int32_t)(i * sizeof(struct uop));
-        uint8_t *mark = a->p;
+        struct as mark = *a;
         enum jit_kind k = kind_of(u->fn);
         /* An inline uop never ends the block's straight line; the last uop of
          * a block is a branch or goto (a call), so falling off cannot happen. */
         if (k != JK_NONE && i + 1 < b->nuops) {
             if (gen_alu(a, k, u) || gen_csel(a, k, u) || gen_mem(a, k, u, disp))
                 continue;
-            a->p = mark;
+            *a = mark;
         }
         if (k != JK_NONE && i + 1 == b->nuops && gen_branch(a, &fx, k, b, u))
             break;

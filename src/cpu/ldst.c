@@ -1214,10 +1214,18 @@ bool trans_VLDST_single_post(struct xlat *x, const arg_VLDST_single_post *a)
 
 /* Handlers the host code generator reproduces inline (see jit.h); on a TLB
  * miss the generated code calls the handler itself. */
+#define MEMROW(k, OP)                                                                                  \
+    { op_##k##_off, JK_MEM(OP, JA_OFF) }, { op_##k##_pre, JK_MEM(OP, JA_PRE) },                         \
+    { op_##k##_post, JK_MEM(OP, JA_POST) }, { op_##k##_off_sp, JK_MEM(OP, JA_OFF_SP) },                 \
+    { op_##k##_pre_sp, JK_MEM(OP, JA_PRE_SP) }, { op_##k##_post_sp, JK_MEM(OP, JA_POST_SP) }
+#define MEMROW_R(k, OP)                                                                                \
+    MEMROW(k, OP), { op_##k##_rx, JK_MEM(OP, JA_RX) }, { op_##k##_ruw, JK_MEM(OP, JA_RUW) },            \
+    { op_##k##_rsw, JK_MEM(OP, JA_RSW) }
 const struct jit_known ldst_jit_known[] = {
-    { op_ldx_off, JK_LDX_OFF }, { op_ldw_off, JK_LDW_OFF }, { op_ldh_off, JK_LDH_OFF }, { op_ldb_off, JK_LDB_OFF },
-    { op_stx_off, JK_STX_OFF }, { op_stw_off, JK_STW_OFF }, { op_sth_off, JK_STH_OFF }, { op_stb_off, JK_STB_OFF },
-    { op_ldx_rx, JK_LDX_RX }, { op_ldw_rx, JK_LDW_RX }, { op_ldh_rx, JK_LDH_RX }, { op_ldb_rx, JK_LDB_RX },
-    { op_stx_rx, JK_STX_RX }, { op_stw_rx, JK_STW_RX }, { op_sth_rx, JK_STH_RX }, { op_stb_rx, JK_STB_RX },
+    MEMROW_R(ldx, JM_LDX), MEMROW_R(ldw, JM_LDW), MEMROW_R(ldh, JM_LDH), MEMROW_R(ldb, JM_LDB),
+    MEMROW_R(ldsbx, JM_LDSBX), MEMROW_R(ldshx, JM_LDSHX), MEMROW_R(ldswx, JM_LDSWX),
+    MEMROW_R(ldsbw, JM_LDSBW), MEMROW_R(ldshw, JM_LDSHW),
+    MEMROW_R(stx, JM_STX), MEMROW_R(stw, JM_STW), MEMROW_R(sth, JM_STH), MEMROW_R(stb, JM_STB),
+    MEMROW(pldx, JM_PLDX), MEMROW(pldw, JM_PLDW), MEMROW(pldsw, JM_PLDSW), MEMROW(pstx, JM_PSTX), MEMROW(pstw, JM_PSTW),
     { NULL, JK_NONE },
 };

@@ -219,14 +219,22 @@ static void wr_timer_other(struct cpu *c, const struct sysreg *r, uint64_t v) { 
 /* Registers whose change alters translation: flush the regime's TLBs. */
 #define MASK_EL10 (1u << MMU_EL10_0 | 1u << MMU_EL10_1 | 1u << MMU_EL10_1_PAN)
 #define MASK_EL2 (1u << MMU_EL2 | 1u << MMU_EL20_0 | 1u << MMU_EL20_2 | 1u << MMU_EL20_2_PAN)
+/* Rewriting the current value changes no translation (hypervisors reload
+ * VTTBR_EL2 and the EL1 context on every guest entry): nothing to flush. */
 static void wr_mmu_el1(struct cpu *c, const struct sysreg *r, uint64_t v)
 {
-    *fld(c, r->off) = v;
+    uint64_t *f = fld(c, r->off);
+    if (*f == v)
+        return;
+    *f = v;
     cpu_tlb_flush_mmu_idx(c, MASK_EL10);
 }
 static void wr_mmu_el2(struct cpu *c, const struct sysreg *r, uint64_t v)
 {
-    *fld(c, r->off) = v;
+    uint64_t *f = fld(c, r->off);
+    if (*f == v)
+        return;
+    *f = v;
     cpu_tlb_flush_mmu_idx(c, MASK_EL2);
 }
 static void wr_ctx_reg(struct cpu *c, const struct sysreg *r, uint64_t v)
@@ -234,14 +242,33 @@ static void wr_ctx_reg(struct cpu *c, const struct sysreg *r, uint64_t v)
     /* CPACR/CPTR: FP enable is part of the translation context (SR_END). */
     *fld(c, r->off) = r->wmask ? v & r->wmask : v;
 }
+/* The EL1&0 tables hold translations for the VM/TGE state they were filled
+ * under (HCR_EL2's other regimes have tables of their own).  A VHE host (E2H
+ * and TGE set) never uses them, so a world switch to the host and back to the
+ * same guest state keeps them; any other state needs them empty. */
+static void el10_tlb_follow_hcr(struct cpu *c, uint64_t hcr)
+{
+    if ((hcr & HCR_E2H) && (hcr & HCR_TGE))
+        return;
+    uint64_t st = hcr & (HCR_VM | HCR_TGE);
+    if (st != c->el10_tlb_hcr) {
+        cpu_tlb_flush_mmu_idx(c, MASK_EL10);
+        c->el10_tlb_hcr = st;
+    }
+}
+
 static void wr_hcr(struct cpu *c, const struct sysreg *r, uint64_t v)
 {
     (void)r;
     uint64_t old = c->sr.hcr_el2;
     v &= nv_hcr_mask(c);
     c->sr.hcr_el2 = v;
-    if ((old ^ v) & (HCR_VM | HCR_TGE | HCR_E2H))
+    if ((old ^ v) & HCR_E2H) {
         cpu_tlb_flush(c);
+        c->el10_tlb_hcr = v & (HCR_VM | HCR_TGE);
+    } else if ((old ^ v) & (HCR_VM | HCR_TGE)) {
+        el10_tlb_follow_hcr(c, v);
+    }
     sys_pstate_changed(c, c->pstate);   /* regime may change; VI/VF may now pend */
     timer_changed(c);
 }

@@ -56,6 +56,11 @@ struct hv_vm {
     pthread_cond_t timer_cond;
     bool timer_started, timer_stop;
     uint64_t timer_gen;     /* bumped (under lock) whenever a timer changes */
+    /* The counter value the timer thread sleeps until (~0: no deadline), 0
+     * while it computes; a timer change earlier than it must wake the thread,
+     * any other needs nothing (the thread recomputes every deadline when it
+     * wakes).  Guest hypervisors rewrite timers on every world switch. */
+    uint64_t timer_wake_at;
     pthread_t dump_thread;
     bool dump_started;
 };
@@ -158,12 +163,17 @@ static uint64_t update_timers(struct hv_vcpu *v)
 static void timer_changed(void *opaque, struct cpu *c)
 {
     hv_vm_t *vm = opaque;
+    uint64_t next = 0;      /* unknown vCPU: always wake the thread */
     for (unsigned i = 0; i < vm->nvcpus; i++)
         if (vm->vcpus[i] && vm->vcpus[i]->cpu == c) {
             vcpu_trace(vm->vcpus[i], "timer cntv", c->sr.cntv_ctl_el0 | (uint64_t)c->el << 8, c->sr.cntv_cval_el0);
             vcpu_trace(vm->vcpus[i], "timer off", c->sr.cntvoff_el2, c->pc);
-            update_timers(vm->vcpus[i]);
+            next = update_timers(vm->vcpus[i]);
         }
+    /* The deadline was published (under timer_lock) before this load. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (next >= __atomic_load_n(&vm->timer_wake_at, __ATOMIC_SEQ_CST))
+        return;
     pthread_mutex_lock(&vm->lock);
     vm->timer_gen++;
     pthread_cond_signal(&vm->timer_cond);
@@ -188,6 +198,7 @@ static void *timer_thread(void *arg)
          * lock) bumps timer_gen: then compute again instead of sleeping on a
          * stale deadline. */
         uint64_t gen = vm->timer_gen;
+        __atomic_store_n(&vm->timer_wake_at, 0, __ATOMIC_SEQ_CST);
         pthread_mutex_unlock(&vm->lock);
         for (unsigned i = 0; i < n; i++) {
             if (!vm->vcpus[i])
@@ -201,6 +212,7 @@ static void *timer_thread(void *arg)
             break;
         if (vm->timer_gen != gen)
             continue;
+        __atomic_store_n(&vm->timer_wake_at, next, __ATOMIC_SEQ_CST);
         if (next == ~0ull) {
             pthread_cond_wait(&vm->timer_cond, &vm->lock);
         } else {

@@ -32,7 +32,9 @@ static bool harness_fill(struct cpu *c, uint64_t va, enum access_kind acc, struc
 
 static inline void harness_init(struct harness *h)
 {
-    h->mem = calloc(1, HARNESS_SIZE);
+    /* Page-aligned like guest RAM: translated-code tracking works on host pages. */
+    h->mem = aligned_alloc(4096, HARNESS_SIZE);
+    memset(h->mem, 0, HARNESS_SIZE);
     struct cpu_env env = { .tlb_fill = harness_fill, .opaque = h };
     h->cpu = cpu_new(NULL, &env, true);
 }

@@ -2,7 +2,7 @@
  * condition against every NZCV, CBZ/CBNZ on 32- and 64-bit values, BL's link
  * register, and a counted loop whose blocks chain to themselves.  Expected
  * values come from the Arm ARM's ConditionHolds() written out here, not from
- * the CPU's own table. */
+ * the CPU's own table.  Also stores into code that was already translated. */
 #include "cpu_harness.h"
 #include "test.h"
 
@@ -42,6 +42,49 @@ static uint64_t run_branch(struct harness *h, uint32_t insn, uint32_t nzcv, uint
     return h->cpu->x[0];
 }
 
+/* Stores into translated code: the next execution runs the new instruction,
+ * on another page (f, called before and after) and on the store's own page
+ * (g, the next block); then one page rewritten on every loop iteration. */
+static void test_code_writes(struct harness *h)
+{
+    static const uint32_t prog[] = {
+        0x94000400, /* 0x00: bl f */
+        0xaa0003e7, /*       mov x7, x0 */
+        0xb90000c5, /*       str w5, [x6]     f: movz x0, #2 */
+        0x940003fd, /*       bl f */
+        0xaa0003e8, /* 0x10: mov x8, x0 */
+        0xb9000149, /*       str w9, [x10]    g: movz x0, #4 */
+        0x14000001, /*       b g */
+        0xd2800060, /* g:    movz x0, #3 */
+        0xaa0003eb, /* 0x20: mov x11, x0 */
+        0xd280006c, /*       movz x12, #3 */
+        0xb90000cd, /* 1:    str w13, [x6]    f: movz x0, #k */
+        0x940003f5, /*       bl f */
+        0x8b0001ce, /* 0x30: add x14, x14, x0 */
+        0x110081ad, /*       add w13, w13, #32  (k + 1) */
+        0xf100058c, /*       subs x12, x12, #1 */
+        0x54ffff61, /*       b.ne 1b */
+        0xd4000001, /* 0x40: svc #0 */
+    };
+    uint32_t code[0x1008 / 4] = { 0 };
+    memcpy(code, prog, sizeof(prog));
+    code[0x1000 / 4] = 0xd2800020;      /* f: movz x0, #1 */
+    code[0x1004 / 4] = 0xd65f03c0;      /*    ret */
+    harness_load(h, code, sizeof(code) / 4);
+    struct cpu *c = h->cpu;
+    c->x[5] = 0xd2800040;               /* movz x0, #2 */
+    c->x[6] = HARNESS_BASE + 0x1000;
+    c->x[9] = 0xd2800080;               /* movz x0, #4 */
+    c->x[10] = HARNESS_BASE + 0x1c;
+    c->x[13] = 0xd28000a0;              /* movz x0, #5 */
+    c->x[14] = 0;
+    CHECK_EQ(cpu_run(c), CPU_EXIT_SVC);
+    CHECK_EQ(c->x[7], 1);
+    CHECK_EQ(c->x[8], 2);
+    CHECK_EQ(c->x[11], 4);
+    CHECK_EQ(c->x[14], 5 + 6 + 7);
+}
+
 static void test_executor(const char *jit)
 {
     setenv("NESTVM_JIT", jit, 1);
@@ -68,6 +111,7 @@ static void test_executor(const char *jit)
     CHECK_EQ(h.cpu->x[3], 3000);
     CHECK_EQ(h.cpu->x[2], 0);
     CHECK_EQ(h.cpu->nzcv, 0x60000000);  /* Z and C from the last subs */
+    test_code_writes(&h);
     harness_free(&h);
 }
 

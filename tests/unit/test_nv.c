@@ -351,6 +351,95 @@ static void test_vncr_el2_regime(void)
     cpu_free(c);
 }
 
+/* A hypervisor's world switch keeps the guest's translations only while they
+ * stay right: EL1 (MMU off) loads IPA G through stage 2 (G -> P1 under
+ * VTTBR A, G -> P2 under VTTBR B); between loads EL2 switches HCR_EL2 to a
+ * VHE host (E2H, TGE) and back, to VM=0 (G itself), rewrites VTTBR_EL2 with
+ * the same or another value.  Each load must see the memory the current
+ * state maps, never a translation left over from an earlier one. */
+#define S2_A (RAM_BASE + 0x180000)
+#define S2_B (RAM_BASE + 0x190000)
+#define PAGE_G (RAM_BASE + 0x40000)
+#define PAGE_P1 (RAM_BASE + 0x50000)
+#define PAGE_P2 (RAM_BASE + 0x60000)
+
+static void stage2_tables(uint64_t root, uint64_t g_to)
+{
+    uint64_t l2 = root + 0x1000, l3 = root + 0x2000;
+    memset(host(root), 0, 0x3000);
+    host(root)[RAM_BASE >> 30] = l2 | 3;
+    host(l2)[0] = l3 | 3;
+    for (unsigned i = 0; i < 512; i++) {
+        uint64_t ipa = RAM_BASE + ((uint64_t)i << 12);
+        /* page: AF, inner shareable, S2AP read/write, normal write-back */
+        host(l3)[i] = (ipa == PAGE_G ? g_to : ipa) | 1ull << 10 | 3ull << 8 | 3ull << 6 | 0xfull << 2 | 3;
+    }
+}
+
+static void test_world_switch_tlb(void)
+{
+    static const uint32_t el1[] = {
+        0xf9400141, /* ldr x1, [x10] */
+        0xd4000002, /* hvc #0 */
+    };
+    static const uint32_t el2_set_hcr[] = { 0xd51c1114 /* msr hcr_el2, x20 */, 0xd4000003 /* smc #0 */ };
+    static const uint32_t el2_set_vttbr[] = { 0xd51c2118 /* msr vttbr_el2, x24 */, 0xd4000003 };
+    /* as KVM in VHE mode runs its guests: E2H stays set */
+    const uint64_t guest = HCR_VM | HCR_E2H | HCR_RW, guest_s1 = HCR_E2H | HCR_RW, vhe_host = HCR_E2H | HCR_TGE | HCR_RW;
+    const uint64_t vttbr_a = S2_A | 1ull << 48, vttbr_b = S2_B | 2ull << 48;
+
+    memset(ram, 0, RAM_SIZE);
+    memcpy(ram, prog_el2, sizeof(prog_el2));
+    memcpy(ram + 0x100, el2_set_hcr, sizeof(el2_set_hcr));
+    memcpy(ram + 0x200, el2_set_vttbr, sizeof(el2_set_vttbr));
+    for (unsigned i = 0; i < 16; i++)
+        memcpy(ram + (VEC_EL2 - RAM_BASE) + i * 0x80, vec_exit, sizeof(vec_exit));
+    memcpy(ram + (CODE_EL1 - RAM_BASE), el1, sizeof(el1));
+    *host(PAGE_G) = 0x6666;
+    *host(PAGE_P1) = 0x1111;
+    *host(PAGE_P2) = 0x2222;
+    stage2_tables(S2_A, PAGE_P1);
+    stage2_tables(S2_B, PAGE_P2);
+    struct cpu_env env = { .ram_ptr = ram_ptr };
+    struct cpu *c = cpu_new(NULL, &env, false);
+    c->el2_enabled = true;
+    cpu_power_on_reset(c, CODE_EL2);
+    c->sr.vtcr_el2 = 32 | 1u << 6 | 1u << 8 | 1u << 10 | 3u << 12 | 1u << 31;  /* 4K, IPA 32 bits, start level 1 */
+    c->sr.vttbr_el2 = vttbr_a;
+    c->x[21] = VNCR_PA, c->x[22] = CODE_EL1, c->x[23] = VEC_EL2, c->x[10] = PAGE_G;
+
+    /* steps: 'g' = enter EL1 with HCR x20 and load; 'h' = set HCR x20 at EL2;
+     * 'v' = set VTTBR x24 at EL2 */
+    static const struct { char op; int hcr; int vttbr; uint64_t want; } steps[] = {
+        { 'g', 0, 0, 0x1111 },          /* guest under A */
+        { 'h', 2, 0, 0 },               /* VHE host */
+        { 'g', 0, 0, 0x1111 },          /* same guest again */
+        { 'h', 2, 0, 0 }, { 'v', 0, 0, 0 },     /* host rewrites the same VTTBR */
+        { 'g', 0, 0, 0x1111 },
+        { 'h', 2, 0, 0 }, { 'v', 0, 1, 0 },     /* host switches to VM B */
+        { 'g', 0, 0, 0x2222 },
+        { 'h', 2, 0, 0 },
+        { 'g', 1, 0, 0x6666 },          /* stage 2 off: G itself */
+        { 'g', 0, 0, 0x2222 },          /* and straight back on */
+        { 'h', 2, 0, 0 }, { 'v', 0, 0, 0 },
+        { 'g', 0, 0, 0x1111 },
+    };
+    const uint64_t hcrs[] = { guest, guest_s1, vhe_host }, vttbrs[] = { vttbr_a, vttbr_b };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        c->x[20] = hcrs[steps[i].hcr];
+        c->x[24] = vttbrs[steps[i].vttbr];
+        c->x[1] = 0;
+        c->pc = steps[i].op == 'g' ? CODE_EL2 : steps[i].op == 'h' ? CODE_EL2 + 0x100 : CODE_EL2 + 0x200;
+        CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+        CHECK_EQ(c->el, 2);
+        if (steps[i].op == 'g') {
+            CHECK_EQ(c->sr.esr_el2 >> 26, EC_HVC64);
+            CHECK_EQ(c->x[1], steps[i].want);
+        }
+    }
+    cpu_free(c);
+}
+
 static void test_id_regs(void)
 {
     struct cpu_env env = { .ram_ptr = ram_ptr };
@@ -380,6 +469,7 @@ int main(void)
     test_spsr_el2();
     test_vncr_fault();
     test_vncr_el2_regime();
+    test_world_switch_tlb();
     test_id_regs();
     free(ram);
     return test_report("test_nv");
