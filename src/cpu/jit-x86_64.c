@@ -464,7 +464,44 @@ static bool gen_alu(struct as *a, enum jit_kind k, const struct uop *u)
         st_x(a, RAX, u->a);
         return true;
     }
+    if (kk >= JK_SHV_0 && kk < JK_SHV_0 + 8) {      /* LSLV/LSRV/ASRV/RORV */
+        static const uint8_t ext[] = { [JS_LSL] = 4, [JS_LSR] = 5, [JS_ASR] = 7, [JS_ROR] = 1 };
+        unsigned p = kk - JK_SHV_0;
+        w = p / 4;
+        (w ? ld_x : ld_w)(a, RAX, u->b);
+        (w ? ld_x : ld_w)(a, RCX, u->c);
+        if (w)
+            b1(a, 0x48);
+        b1(a, 0xd3);                                 /* sh eax|rax, cl: x86 masks cl like A64 */
+        b1(a, (uint8_t)(0xc0 | ext[p % 4] << 3 | RAX));
+        st_x(a, RAX, u->a);
+        return true;
+    }
     switch (k) {
+    case JK_UMADDL: case JK_UMSUBL: case JK_SMADDL: case JK_SMSUBL: {
+        if (k == JK_SMADDL || k == JK_SMSUBL) {
+            rbx_mem(a, true, (const uint8_t[]){ 0x63 }, 1, RAX, xoff(u->b));  /* movsxd rax, dword x[b] */
+            rbx_mem(a, true, (const uint8_t[]){ 0x63 }, 1, RCX, xoff(u->c));  /* movsxd rcx, dword x[c] */
+        } else {
+            ld_w(a, RAX, u->b);
+            ld_w(a, RCX, u->c);
+        }
+        bytes(a, (const uint8_t[]){ 0x48, 0x0f, 0xaf, 0xc1 }, 4);          /* imul rax, rcx: exact */
+        if (k == JK_UMADDL || k == JK_SMADDL) {
+            rbx_mem(a, true, (const uint8_t[]){ 0x03 }, 1, RAX, xoff(u->d)); /* add rax, x[d] */
+        } else {
+            ld_x(a, RCX, u->d);
+            rr(a, true, X_SUB, RCX, RAX);
+            rr(a, true, X_MOV, RAX, RCX);
+        }
+        st_x(a, RAX, u->a);
+        return true;
+    }
+    case JK_UMULH: case JK_SMULH:
+        ld_x(a, RAX, u->b);
+        rbx_mem(a, true, (const uint8_t[]){ 0xf7 }, 1, k == JK_UMULH ? 4 : 5, xoff(u->c)); /* (i)mul qword x[c] */
+        st_x(a, RDX, u->a);
+        return true;
     case JK_MOVI:
         mov_imm(a, RAX, u->imm);
         st_x(a, RAX, u->a);

@@ -62,8 +62,12 @@ enum jit_kind {
     JK_EXTR64, JK_EXTR32,       /* x[a] = (x[c] >> e) | (x[b] << (W - e)), 1 <= e < W */
     JK_MUL64, JK_MUL32,         /* x[a] = x[b] * x[c] */
     JK_MADD64, JK_MADD32, JK_MSUB64, JK_MSUB32, /* x[a] = x[d] +/- x[b] * x[c] */
+    /* x[a] = x[d] +/- (u64)(u32)x[b] * (u32)x[c], or sign-extended (S) */
+    JK_UMADDL, JK_UMSUBL, JK_SMADDL, JK_SMSUBL,
+    JK_UMULH, JK_SMULH,         /* x[a] = high 64 bits of x[b] * x[c] */
+    JK_SHV_0,                   /* JK_SHV(w, sh), sh <= JS_ROR: x[a] = x[b] sh (x[c] mod W) */
     /* CCMP/CCMN: holds(e) ? NZCV of x[b] -/+ (x[c] | f) : nzcv = imm */
-    JK_CCMP64_R, JK_CCMP32_R, JK_CCMN64_R, JK_CCMN32_R,
+    JK_CCMP64_R = JK_SHV_0 + 8, JK_CCMP32_R, JK_CCMN64_R, JK_CCMN32_R,
     JK_CCMP64_I, JK_CCMP32_I, JK_CCMN64_I, JK_CCMN32_I,
     JK_LOGRR_0,                 /* + op * 2 + w, op < JOP_ANDS: x[a] = x[b] op x[c] */
     JK_LOGI_0 = JK_LOGRR_0 + 6, /* JK_LOGI(op, w): x[a] = x[b] op imm (w 0: imm < 2^32) */
@@ -84,6 +88,7 @@ enum jit_kind {
 #define JK_LOGRR(op, w) (JK_LOGRR_0 + (op) * 2 + (w))
 #define JK_LOGI(op, w) (JK_LOGI_0 + (op) * 2 + (w))
 #define JK_SHI(w, sh) (JK_SHI_0 + (w) * 4 + (sh))
+#define JK_SHV(w, sh) (JK_SHV_0 + (w) * 4 + (sh))
 #define JK_AS(op, w, src) (JK_AS_0 + ((op) * 2 + (w)) * JS_COUNT + (src))
 #define JK_LOG(op, w, sh) (JK_LOG_0 + ((op) * 2 + (w)) * JS_COUNT + (sh))
 #define JK_MEM(op, mode) (JK_MEM_0 + (op) * JA_COUNT + (mode))
