@@ -108,4 +108,6 @@ const struct uop *op_t32_bwp(cpu_t *c, uop_t *u);
 const struct uop *op_t32_cbz(cpu_t *c, uop_t *u);
 const struct uop *op_t32_tbb(cpu_t *c, uop_t *u);
 
+void a32_emit_bx_reg(struct xlat *x, unsigned rm, bool link, uint32_t ret);
+
 #endif

@@ -577,14 +577,24 @@ const struct uop *op_a32_usada8(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
+/* The common Rd, Rn, Rm form: none may be the PC (UNPREDICTABLE, taken as
+ * UNDEFINED).  NULL when one is. */
+static struct uop *emit_rrr(struct xlat *x, uop_fn fn, unsigned rd, unsigned rn, unsigned rm)
+{
+    if (rd == 15 || rn == 15 || rm == 15)
+        return NULL;
+    struct uop *u = emit(x, fn);
+    u->a = a32_wreg(x, rd);
+    u->b = a32_wreg(x, rn);
+    u->c = a32_wreg(x, rm);
+    return u;
+}
+
 bool trans_a32_USADA8(struct xlat *x, const arg_a32_USADA8 *a)
 {
-    if (a->rd == 15 || a->rn == 15 || a->rm == 15)
+    struct uop *u = emit_rrr(x, op_a32_usada8, a->rd, a->rn, a->rm);
+    if (!u)
         return false;
-    struct uop *u = emit(x, op_a32_usada8);
-    u->a = a32_wreg(x, a->rd);
-    u->b = a32_wreg(x, a->rn);
-    u->c = a32_wreg(x, a->rm);
     u->d = a->ra == 15 ? REG_ZR : a32_wreg(x, a->ra);
     return true;
 }
@@ -660,12 +670,9 @@ const struct uop *op_a32_qaddsub(cpu_t *c, uop_t *u)
 
 bool trans_a32_QADDSUB(struct xlat *x, const arg_a32_QADDSUB *a)
 {
-    if (a->rd == 15 || a->rn == 15 || a->rm == 15)
+    struct uop *u = emit_rrr(x, op_a32_qaddsub, a->rd, a->rn, a->rm);
+    if (!u)
         return false;
-    struct uop *u = emit(x, op_a32_qaddsub);
-    u->a = a32_wreg(x, a->rd);
-    u->b = a32_wreg(x, a->rn);
-    u->c = a32_wreg(x, a->rm);
     u->e = (uint8_t)a->op;
     return true;
 }
@@ -819,12 +826,9 @@ const struct uop *op_a32_pkh(cpu_t *c, uop_t *u)
 
 bool trans_a32_PKH(struct xlat *x, const arg_a32_PKH *a)
 {
-    if (a->rd == 15 || a->rn == 15 || a->rm == 15)
+    struct uop *u = emit_rrr(x, op_a32_pkh, a->rd, a->rn, a->rm);
+    if (!u)
         return false;
-    struct uop *u = emit(x, op_a32_pkh);
-    u->a = a32_wreg(x, a->rd);
-    u->b = a32_wreg(x, a->rn);
-    u->c = a32_wreg(x, a->rm);
     u->e = (uint8_t)a->tb;
     u->d = (uint8_t)(a->tb && a->imm5 == 0 ? 32 : a->imm5);
     return true;
@@ -841,12 +845,9 @@ const struct uop *op_a32_sel(cpu_t *c, uop_t *u)
 
 bool trans_a32_SEL(struct xlat *x, const arg_a32_SEL *a)
 {
-    if (a->rd == 15 || a->rn == 15 || a->rm == 15)
+    struct uop *u = emit_rrr(x, op_a32_sel, a->rd, a->rn, a->rm);
+    if (!u)
         return false;
-    struct uop *u = emit(x, op_a32_sel);
-    u->a = a32_wreg(x, a->rd);
-    u->b = a32_wreg(x, a->rn);
-    u->c = a32_wreg(x, a->rm);
     return true;
 }
 
@@ -907,12 +908,9 @@ bool trans_a32_PARALLEL(struct xlat *x, const arg_a32_PARALLEL *a)
 {
     if (a->op1 == 0 || a->op2 == 5 || a->op2 == 6)
         return false;
-    if (a->rd == 15 || a->rn == 15 || a->rm == 15)
+    struct uop *u = emit_rrr(x, op_a32_parallel, a->rd, a->rn, a->rm);
+    if (!u)
         return false;
-    struct uop *u = emit(x, op_a32_parallel);
-    u->a = a32_wreg(x, a->rd);
-    u->b = a32_wreg(x, a->rn);
-    u->c = a32_wreg(x, a->rm);
     u->e = (uint8_t)a->op2;
     u->f = (uint8_t)((a->u ? 4 : 0) | (a->op1 - 1));
     return true;
@@ -1003,17 +1001,24 @@ bool trans_a32_BLX_imm(struct xlat *x, const arg_a32_BLX_imm *a)
     return true;
 }
 
+/* BX/BLX (register), A32 and T16: branch to Rm, interworking; ret is the
+ * return address BLX leaves in LR (with bit 0 set for T32). */
+void a32_emit_bx_reg(struct xlat *x, unsigned rm, bool link, uint32_t ret)
+{
+    uint8_t slot = a32_rreg(x, rm, REG_T0);
+    struct uop *u = emit(x, op_a32_bx);
+    u->b = slot;
+    u->a = a32_wreg(x, 14);
+    u->f = (uint8_t)link;
+    u->imm = ret;
+    x->end = true;
+}
+
 bool trans_a32_BX(struct xlat *x, const arg_a32_BX *a)
 {
     if (a->l && a->rm == 15)
         return false;
-    uint8_t slot = a32_rreg(x, a->rm, REG_T0);
-    struct uop *u = emit(x, op_a32_bx);
-    u->b = slot;
-    u->a = a32_wreg(x, 14);
-    u->f = (uint8_t)a->l;
-    u->imm = (uint32_t)x->pc + 4;
-    x->end = true;
+    a32_emit_bx_reg(x, a->rm, a->l, (uint32_t)x->pc + 4);
     return true;
 }
 

@@ -174,13 +174,7 @@ bool trans_t16_BX(struct xlat *x, const arg_t16_BX *a)
 {
     if ((a->l && a->rm == 15) || !pc_write_ok(x))
         return false;
-    uint8_t slot = a32_rreg(x, a->rm, REG_T0);
-    struct uop *o = emit(x, op_a32_bx);
-    o->b = slot;
-    o->a = a32_wreg(x, 14);
-    o->f = (uint8_t)a->l;
-    o->imm = next16(x) | 1;
-    x->end = true;
+    a32_emit_bx_reg(x, a->rm, a->l, (uint32_t)(next16(x) | 1));
     return true;
 }
 
