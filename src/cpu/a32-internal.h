@@ -108,6 +108,13 @@ const struct uop *op_t32_bwp(cpu_t *c, uop_t *u);
 const struct uop *op_t32_cbz(cpu_t *c, uop_t *u);
 const struct uop *op_t32_tbb(cpu_t *c, uop_t *u);
 
+/* MRC/MCR (wide: MRRC/MCRR) at AArch32 EL0 through the table of a32-sys.c;
+ * false when UNDEFINED. */
+bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned opc1, unsigned crn, unsigned crm,
+                  unsigned opc2, unsigned rt, unsigned rt2);
+/* A 16-bit T32 instruction (ESR.IL = 0 when it is trapped). */
+static inline bool a32_il16(const cpu_t *c, uop_t *u) { return (c->blk->ctx & CTX_T32) && u->insn <= 0xffff; }
+
 void a32_emit_bx_reg(struct xlat *x, unsigned rm, bool link, uint32_t ret);
 
 #endif

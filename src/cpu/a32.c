@@ -1032,11 +1032,13 @@ bool trans_a32_BXJ(struct xlat *x, const arg_a32_BXJ *a)
 /* SVC: imm<15:0> the immediate, imm<63:32> the next instruction. */
 const struct uop *op_a32_svc(cpu_t *c, uop_t *u)
 {
+    c->exc.il16 = a32_il16(c, u);
     cpu_raise(c, u->imm >> 32, EC_SVC32, (uint32_t)u->imm & 0xffff, 0);
 }
 
 const struct uop *op_a32_bkpt(cpu_t *c, uop_t *u)
 {
+    c->exc.il16 = a32_il16(c, u);
     cpu_raise(c, a32_pc(c, u), EC_BKPT32, (uint32_t)u->imm, 0);
 }
 
@@ -1054,6 +1056,16 @@ bool trans_a32_BKPT(struct xlat *x, const arg_a32_BKPT *a)
     emit(x, op_a32_bkpt)->imm = a->imm12 << 4 | a->imm4;
     x->end = true;
     return true;
+}
+
+bool trans_a32_MCR(struct xlat *x, const arg_a32_MCR *a)
+{
+    return a32_trans_cp(x, a->cp, false, a->l, a->opc1, a->crn, a->crm, a->opc2, a->rt, 0);
+}
+
+bool trans_a32_MCRR(struct xlat *x, const arg_a32_MCRR *a)
+{
+    return a32_trans_cp(x, a->cp, true, a->l, a->opc1, 0, a->crm, 0, a->rt, a->rt2);
 }
 
 /* ---- loads and stores ------------------------------------------------------------------------- */

@@ -124,6 +124,7 @@ struct exc_info {
     bool s1ptw;         /* abort: on a stage-1 table walk */
     uint64_t ipa;       /* abort: faulting IPA for stage-2 faults (HPFAR) */
     uint32_t insn;      /* abort: the faulting instruction (for the ISV syndrome) */
+    bool il16;          /* AArch32: a 16-bit T32 instruction (ESR.IL = 0) */
 };
 
 /* Interrupt lines into a vCPU (struct cpu.irq_lines). */
@@ -360,6 +361,9 @@ struct cpu_model {
 };
 
 const struct cpu_model *cpu_model_find(const char *name);
+/* ID_AA64PFR0_EL1.EL0 = 0b0010: the model implements AArch32 at EL0 (the
+ * one source of that fact; only test models set it for now). */
+static inline bool cpu_model_a32_el0(const struct cpu_model *m) { return (m->id_aa64pfr0 & 0xf) == 2; }
 const struct cpu_model *cpu_model_default(void);
 void cpu_model_list(void (*cb)(const struct cpu_model *m, void *opaque), void *opaque);
 
@@ -384,6 +388,8 @@ void cpu_set_irq(struct cpu *c, uint32_t line, bool level);
 bool cpu_wfi_should_wake(struct cpu *c);
 /* Read a system register by key (SYSREG_KEY) as EL2/EL1 software would. */
 bool cpu_sysreg_get(struct cpu *c, uint32_t key, uint64_t *value);
+/* Write one by key, without access checks (false: no such plain register). */
+bool cpu_sysreg_set(struct cpu *c, uint32_t key, uint64_t value);
 
 /* System mode: reset to EL2 (el2_enabled) or EL1 at pc, MMU off. */
 void cpu_power_on_reset(struct cpu *c, uint64_t pc);

@@ -449,6 +449,11 @@ const struct uop *op_undef(struct cpu *c, const struct uop *u)
     cpu_raise_undef(c, u);
 }
 
+static const struct uop *op_illegal_state(struct cpu *c, const struct uop *u)
+{
+    cpu_raise(c, uop_pc_any(c, u), EC_ILLEGAL_STATE, 0, 0);
+}
+
 /* ---- memory slow paths --------------------------------------------------- */
 
 /* Address used for translation (top-byte-ignore applied). */
@@ -775,7 +780,14 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
                       .cap = sizeof(bc->scratch) / sizeof(bc->scratch[0]) };
     unsigned off = (unsigned)(pc & ~TLB_PAGE_MASK);
     unsigned n = 0;
-    if (ctx & CTX_A32)
+    if (unlikely(ctx & CTX_IL)) {
+        /* PSTATE.IL (after an illegal exception return): the next
+         * instruction, in either execution state, takes an Illegal
+         * Execution state exception (CheckIllegalState). */
+        x.pc = pc;
+        emit(&x, op_illegal_state);
+        n = 1;
+    } else if (ctx & CTX_A32)
         n = a32_translate(&x, host, off, max_insns);
     else for (;;) {
         uint32_t insn;

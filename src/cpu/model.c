@@ -82,11 +82,35 @@ static const struct cpu_model models[] = {
     },
 };
 
+/* Test-only models: found by name, never listed.  "test-aarch32-el0"
+ * advertises AArch32 at EL0 (ID_AA64PFR0_EL1.EL0 = 0b0010) so system-mode
+ * tests can ERET to it; no user-visible model does while AArch32 VFP and
+ * Advanced SIMD are missing (docs/aarch32.md). */
+static const struct cpu_model test_models[] = {
+    {
+        .name = "test-aarch32-el0",
+        .doc = "Tests only: the default model with AArch32 at EL0 (integer only, no VFP/Advanced SIMD).",
+        .id_aa64isar0 = ISAR0_BASE,
+        .id_aa64isar1 = ISAR1_BASE,
+        .id_aa64pfr0 = (PFR0_BASE & ~0xfull) | 2ull,
+        .id_aa64mmfr0 = MMFR0_BASE,
+        .id_aa64mmfr1 = MMFR1_BASE,
+        .id_aa64mmfr2 = MMFR2_BASE,
+        .id_aa64dfr0 = DFR0_BASE,
+        .midr = 0x4eull << 24 | 0xfull << 16 | 0xf01ull << 4,
+        .ctr = CTR_BASE,
+        .dczid = 4,
+    },
+};
+
 const struct cpu_model *cpu_model_find(const char *name)
 {
     for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
         if (!strcmp(models[i].name, name))
             return &models[i];
+    for (size_t i = 0; i < sizeof(test_models) / sizeof(test_models[0]); i++)
+        if (!strcmp(test_models[i].name, name))
+            return &test_models[i];
     return NULL;
 }
 

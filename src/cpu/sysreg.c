@@ -752,3 +752,20 @@ bool cpu_sysreg_get(struct cpu *c, uint32_t key, uint64_t *value)
     }
     return true;
 }
+
+/* Write a register by key as EL2/EL1 software would, without access checks
+ * (AArch32 EL0 aliases of EL0 registers: the caller checked the controls). */
+bool cpu_sysreg_set(struct cpu *c, uint32_t key, uint64_t value)
+{
+    const struct sysreg *r = sysreg_find(key);
+    if (!r || (!r->write && (r->read || (r->flags & SR_U32))))
+        return false;
+    if (r->wmask)
+        value &= r->wmask;
+    if (r->write)
+        r->write(c, r, value);
+    else
+        *fld(c, r->off) = value;
+    return true;
+}
+

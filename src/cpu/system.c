@@ -161,18 +161,41 @@ static uint64_t *spsr_for(struct cpu *c, unsigned el) { return el == 2 ? &c->sr.
 static uint64_t *esr_for(struct cpu *c, unsigned el) { return el == 2 ? &c->sr.esr_el2 : &c->sr.esr_el1; }
 static uint64_t *far_for(struct cpu *c, unsigned el) { return el == 2 ? &c->sr.far_el2 : &c->sr.far_el1; }
 
+/* GetPSRFromPSTATE() in AArch32 state (only EL0 so far), for an exception
+ * taken to AArch64: the CPSR fields plus A/I/F (no D), SSBS at 23, PAN 22,
+ * SS 21, IL 20 and DIT at 24 (the AArch64 target's position). */
+static uint32_t a32_psr(const struct cpu *c, uint32_t pstate)
+{
+    return cpu_a32_cpsr(c) | (pstate & (PSTATE_A | PSTATE_I | PSTATE_F | PSTATE_PAN | PSTATE_SS | PSTATE_IL |
+                                         PSTATE_DIT)) |
+           ((pstate & PSTATE_SSBS) ? 1u << 23 : 0);
+}
+
 static void take_exception(struct cpu *c, unsigned target, enum vec_type type, uint64_t pref_ret)
 {
     uint32_t old = c->pstate;
     uint64_t vbar = target == 2 ? c->sr.vbar_el2 : c->sr.vbar_el1;
+    bool from_a32 = c->a32.ctx != 0;
     uint64_t offset;
-    if (target == c->el)
+    if (target == c->el) {
         offset = (old & PSTATE_SP) ? 0x200 : 0x0;
-    else
-        offset = 0x400;
+    } else {
+        /* AArch64.TakeException: lower_32 is ELUsingAArch32(target_el - 1),
+         * or EL0's state for EL0 in the EL2&0 host regime.  EL1 is always
+         * AArch64 here, so only EL0 in AArch32 reaching EL1 (or EL2 as a
+         * host) uses the 0x600 vectors. */
+        bool lower_32 = from_a32 && (target == 1 || (e2h(c) && tge(c) && c->el == 0));
+        offset = lower_32 ? 0x600 : 0x400;
+    }
     offset += (uint64_t)type * 0x80;
 
-    uint32_t spsr = old | c->nzcv;
+    uint32_t spsr = from_a32 ? a32_psr(c, old) : old | c->nzcv;
+    if (from_a32) {
+        /* PSTATE.nRW = 0.  AArch64.MaybeZeroRegisterUppers: the upper halves
+         * of X0-X14 are UNKNOWN; AArch32 kept them zero (docs/aarch32.md). */
+        c->a32.ctx = 0;
+        pref_ret = (uint32_t)pref_ret;
+    }
     if (target == 1 && c->el == 1 && nv_spsr_reports_el2(c))
         spsr = (spsr & ~(3u << PSTATE_EL_SHIFT)) | 2u << PSTATE_EL_SHIFT;   /* FEAT_NV: "from EL2" */
     *spsr_for(c, target) = spsr;
@@ -247,8 +270,8 @@ void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc)
         iss |= 1u << 6;                    /* WnR */
     if (exc->s1ptw)
         iss |= 1u << 7;
-    if (!exec && exc->stage2 && !exc->s1ptw && (fsc & 0x3c) != 0x10 && exc->insn)
-        iss |= data_abort_isv(exc->insn);
+    if (!exec && exc->stage2 && !exc->s1ptw && (fsc & 0x3c) != 0x10 && exc->insn && !c->a32.ctx)
+        iss |= data_abort_isv(exc->insn);   /* A64 encodings only: ISV = 0 from AArch32 */
     if (exec)
         exc->ec = same ? EC_IABORT_SAME : EC_IABORT_LOWER;
     else
@@ -271,7 +294,7 @@ void sys_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc)
     unsigned target = exc->target_el ? exc->target_el : sync_target(c);
     if (exc->ec == EC_HVC64)
         target = 2;
-    if (exc->ec == EC_SVC64 || exc->ec == EC_HVC64)
+    if (exc->ec == EC_SVC64 || exc->ec == EC_HVC64 || exc->ec == EC_SVC32)
         debug_ss_advance(c);    /* a stepped SVC/HVC completed: SPSR.SS = 0 */
     if (target < c->el)
         target = c->el;
@@ -284,6 +307,8 @@ void sys_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc)
     uint32_t esr = esr_make(ec, exc->iss);
     if (ec == EC_UNKNOWN)
         esr = ESR_IL;
+    else if (exc->il16)
+        esr &= ~ESR_IL;     /* a trapped 16-bit T32 instruction */
     *esr_for(c, target) = esr;
     switch (ec) {
     case EC_DABORT_LOWER: case EC_DABORT_SAME: case EC_IABORT_LOWER: case EC_IABORT_SAME:
@@ -296,7 +321,7 @@ void sys_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc)
         break;
     }
     exc->target_el = 0;
-    exc->stage2 = exc->s1ptw = false;
+    exc->stage2 = exc->s1ptw = exc->il16 = false;
     take_exception(c, target, VEC_SYNC, pc);
 }
 
@@ -363,6 +388,27 @@ bool sys_wfi_wakeup(struct cpu *c)
 
 /* ---- exception return ---------------------------------------------------- */
 
+/* Return to AArch32 EL0 (AArch64.ExceptionReturn with spsr<4> = 1, legal):
+ * SetPSTATEFromPSR in the AArch32 layout; ELR<1:0> (A32) or ELR<0> (T32)
+ * are treated as 0 and the upper 32 bits are ignored. */
+static void eret_a32(struct cpu *c, uint64_t spsr, uint64_t elr, uint32_t old)
+{
+    uint32_t psr = (uint32_t)spsr;
+    uint32_t ps = psr & (PSTATE_A | PSTATE_I | PSTATE_F | PSTATE_PAN | PSTATE_SS | PSTATE_IL | PSTATE_DIT);
+    if (psr & (1u << 23))
+        ps |= PSTATE_SSBS;
+    c->pstate = ps;                 /* EL0, SP_EL0; no PSTATE.D in AArch32 */
+    if (!(psr & 0x20))
+        psr &= ~(3u << 25 | 0x3fu << 10);   /* ITSTATE only in T32 (UNPREDICTABLE otherwise: cleared) */
+    uint32_t pc = (uint32_t)elr & ((psr & 0x20) ? ~1u : ~3u);
+    cpu_a32_enter(c, pc, psr & ~0xfu);      /* M[3:0] = usr */
+    /* AArch32 uops expect zero-extended registers (R0-R14 = X0-X14). */
+    for (unsigned r = 0; r < 15; r++)
+        c->x[r] = (uint32_t)c->x[r];
+    c->excl_addr = ~0ull;
+    sys_pstate_changed(c, old);
+}
+
 void sys_eret(struct cpu *c)
 {
     unsigned el = c->el;
@@ -370,7 +416,15 @@ void sys_eret(struct cpu *c)
     uint64_t elr = *elr_for(c, el);
     uint32_t old = c->pstate;
     unsigned target = (unsigned)(spsr >> PSTATE_EL_SHIFT) & 3;
-    bool illegal = (spsr & 0x10) ||                         /* AArch32: not implemented */
+    if ((spsr & 0x1f) == 0x10 && cpu_model_a32_el0(c->model)) {
+        /* IllegalExceptionReturn: ELFromM32(usr) is EL0, never above the
+         * current EL; EL0 may use AArch32 under an AArch64 EL1. */
+        c->nzcv = (uint32_t)spsr & 0xf0000000u;
+        spsr = (spsr & ~(uint64_t)PSTATE_SS) | debug_eret_ss(c, spsr, 0);
+        eret_a32(c, spsr, elr, old);
+        return;
+    }
+    bool illegal = (spsr & 0x10) ||                         /* AArch32 other than EL0: not implemented */
                    target > el ||
                    (target == 2 && !c->el2_enabled) ||
                    (target == 3) ||

@@ -1076,3 +1076,13 @@ unsigned t32_translate(struct xlat *x, const uint8_t *host, unsigned off, unsign
     }
     return n;
 }
+
+bool trans_t32_MCR(struct xlat *x, const arg_t32_MCR *a)
+{
+    return a32_trans_cp(x, a->cp, false, a->l, a->opc1, a->crn, a->crm, a->opc2, a->rt, 0);
+}
+
+bool trans_t32_MCRR(struct xlat *x, const arg_t32_MCRR *a)
+{
+    return a32_trans_cp(x, a->cp, true, a->l, a->opc1, 0, a->crm, 0, a->rt, a->rt2);
+}

@@ -1,0 +1,320 @@
+/* AArch32 EL0 under an AArch64 EL1 in system mode: the exception boundary in
+ * both directions.  AArch64 EL1 code sets VBAR_EL1 and ERETs into A32 or T32
+ * EL0 code (SPSR.M[4] = 1); the EL1 vectors end the run with HVC (an exit to
+ * the VMM), the test checks the syndrome and returns with ERET (the handler
+ * adds x25 to ELR_EL1 first).  Checked: the 0x600/0x680 vectors, ESR (EC,
+ * IL for 16/32-bit T32, ISS of SVC/BKPT/trapped MRC/MRRC with CV/COND), ELR
+ * (preferred return address of each exception), SPSR in the AArch32 format
+ * (NZCV, T, IT, A/I/F, M = usr), FAR, an IRQ at a block boundary, the EL0
+ * CP15 registers and their controls (CNTKCTL_EL1, SCTLR_EL1.CP15BEN), and
+ * an illegal return to AArch32 on a model without AArch32 EL0.  (Flat
+ * system-mode memory as in test_nv.c; cpu_harness.h is user mode only.) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "test.h"
+
+#define RAM_BASE 0x40000000ull
+#define RAM_SIZE (2u << 20)
+#define CODE_EL1 RAM_BASE
+#define VEC_EL1 (RAM_BASE + 0x1000)
+#define CODE_A32 (RAM_BASE + 0x4000)
+#define CODE_T32 (RAM_BASE + 0x5000)
+#define DATA (RAM_BASE + 0x6000)
+#define TABLES (RAM_BASE + 0x100000)
+#define UNMAPPED 0x50000000ull
+
+#define EC_CP15_32 0x03
+#define EC_CP15_64 0x04
+#define SCTLR_M 1ull
+#define SCTLR_CP15BEN (1ull << 5)
+
+static uint8_t *ram;
+static uint64_t next_table;
+
+static void *ram_ptr(void *opaque, uint64_t pa)
+{
+    (void)opaque;
+    return pa - RAM_BASE < RAM_SIZE ? ram + (pa - RAM_BASE) : NULL;
+}
+
+static uint64_t *host(uint64_t pa) { return (uint64_t *)(ram + (pa - RAM_BASE)); }
+
+/* Stage-1 4K page va -> pa, AP[2:1] = ap (0: EL1 only, 1: EL0 and EL1). */
+static void map4k(uint64_t va, uint64_t pa, unsigned ap)
+{
+    uint64_t table = TABLES;
+    for (int level = 0;; level++) {
+        uint64_t *e = host(table) + ((va >> (39 - 9 * level)) & 511);
+        if (level == 3) {
+            *e = pa | 1ull << 10 | (uint64_t)ap << 6 | 3;   /* AF, AP, AttrIndx 0 */
+            return;
+        }
+        if (!(*e & 1)) {
+            *e = next_table | 3;
+            memset(host(next_table), 0, 4096);
+            next_table += 4096;
+        }
+        table = *e & 0x0000fffffffff000ull;
+    }
+}
+
+/* x20 = VBAR_EL1, x21 = ELR_EL1, x22 = SPSR_EL1 */
+static const uint32_t prog_el1[] = {
+    0xd518c014, /* msr vbar_el1, x20 */
+    0xd5184035, /* msr elr_el1, x21 */
+    0xd5184016, /* msr spsr_el1, x22 */
+    0xd69f03e0, /* eret */
+};
+/* Synchronous exception: exit, then ELR_EL1 += x25 and return. */
+static const uint32_t vec_sync[] = {
+    0xd4000002, /* hvc #0 */
+    0xd5384038, /* mrs x24, elr_el1 */
+    0x8b190318, /* add x24, x24, x25 */
+    0xd5184038, /* msr elr_el1, x24 */
+    0xd69f03e0, /* eret */
+};
+static const uint32_t vec_irq[] = {
+    0xd4000022, /* hvc #1 */
+    0xd69f03e0, /* eret */
+};
+static const uint32_t vec_other[] = {
+    0xd40000a2, /* hvc #5 */
+};
+
+static const uint32_t a32_code[] = {
+    0xe3a00001, /* 0:  mov r0, #1 */
+    0xef123456, /* 4:  svc #0x123456 */
+    0xee1d1f70, /* 8:  mrc p15, 0, r1, c13, c0, 3   TPIDRURO */
+    0xec532f1e, /* c:  mrrc p15, 1, r2, r3, c14     CNTVCT */
+    0xe7f000f0, /* 10: udf #0 */
+    0xe5954000, /* 14: ldr r4, [r5]                 r5 unmapped */
+    0xee070fba, /* 18: mcr p15, 0, r0, c7, c10, 5   CP15DMB */
+    0xee1d6f50, /* 1c: mrc p15, 0, r6, c13, c0, 2   TPIDRURW */
+    0xee0d8f50, /* 20: mcr p15, 0, r8, c13, c0, 2   TPIDRURW */
+    0x1e1e1f10, /* 24: mrcne p15, 0, r1, c14, c0, 0 CNTFRQ (trapped) */
+    0xe1200172, /* 28: bkpt #0x12 */
+    0xee111f10, /* 2c: mrc p15, 0, r1, c1, c0, 0   SCTLR: UNDEFINED at EL0 */
+    0xe28aa001, /* 30: add r10, r10, #1 */
+    0xe12fff17, /* 34: bx r7                        to T32 */
+};
+
+static const uint16_t t32_code[] = {
+    0xdf42,         /* 0:  svc #0x42 */
+    0xee1d, 0x1f70, /* 2:  mrc p15, 0, r1, c13, c0, 3 */
+    0xde07,         /* 6:  udf #7 */
+    0xbf1a,         /* 8:  itte ne */
+    0x2005,         /* a:  movne r0, #5 */
+    0xec53, 0x2f1e, /* c:  mrrcne p15, 1, r2, r3, c14 (trapped first) */
+    0x2006,         /* 10: moveq r0, #6 */
+    0x682c,         /* 12: ldr r4, [r5] */
+    0xbe34,         /* 14: bkpt #0x34 */
+    0xee07, 0x0f95, /* 16: mcr p15, 0, r0, c7, c5, 4  CP15ISB */
+    0xdf04,         /* 1a: svc #4 */
+};
+
+static struct cpu *setup(const char *model, uint32_t spsr, uint64_t entry)
+{
+    memset(ram, 0, RAM_SIZE);
+    memcpy(host(CODE_EL1), prog_el1, sizeof(prog_el1));
+    for (unsigned i = 0; i < 16; i++)
+        memcpy((uint8_t *)host(VEC_EL1) + i * 0x80, vec_other, sizeof(vec_other));
+    memcpy((uint8_t *)host(VEC_EL1) + 0x600, vec_sync, sizeof(vec_sync));
+    memcpy((uint8_t *)host(VEC_EL1) + 0x680, vec_irq, sizeof(vec_irq));
+    memcpy(host(CODE_A32), a32_code, sizeof(a32_code));
+    memcpy(host(CODE_T32), t32_code, sizeof(t32_code));
+    next_table = TABLES + 4096;
+    memset(host(TABLES), 0, 4096);
+    map4k(CODE_EL1, CODE_EL1, 0);
+    map4k(VEC_EL1, VEC_EL1, 0);
+    map4k(CODE_A32, CODE_A32, 1);
+    map4k(CODE_T32, CODE_T32, 1);
+    map4k(DATA, DATA, 1);
+    struct cpu_env env = { .ram_ptr = ram_ptr };
+    struct cpu *c = cpu_new(model ? cpu_model_find(model) : NULL, &env, false);
+    cpu_power_on_reset(c, CODE_EL1);
+    c->sr.ttbr0_el1 = TABLES;
+    /* T0SZ 16, 4K granule, inner/outer WB, inner shareable, EPD1, IPS 48 bits */
+    c->sr.tcr_el1 = 16 | 1ull << 8 | 1ull << 10 | 3ull << 12 | 1ull << 23 | 5ull << 32;
+    c->sr.mair_el1 = 0xff;
+    c->sr.sctlr_el1 |= SCTLR_M;
+    cpu_tlb_flush(c);
+    c->x[20] = VEC_EL1;
+    c->x[21] = entry;
+    c->x[22] = spsr;
+    c->tpidrro_el0 = 0xaaaabbbbccccdddd;
+    c->tpidr_el0 = 0x1234567811111111;
+    return c;
+}
+
+/* Run until the EL1 synchronous vector's exit; check where it came from. */
+static void expect_sync(struct cpu *c, uint32_t ec, bool il, uint32_t iss, uint64_t elr, uint32_t spsr)
+{
+    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+    CHECK_EQ(c->pc, VEC_EL1 + 0x604);       /* lower EL using AArch32, synchronous */
+    CHECK_EQ(c->el, 1);
+    CHECK_EQ(c->a32.ctx, 0);
+    CHECK_EQ(c->sr.esr_el1 >> 26, ec);
+    CHECK_EQ(c->sr.esr_el1 >> 25 & 1, il);
+    CHECK_EQ(c->sr.esr_el1 & 0x1ffffff, iss);
+    CHECK_EQ(c->sr.elr_el1, elr);
+    CHECK_EQ(c->sr.spsr_el1, spsr);
+}
+
+static void test_a32(void)
+{
+    /* usr, A32, NZCV = 0100 (Z), Q, GE = 1010, F masked */
+    uint32_t spsr = 0x40000000u | 1u << 27 | 0xau << 16 | 0x40 | 0x10;
+    struct cpu *c = setup("test-aarch32-el0", spsr, CODE_A32);
+    c->x[5] = UNMAPPED + 0x24;
+    c->x[8] = 0xfeedf00d;
+    c->x[7] = CODE_T32 | 1;
+    c->x[10] = 0xffffffff00000007ull;    /* upper half: AArch32 ignores it */
+    c->x[25] = 0;
+    c->x[28] = 0x2828282828282828ull;   /* not an AArch32 usr register: kept */
+
+    expect_sync(c, EC_SVC32, true, 0x3456, CODE_A32 + 8, spsr);
+    CHECK_EQ(c->x[0], 1);
+    CHECK_EQ(c->x[10], 7);              /* zero-extended by the return to AArch32 */
+    CHECK_EQ(c->x[28], 0x2828282828282828ull);
+
+    /* TPIDRURO reads; CNTVCT traps (CNTKCTL_EL1.EL0VCTEN = 0) as MRRC, EC 0x04. */
+    expect_sync(c, EC_CP15_64, true, 1u << 24 | 14u << 20 | 1u << 16 | 3u << 10 | 2u << 5 | 14u << 1 | 1,
+                CODE_A32 + 0xc, spsr);
+    CHECK_EQ(c->x[1], 0xccccdddd);
+    c->sr.cntkctl_el1 = 2;              /* EL0VCTEN: retry it */
+    uint64_t before = 0;
+    cpu_sysreg_get(c, 3u << 14 | 3u << 11 | 14u << 7 | 0u << 3 | 2u, &before);   /* CNTVCT_EL0 */
+
+    expect_sync(c, EC_UNKNOWN, true, 0, CODE_A32 + 0x10, spsr);
+    uint64_t vct = c->x[3] << 32 | c->x[2];
+    CHECK(vct >= before && vct - before < 1000000000ull);
+    c->x[25] = 4;                       /* skip the UDF */
+
+    /* Stage-1 translation fault at level 2 (no table below it). */
+    expect_sync(c, EC_DABORT_LOWER, true, 0x06, CODE_A32 + 0x14, spsr);
+    CHECK_EQ(c->sr.far_el1, UNMAPPED + 0x24);
+    c->x[5] = DATA;
+    *host(DATA) = 0x5555aaaa;
+    c->x[25] = 0;
+
+    /* CP15DMB with SCTLR_EL1.CP15BEN = 0: UNDEFINED. */
+    expect_sync(c, EC_UNKNOWN, true, 0, CODE_A32 + 0x18, spsr);
+    CHECK_EQ(c->x[4], 0x5555aaaa);
+    c->sr.sctlr_el1 |= SCTLR_CP15BEN;
+
+    /* CP15DMB again, TPIDRURW read and written; MRCNE of CNTFRQ fails its
+     * condition (Z set), so it does not trap although CNTKCTL_EL1 grants
+     * nothing; then BKPT. */
+    c->sr.cntkctl_el1 = 0;
+    expect_sync(c, EC_BKPT32, true, 0x12, CODE_A32 + 0x28, spsr);
+    CHECK_EQ(c->x[6], 0x11111111);      /* TPIDRURW read */
+    CHECK_EQ(c->tpidr_el0, 0x12345678feedf00dull);   /* written: upper half kept */
+    CHECK_EQ(c->x[1], 0xccccdddd);      /* MRCNE not executed */
+
+    /* Return with Z clear: the same MRCNE now traps (EC 0x03, COND = NE). */
+    c->sr.elr_el1 = CODE_A32 + 0x24;
+    c->sr.spsr_el1 = spsr & ~0x40000000u;
+    expect_sync(c, EC_CP15_32, true, 1u << 24 | 1u << 20 | 14u << 10 | 1u << 5 | 1, CODE_A32 + 0x24,
+                spsr & ~0x40000000u);
+    c->sr.cntkctl_el1 = 1;              /* EL0PCTEN grants CNTFRQ */
+    c->x[25] = 0;
+    expect_sync(c, EC_BKPT32, true, 0x12, CODE_A32 + 0x28, spsr & ~0x40000000u);
+    CHECK_EQ(c->x[1], 62500000);
+    c->x[25] = 4;
+
+    /* SCTLR is not accessible at EL0. */
+    expect_sync(c, EC_UNKNOWN, true, 0, CODE_A32 + 0x2c, spsr & ~0x40000000u);
+
+    /* An IRQ pending at the return is taken at the first block boundary:
+     * vector 0x680, ELR the next instruction, SPSR with I clear. */
+    cpu_set_irq(c, CPU_IRQ, true);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+    CHECK_EQ(c->pc, VEC_EL1 + 0x684);
+    CHECK_EQ(c->sr.elr_el1, CODE_A32 + 0x30);
+    CHECK_EQ(c->sr.spsr_el1, spsr & ~0x40000000u);
+    CHECK_EQ(c->a32.ctx, 0);
+    cpu_set_irq(c, CPU_IRQ, false);
+
+    /* add r10; bx r7 into T32: svc #0x42 (16-bit: IL = 0, ELR + 2, T). */
+    uint32_t tspsr = (spsr & ~0x40000000u) | 0x20;
+    expect_sync(c, EC_SVC32, false, 0x42, CODE_T32 + 2, tspsr);
+    CHECK_EQ(c->x[10], 8);
+    cpu_free(c);
+}
+
+static void test_t32(void)
+{
+    uint32_t spsr = 0x20000000u | 0x20 | 0x10;     /* C set, T32, usr, nothing masked */
+    struct cpu *c = setup("test-aarch32-el0", spsr, CODE_T32);
+    c->x[5] = UNMAPPED;
+    c->x[25] = 0;
+    c->sr.cntkctl_el1 = 0;
+
+    expect_sync(c, EC_SVC32, false, 0x42, CODE_T32 + 2, spsr);
+    expect_sync(c, EC_UNKNOWN, true, 0, CODE_T32 + 6, spsr);
+    CHECK_EQ(c->x[1], 0xccccdddd);
+    c->x[25] = 2;
+
+    /* MRRCNE inside ITTE NE traps: ITSTATE 0x14 in the SPSR (IT[1:0] at
+     * 26:25, IT[7:2] at 15:10), COND = NE, 32-bit: IL = 1. */
+    uint32_t it_spsr = spsr | (0x14u >> 2) << 10;
+    expect_sync(c, EC_CP15_64, true, 1u << 24 | 1u << 20 | 1u << 16 | 3u << 10 | 2u << 5 | 14u << 1 | 1,
+                CODE_T32 + 0xc, it_spsr);
+    CHECK_EQ(c->x[0], 5);
+    c->sr.cntkctl_el1 = 2;
+    c->x[25] = 0;
+    c->x[0] = 0x77;                     /* the return resumes inside the IT block */
+
+    /* MOVEQ skipped, then the 16-bit LDR faults: ISV = 0, so IL = 1. */
+    expect_sync(c, EC_DABORT_LOWER, true, 0x06, CODE_T32 + 0x12, spsr);
+    CHECK_EQ(c->x[0], 0x77);
+    CHECK(c->x[2] != 0 || c->x[3] != 0);    /* CNTVCT read on the retry */
+    CHECK_EQ(c->sr.far_el1, UNMAPPED);
+    c->x[25] = 2;
+
+    expect_sync(c, EC_BKPT32, false, 0x34, CODE_T32 + 0x14, spsr);
+    /* CP15ISB, CP15BEN = 0: UNDEFINED (32-bit). */
+    expect_sync(c, EC_UNKNOWN, true, 0, CODE_T32 + 0x16, spsr);
+    c->sr.sctlr_el1 |= SCTLR_CP15BEN;
+    c->x[25] = 0;
+    expect_sync(c, EC_SVC32, false, 4, CODE_T32 + 0x1c, spsr);
+    cpu_free(c);
+}
+
+/* The default model has no AArch32 EL0: the ERET is an illegal exception
+ * return (EL1 stays, AArch64, PSTATE.IL) and the instruction at ELR takes
+ * an Illegal Execution state exception at EL1 (current EL, SP_EL1: 0x200). */
+static void test_illegal_return(void)
+{
+    struct cpu *c = setup(NULL, 0x10, VEC_EL1 + 0x100);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+    CHECK_EQ(c->pc, VEC_EL1 + 0x204);
+    CHECK_EQ(c->el, 1);
+    CHECK_EQ(c->a32.ctx, 0);
+    CHECK_EQ(c->sr.esr_el1, (uint64_t)EC_ILLEGAL_STATE << 26 | 1u << 25);
+    CHECK_EQ(c->sr.elr_el1, VEC_EL1 + 0x100);
+    CHECK_EQ(c->sr.spsr_el1 & (1u << 20 | 0x1f), 1u << 20 | 0x5);  /* IL, EL1h */
+    CHECK_EQ(c->model->id_aa64pfr0 & 0xf, 1);
+    CHECK_EQ(cpu_model_find("test-aarch32-el0")->id_aa64pfr0 & 0xf, 2);
+    cpu_free(c);
+
+    /* On the AArch32 model, modes other than usr are illegal too (no
+     * AArch32 EL1). */
+    c = setup("test-aarch32-el0", 0x13, VEC_EL1 + 0x100);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+    CHECK_EQ(c->pc, VEC_EL1 + 0x204);
+    CHECK_EQ(c->sr.esr_el1 >> 26, EC_ILLEGAL_STATE);
+    cpu_free(c);
+}
+
+int main(void)
+{
+    ram = aligned_alloc(4096, RAM_SIZE);
+    test_a32();
+    test_t32();
+    test_illegal_return();
+    free(ram);
+    return test_report("test_a32_sys");
+}
