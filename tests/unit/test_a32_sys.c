@@ -283,6 +283,94 @@ static void test_t32(void)
     cpu_free(c);
 }
 
+/* EL2: x26 = VBAR_EL2, x23 = HCR_EL2, x27 = HSTR_EL2, x28 = ELR_EL2,
+ * x29 = SPSR_EL2 (registers AArch32 usr code does not reach). */
+#define CODE_EL2 (RAM_BASE + 0x2000)
+#define VEC_EL2 (RAM_BASE + 0x3000)
+#define HCR_RW (1ull << 31)
+static const uint32_t prog_el2[] = {
+    0xd51cc01a, /* msr vbar_el2, x26 */
+    0xd51c1117, /* msr hcr_el2, x23 */
+    0xd51c117b, /* msr hstr_el2, x27 */
+    0xd5033fdf, /* isb */
+    0xd51c403c, /* msr elr_el2, x28 */
+    0xd51c401d, /* msr spsr_el2, x29 */
+    0xd69f03e0, /* eret */
+};
+static const uint32_t vec_el2[] = {
+    0xd4000003, /* smc #0: exit */
+};
+
+static struct cpu *setup_el2(uint64_t hcr, uint64_t hstr, uint64_t elr, uint32_t spsr)
+{
+    struct cpu *c = setup("test-aarch32-el0", 0, 0);
+    memcpy(host(CODE_EL2), prog_el2, sizeof(prog_el2));
+    for (unsigned i = 0; i < 16; i++)
+        memcpy((uint8_t *)host(VEC_EL2) + i * 0x80, vec_el2, sizeof(vec_el2));
+    c->el2_enabled = true;
+    cpu_power_on_reset(c, CODE_EL2);
+    c->sr.ttbr0_el1 = TABLES;
+    c->sr.tcr_el1 = 16 | 1ull << 8 | 1ull << 10 | 3ull << 12 | 1ull << 23 | 5ull << 32;
+    c->sr.mair_el1 = 0xff;
+    c->sr.sctlr_el1 |= SCTLR_M;
+    cpu_tlb_flush(c);
+    c->x[20] = VEC_EL1, c->x[21] = CODE_A32, c->x[22] = 0x10;
+    c->x[26] = VEC_EL2, c->x[23] = hcr, c->x[27] = hstr, c->x[28] = elr, c->x[29] = spsr;
+    return c;
+}
+
+static void expect_el2(struct cpu *c, unsigned offset, uint32_t ec, bool il, uint32_t iss, uint64_t elr,
+                       uint32_t spsr)
+{
+    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+    CHECK_EQ(c->pc, VEC_EL2 + offset + 4);
+    CHECK_EQ(c->el, 2);
+    CHECK_EQ(c->a32.ctx, 0);
+    CHECK_EQ(c->sr.esr_el2 >> 26, ec);
+    CHECK_EQ(c->sr.esr_el2 >> 25 & 1, il);
+    CHECK_EQ(c->sr.esr_el2 & 0x1ffffff, iss);
+    CHECK_EQ(c->sr.elr_el2, elr);
+    CHECK_EQ(c->sr.spsr_el2, spsr);
+}
+
+/* HCR_EL2.TGE routes AArch32 EL0's exceptions to EL2.  The vector is
+ * "lower EL using AArch32" (0x600) only in the EL2&0 host regime (E2H = 1);
+ * with E2H = 0 it follows EL1's execution state, AArch64: 0x400
+ * (AArch64.TakeException).  HSTR_EL2 traps EL0 CP15 accesses to EL2. */
+static void test_el2_routing(void)
+{
+    uint32_t tspsr = 0x20 | 0x10;
+    /* TGE, E2H = 0: SVC (T32, 16-bit) at 0x400; CNTVCT trapped to EL2. */
+    struct cpu *c = setup_el2(HCR_RW | HCR_TGE, 0, CODE_T32, tspsr);
+    expect_el2(c, 0x400, EC_SVC32, false, 0x42, CODE_T32 + 2, tspsr);
+    c->pc = CODE_EL2 + 0x18;            /* its ERET: back to EL0 at ELR_EL2 */
+    expect_el2(c, 0x400, EC_UNKNOWN, true, 0, CODE_T32 + 6, tspsr);
+    cpu_free(c);
+
+    /* TGE, E2H = 1: 0x600; a CNTVCT read needs CNTHCTL_EL2.EL0VCTEN. */
+    uint32_t aspsr = 0x10;
+    c = setup_el2(HCR_RW | HCR_TGE | HCR_E2H, 0, CODE_A32 + 4, aspsr);
+    expect_el2(c, 0x600, EC_SVC32, true, 0x3456, CODE_A32 + 8, aspsr);
+    c->pc = CODE_EL2 + 0x18;
+    c->sr.elr_el2 = CODE_A32 + 0xc;
+    c->sr.cnthctl_el2 = 0;
+    expect_el2(c, 0x600, EC_CP15_64, true, 1u << 24 | 14u << 20 | 1u << 16 | 3u << 10 | 2u << 5 | 14u << 1 | 1,
+               CODE_A32 + 0xc, aspsr);
+    c->pc = CODE_EL2 + 0x18;
+    c->sr.cnthctl_el2 = 2;              /* EL0VCTEN */
+    expect_el2(c, 0x600, EC_UNKNOWN, true, 0, CODE_A32 + 0x10, aspsr);   /* read, then the UDF */
+    CHECK(c->x[2] != 0 || c->x[3] != 0);
+    cpu_free(c);
+
+    /* No TGE: EL2 enters EL1, which ERETs to EL0; HSTR_EL2.T13 traps
+     * TPIDRURO to EL2 (lower EL1 is AArch64: 0x400). */
+    c = setup_el2(HCR_RW, 1u << 13, CODE_EL1, 0x3c5);
+    c->x[21] = CODE_A32 + 8;
+    expect_el2(c, 0x400, EC_CP15_32, true, 1u << 24 | 14u << 20 | 3u << 17 | 13u << 10 | 1u << 5 | 1,
+               CODE_A32 + 8, 0x10);
+    cpu_free(c);
+}
+
 /* The default model has no AArch32 EL0: the ERET is an illegal exception
  * return (EL1 stays, AArch64, PSTATE.IL) and the instruction at ELR takes
  * an Illegal Execution state exception at EL1 (current EL, SP_EL1: 0x200). */
@@ -314,6 +402,7 @@ int main(void)
     ram = aligned_alloc(4096, RAM_SIZE);
     test_a32();
     test_t32();
+    test_el2_routing();
     test_illegal_return();
     free(ram);
     return test_report("test_a32_sys");
