@@ -413,9 +413,9 @@ void cpu_code_invalidate_host(struct cpu *c, const void *host, size_t len);
 /* The guest's code in [addr, addr+len) may have changed. */
 void cpu_code_invalidate_range(struct cpu *c, uint64_t addr, uint64_t len);
 
-/* AArch32 (phase 1: user mode, no exception entry or return between the
- * execution states yet).  Enter AArch32 at pc with the CPSR value cpsr
- * (NZCV, Q, GE, IT, T; M must be usr, 0x10), or read the CPSR back. */
+/* AArch32 (docs/aarch32.md).  Enter AArch32 at pc with the CPSR value cpsr
+ * (NZCV, Q, GE, IT, T; M must be usr, 0x10), or read the CPSR back.  System
+ * mode enters it by ERET (sys_eret) on models with AArch32 at EL0. */
 void cpu_a32_enter(struct cpu *c, uint32_t pc, uint32_t cpsr);
 uint32_t cpu_a32_cpsr(const struct cpu *c);
 
