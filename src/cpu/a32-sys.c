@@ -168,3 +168,107 @@ bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned op
     }
     return true;
 }
+
+/* ---- data abort instruction syndrome ------------------------------------ */
+
+/* ISS[24:14] for a stage-2 data abort on a single load/store: ISV, SAS,
+ * SSE, SRT (the AArch64 view of Rt: its X slot in this mode), SF = 0, AR.
+ * ESR_ELx.ISV: only LDR, LDA, LDRT, LDRSH(T), LDRH(T), LDAH, LDRSB(T),
+ * LDRB(T), LDAB, STR(T), STL, STRH(T), STLH, STRB(T), STLB without register
+ * writeback and without the PC as a source or destination; 0 otherwise. */
+static uint32_t isv(unsigned sas, bool sse, unsigned rt, unsigned mode, bool ar)
+{
+    return 1u << 24 | sas << 22 | (uint32_t)sse << 21 | a32_slot(mode, rt) << 16 | (uint32_t)ar << 14;
+}
+
+static uint32_t a32_isv(uint32_t insn, unsigned mode)
+{
+    unsigned rn = insn >> 16 & 0xf, rt = insn >> 12 & 0xf;
+    bool p = insn >> 24 & 1, w = insn >> 21 & 1, l = insn >> 20 & 1;
+    if ((insn >> 28) == 0xf)
+        return 0;
+    if ((insn >> 26 & 3) == 1) {                        /* LDR/STR(B), immediate or register */
+        if ((insn >> 25 & 1) && (insn >> 4 & 1))
+            return 0;                                   /* media space */
+        if (!p || w || rn == 15 || rt == 15 || ((insn >> 25 & 1) && (insn & 0xf) == 15))
+            return 0;
+        return isv((insn >> 22 & 1) ? 0 : 2, false, rt, mode, false);
+    }
+    if ((insn >> 25 & 7) == 0 && (insn >> 7 & 1) && (insn >> 4 & 1)) {
+        unsigned op2 = insn >> 5 & 3;
+        if (op2 == 0) {                                 /* LDA/STL family, multiplies */
+            /* LDA/STL: 0001 1 sz L Rn Rt 11 0 0 1001 Rt2 (sz 00 word, 10 byte, 11 half) */
+            if ((insn >> 23 & 0x1f) != 0x03 || (insn >> 8 & 0xf) != 0xc)
+                return 0;
+            unsigned sz = insn >> 21 & 3, t = l ? rt : (insn & 0xf);
+            if (sz == 1 || rn == 15 || t == 15)
+                return 0;
+            return isv(sz == 0 ? 2 : sz == 2 ? 0 : 1, false, t, mode, true);
+        }
+        /* Extra loads/stores: 1011 H, 1101 SB (L) / D, 1111 SH (L) / D. */
+        if (!(insn >> 22 & 1) && (insn >> 8 & 0xf) != 0)
+            return 0;
+        if (!p || w || rn == 15 || rt == 15 || (!(insn >> 22 & 1) && (insn & 0xf) == 15))
+            return 0;
+        if (op2 == 1)
+            return isv(1, false, rt, mode, false);
+        if (!l)
+            return 0;                                   /* LDRD/STRD */
+        return isv(op2 == 2 ? 0 : 1, true, rt, mode, false);
+    }
+    return 0;
+}
+
+static uint32_t t16_isv(uint32_t insn, unsigned mode)
+{
+    unsigned rt = insn & 7;
+    switch (insn >> 11) {
+    case 0x0c: case 0x0d: return isv(2, false, rt, mode, false);   /* STR/LDR (imm5) */
+    case 0x0e: case 0x0f: return isv(0, false, rt, mode, false);   /* STRB/LDRB */
+    case 0x10: case 0x11: return isv(1, false, rt, mode, false);   /* STRH/LDRH */
+    case 0x12: case 0x13: return isv(2, false, insn >> 8 & 7, mode, false);   /* SP-relative */
+    case 0x0a: case 0x0b: {                                         /* register offset */
+        static const uint8_t sas[8] = { 2, 1, 0, 0, 2, 1, 0, 1 };   /* STR STRH STRB LDRSB LDR LDRH LDRB LDRSH */
+        unsigned op = insn >> 9 & 7;
+        return isv(sas[op], op == 3 || op == 7, rt, mode, false);
+    }
+    default:
+        return 0;
+    }
+}
+
+static uint32_t t32_isv(uint32_t insn, unsigned mode)
+{
+    unsigned rn = insn >> 16 & 0xf, rt = insn >> 12 & 0xf;
+    if ((insn >> 25) == 0x7c) {                         /* 1111 100x: single loads/stores */
+        unsigned size = insn >> 21 & 3;
+        bool sign = insn >> 24 & 1, l = insn >> 20 & 1;
+        if (size == 3 || (sign && !l) || rn == 15 || rt == 15)
+            return 0;
+        if (!(insn >> 23 & 1)) {
+            if (insn >> 11 & 1) {                       /* imm8: 1 P U W */
+                if (!(insn >> 10 & 1) || (insn >> 8 & 1))
+                    return 0;                           /* post-indexed or writeback */
+            } else if ((insn >> 6 & 0x3f) != 0 || (insn & 0xf) == 15) {
+                return 0;
+            }
+        }
+        return isv(size == 0 ? 0 : size == 1 ? 1 : 2, sign, rt, mode, false);
+    }
+    /* LDA/STL: 1110 1000 110 L Rn Rt 1111 10 sz 1111 (Rt2 field) */
+    if ((insn >> 21) == 0x746 && (insn >> 6 & 3) == 2 && (insn >> 8 & 0xf) == 0xf) {
+        unsigned sz = insn >> 4 & 3;
+        if (sz == 3 || rn == 15 || rt == 15)
+            return 0;
+        return isv(sz == 0 ? 0 : sz == 1 ? 1 : 2, false, rt, mode, true);
+    }
+    return 0;
+}
+
+uint32_t a32_abort_isv(uint32_t insn, uint32_t ctx)
+{
+    unsigned mode = (ctx & CTX_M_MASK) >> CTX_M_SHIFT;
+    if (!(ctx & CTX_T32))
+        return a32_isv(insn, mode);
+    return insn <= 0xffff ? t16_isv(insn, mode) : t32_isv(insn, mode);
+}

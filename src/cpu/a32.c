@@ -1349,6 +1349,13 @@ const struct uop *op_a32_ldrex(cpu_t *c, uop_t *u)
     uint32_t va = R(c, u->b);
     unsigned size = u->e;
     a32_check_align(c, u, va, size, false);
+    if (!u->f) {    /* LDA: a plain load (MMIO allowed), then acquire */
+        uint32_t v = size == 1 ? (uint32_t)ld8(c, u, va) : size == 2 ? (uint32_t)ld16(c, u, va)
+                                                                     : (uint32_t)ld32(c, u, va);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        c->x[u->a] = v;
+        return u + 1;
+    }
     void *p = mem_ptr(c, u, va, size, ACC_READ);
     uint64_t v;
     switch (size) {
@@ -1376,13 +1383,14 @@ const struct uop *op_a32_strex(cpu_t *c, uop_t *u)
     if (size == 8)
         nv |= (uint64_t)R(c, u->c) << 32;
     a32_check_align(c, u, va, size, true);
-    if (!u->f) {    /* STL: plain store-release */
-        void *p = mem_ptr(c, u, va, size, ACC_WRITE);
+    if (!u->f) {    /* STL: release, then a plain store (a write fault, MMIO allowed) */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
         switch (size) {
-        case 1: __atomic_store_n((uint8_t *)p, (uint8_t)nv, __ATOMIC_SEQ_CST); break;
-        case 2: __atomic_store_n((uint16_t *)p, (uint16_t)nv, __ATOMIC_SEQ_CST); break;
-        default: __atomic_store_n((uint32_t *)p, (uint32_t)nv, __ATOMIC_SEQ_CST); break;
+        case 1: st8(c, u, va, nv); break;
+        case 2: st16(c, u, va, nv); break;
+        default: st32(c, u, va, nv); break;
         }
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
         return u + 1;
     }
     bool ok = false;

@@ -270,8 +270,15 @@ void sys_finish_abort(struct cpu *c, struct exc_info *exc, uint64_t pc)
         iss |= 1u << 6;                    /* WnR */
     if (exc->s1ptw)
         iss |= 1u << 7;
-    if (!exec && exc->stage2 && !exc->s1ptw && (fsc & 0x3c) != 0x10 && exc->insn && !c->a32.ctx)
-        iss |= data_abort_isv(exc->insn);   /* A64 encodings only: ISV = 0 from AArch32 */
+    if (!exec && exc->stage2 && !exc->s1ptw && (fsc & 0x3c) != 0x10 && exc->insn) {
+        if (!c->a32.ctx) {
+            iss |= data_abort_isv(exc->insn);
+        } else {
+            iss |= a32_abort_isv(exc->insn, c->a32.ctx);
+            /* IL: the instruction's size when the syndrome is valid. */
+            exc->il16 = (iss >> 24 & 1) && (c->a32.ctx & CTX_T32) && exc->insn <= 0xffff;
+        }
+    }
     if (exec)
         exc->ec = same ? EC_IABORT_SAME : EC_IABORT_LOWER;
     else

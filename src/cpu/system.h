@@ -61,6 +61,10 @@ bool sys_wfi_wakeup(struct cpu *c);
 /* PSTATE changed (EL, SPSel, PAN ...): recompute the cached state. */
 void sys_pstate_changed(struct cpu *c, uint32_t old_pstate);
 
+/* AArch32 (context ctx): ISS[24:14] of a stage-2 data abort on insn, the
+ * instruction syndrome when ESR_ELx.ISV may be 1, else 0 (a32-sys.c). */
+uint32_t a32_abort_isv(uint32_t insn, uint32_t ctx);
+
 /* MMU: translate va for acc in the current regime and fill a TLB entry. */
 bool mmu_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry *e, struct exc_info *exc);
 /* AT instructions: translate without filling the TLB; returns PAR_EL1. */

@@ -371,6 +371,60 @@ static void test_el2_routing(void)
     cpu_free(c);
 }
 
+/* Stage-2 data aborts from AArch32 EL0 (HCR_EL2.VM; the EL1&0 stage 1
+ * maps DATA_S2, stage 2 does not): the instruction syndrome (ISV, SAS, SSE,
+ * SRT, AR) for single loads/stores without writeback, ISV = 0 with
+ * writeback; IL follows the instruction size when ISV is 1. */
+#define CODE_S2 (RAM_BASE + 0x8000)
+#define DATA_S2 (RAM_BASE + 0x7000)
+#define S2_ROOT (RAM_BASE + 0x1c0000)
+
+static void test_stage2_isv(void)
+{
+    static const struct {
+        uint16_t hw[2];
+        unsigned n;         /* halfwords */
+        bool t32;
+        uint32_t iss;       /* ISS without DFSC */
+        bool il;
+        unsigned off;       /* FAR - DATA_S2 */
+    } cases[] = {
+        { { 0x30b2, 0xe1d5 }, 2, false, 1u << 24 | 1u << 22 | 3u << 16, true, 2 },             /* ldrh r3, [r5, #2] */
+        { { 0x60d0, 0xe1d5 }, 2, false, 1u << 24 | 1u << 21 | 6u << 16, true, 0 },             /* ldrsb r6, [r5] */
+        { { 0x2004, 0xe5a5 }, 2, false, 1u << 6, true, 4 },                                    /* str r2, [r5, #4]! */
+        { { 0xfc91, 0xe185 }, 2, false, 1u << 24 | 2u << 22 | 1u << 16 | 1u << 14 | 1u << 6, true, 0 },   /* stl */
+        { { 0x8002, 0xe795 }, 2, false, 1u << 24 | 2u << 22 | 8u << 16, true, 8 },             /* ldr r8, [r5, r2] */
+        { { 0x7022 }, 1, true, 1u << 24 | 2u << 16 | 1u << 6, false, 0 },                      /* strb r2, [r4] */
+        { { 0xf9b5, 0x9006 }, 2, true, 1u << 24 | 1u << 22 | 1u << 21 | 9u << 16, true, 6 },  /* ldrsh.w r9, [r5, #6] */
+        { { 0xf855, 0x3b04 }, 2, true, 0, true, 0 },                                          /* ldr r3, [r5], #4 */
+        { { 0xe8d5, 0x7f9f }, 2, true, 1u << 24 | 1u << 22 | 7u << 16 | 1u << 14, true, 0 },  /* ldah r7, [r5] */
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint32_t spsr = cases[i].t32 ? 0x30 : 0x10;
+        struct cpu *c = setup_el2(HCR_RW | HCR_VM, 0, CODE_EL1, 0x3c5);
+        map4k(CODE_S2, CODE_S2, 1);
+        map4k(DATA_S2, DATA_S2, 1);
+        memcpy(host(CODE_S2), cases[i].hw, cases[i].n * 2);
+        uint64_t l2 = S2_ROOT + 0x1000, l3 = S2_ROOT + 0x2000;
+        memset(host(S2_ROOT), 0, 0x3000);
+        host(S2_ROOT)[RAM_BASE >> 30] = l2 | 3;
+        host(l2)[0] = l3 | 3;
+        for (unsigned p = 0; p < 512; p++) {
+            uint64_t ipa = RAM_BASE + ((uint64_t)p << 12);
+            if (ipa != DATA_S2)     /* page: AF, inner shareable, S2AP RW, normal WB */
+                host(l3)[p] = ipa | 1ull << 10 | 3ull << 8 | 3ull << 6 | 0xfull << 2 | 3;
+        }
+        c->sr.vtcr_el2 = 32 | 1u << 6 | 1u << 8 | 1u << 10 | 3u << 12 | 1u << 31;   /* 4K, IPA 32 bits, SL1 */
+        c->sr.vttbr_el2 = S2_ROOT;
+        c->x[21] = CODE_S2, c->x[22] = spsr;
+        c->x[5] = c->x[4] = DATA_S2, c->x[2] = 8;
+        expect_el2(c, 0x400, EC_DABORT_LOWER, cases[i].il, cases[i].iss | 0x07, CODE_S2, spsr);
+        CHECK_EQ(c->sr.far_el2, DATA_S2 + cases[i].off);
+        CHECK_EQ(c->sr.hpfar_el2, (DATA_S2 >> 12) << 4);
+        cpu_free(c);
+    }
+}
+
 /* The default model has no AArch32 EL0: the ERET is an illegal exception
  * return (EL1 stays, AArch64, PSTATE.IL) and the instruction at ELR takes
  * an Illegal Execution state exception at EL1 (current EL, SP_EL1: 0x200). */
@@ -403,6 +457,7 @@ int main(void)
     test_a32();
     test_t32();
     test_el2_routing();
+    test_stage2_isv();
     test_illegal_return();
     free(ram);
     return test_report("test_a32_sys");
