@@ -395,6 +395,7 @@ static void test_stage2_isv(void)
         { { 0xfc91, 0xe185 }, 2, false, 1u << 24 | 2u << 22 | 1u << 16 | 1u << 14 | 1u << 6, true, 0 },   /* stl */
         { { 0x8002, 0xe795 }, 2, false, 1u << 24 | 2u << 22 | 8u << 16, true, 8 },             /* ldr r8, [r5, r2] */
         { { 0x7022 }, 1, true, 1u << 24 | 2u << 16 | 1u << 6, false, 0 },                      /* strb r2, [r4] */
+        { { 0x5ea9 }, 1, true, 1u << 24 | 1u << 22 | 1u << 21 | 1u << 16, false, 8 },          /* ldrsh r1, [r5, r2] */
         { { 0xf9b5, 0x9006 }, 2, true, 1u << 24 | 1u << 22 | 1u << 21 | 9u << 16, true, 6 },  /* ldrsh.w r9, [r5, #6] */
         { { 0xf855, 0x3b04 }, 2, true, 0, true, 0 },                                          /* ldr r3, [r5], #4 */
         { { 0xe8d5, 0x7f9f }, 2, true, 1u << 24 | 1u << 22 | 7u << 16 | 1u << 14, true, 0 },  /* ldah r7, [r5] */
