@@ -369,6 +369,25 @@ static void test_el2_routing(void)
     expect_el2(c, 0x400, EC_CP15_32, true, 1u << 24 | 14u << 20 | 3u << 17 | 13u << 10 | 1u << 5 | 1,
                CODE_A32 + 8, 0x10);
     cpu_free(c);
+
+    /* CNTPCT (MRRC p15, 0, r2, r3, c14): granted by CNTKCTL_EL1.EL0PCTEN,
+     * still trapped to EL2 by CNTHCTL_EL2.EL1PCTEN = 0 (E2H = 0). */
+    static const uint32_t cntpct[] = { 0xec532f0e, 0xef000001 /* svc #1 */ };
+    c = setup_el2(HCR_RW, 0, CODE_EL1, 0x3c5);
+    memcpy(host(DATA), cntpct, sizeof(cntpct));
+    c->x[21] = DATA;
+    c->sr.cntkctl_el1 = 1;
+    c->sr.cnthctl_el2 = 0;
+    expect_el2(c, 0x400, EC_CP15_64, true, 1u << 24 | 14u << 20 | 3u << 10 | 2u << 5 | 14u << 1 | 1, DATA, 0x10);
+    /* Granted: EL2 returns straight to EL0, the read succeeds and the SVC
+     * reaches EL1, whose vector's HVC then reaches EL2. */
+    c->sr.cnthctl_el2 = 1;
+    c->pc = CODE_EL2 + 0x18;
+    c->x[28] = 0;
+    expect_el2(c, 0x400, EC_HVC64, true, 0, VEC_EL1 + 0x604, 0x3c5);
+    CHECK_EQ(c->sr.esr_el1, (uint64_t)EC_SVC32 << 26 | 1u << 25 | 1);
+    CHECK(c->x[2] != 0 || c->x[3] != 0);
+    cpu_free(c);
 }
 
 /* Stage-2 data aborts from AArch32 EL0 (HCR_EL2.VM; the EL1&0 stage 1
