@@ -103,6 +103,14 @@ static const struct uop *op_a32_cp(cpu_t *c, uop_t *u)
         /* HSTR_EL2.T<n>: CRn of MCR/MRC, CRm of MCRR/MRRC. */
         if (c->el2_enabled && !host && (c->sr.hstr_el2 >> (r->wide ? r->crm : r->crn) & 1))
             cp_trap(c, u, 2, r->wide);
+        /* The physical counter and timer outside the host regime:
+         * CNTHCTL_EL2.EL1PCTEN / EL1PCEN (bits 0/1; 10/11 as EL1PTEN with
+         * E2H) gate EL0 as well as EL1. */
+        if (c->el2_enabled && !host && (r->cnt == CNT_PCT || r->cnt == CNT_PT)) {
+            uint64_t need = (r->cnt == CNT_PCT ? 1u : 2u) << ((c->sr.hcr_el2 & HCR_E2H) ? 10 : 0);
+            if (!(c->sr.cnthctl_el2 & need))
+                cp_trap(c, u, 2, r->wide);
+        }
     }
     switch (r->kind) {
     case K_DSB:
