@@ -136,6 +136,7 @@ void sys_reset(struct cpu *c, unsigned el, uint64_t pc)
 {
     uint32_t old = c->pstate;
     c->pstate = (uint32_t)el << PSTATE_EL_SHIFT | PSTATE_SP | PSTATE_DAIF;
+    c->a32.ctx = 0;     /* reset is to AArch64 */
     c->nzcv = 0;
     c->pc = pc;
     c->sr.sctlr_el1 = 0x30d00800ull;   /* RES1 bits, MMU and caches off */
