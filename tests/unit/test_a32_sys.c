@@ -283,6 +283,39 @@ static void test_t32(void)
     cpu_free(c);
 }
 
+/* The virtual timer from AArch32 EL0 with CNTKCTL_EL1.EL0VTEN: CNTV_CTL
+ * written and read back (ISTATUS with CVAL in the past), CNTV_CVAL written
+ * and read by MCRR/MRRC; without EL0VTEN the MCR traps (EC 0x03). */
+static void test_vtimer(void)
+{
+    static const uint32_t code[] = {
+        0xee0e0f33, /* mcr p15, 0, r0, c14, c3, 1   CNTV_CTL = r0 */
+        0xee1e1f33, /* mrc p15, 0, r1, c14, c3, 1 */
+        0xec432f3e, /* mcrr p15, 3, r2, r3, c14     CNTV_CVAL = r3:r2 */
+        0xec554f3e, /* mrrc p15, 3, r4, r5, c14 */
+        0xef000002, /* svc #2 */
+    };
+    struct cpu *c = setup("test-aarch32-el0", 0x10, DATA);
+    memcpy(host(DATA), code, sizeof(code));
+    c->x[0] = 1, c->x[2] = 0x89abcdef, c->x[3] = 0x01234567;
+    c->x[25] = 0;
+    c->sr.cntkctl_el1 = 1u << 8;        /* EL0VTEN */
+    expect_sync(c, EC_SVC32, true, 2, DATA + 0x14, 0x10);
+    CHECK_EQ(c->sr.cntv_ctl_el0, 1);
+    CHECK_EQ(c->x[1], 5);               /* ENABLE | ISTATUS (CVAL was 0) */
+    CHECK_EQ(c->sr.cntv_cval_el0, 0x0123456789abcdefull);
+    CHECK_EQ(c->x[4], 0x89abcdef);
+    CHECK_EQ(c->x[5], 0x01234567);
+    cpu_free(c);
+
+    c = setup("test-aarch32-el0", 0x10, DATA);
+    memcpy(host(DATA), code, sizeof(code));
+    c->sr.cntkctl_el1 = 3;              /* the counters only */
+    expect_sync(c, EC_CP15_32, true, 1u << 24 | 14u << 20 | 1u << 17 | 14u << 10 | 3u << 1, DATA, 0x10);
+    CHECK_EQ(c->sr.cntv_ctl_el0, 0);
+    cpu_free(c);
+}
+
 /* EL2: x26 = VBAR_EL2, x23 = HCR_EL2, x27 = HSTR_EL2, x28 = ELR_EL2,
  * x29 = SPSR_EL2 (registers AArch32 usr code does not reach). */
 #define CODE_EL2 (RAM_BASE + 0x2000)
@@ -476,6 +509,7 @@ int main(void)
     ram = aligned_alloc(4096, RAM_SIZE);
     test_a32();
     test_t32();
+    test_vtimer();
     test_el2_routing();
     test_stage2_isv();
     test_illegal_return();
