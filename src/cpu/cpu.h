@@ -361,6 +361,8 @@ struct cpu_model {
 };
 
 const struct cpu_model *cpu_model_find(const char *name);
+/* The same, also finding the test-only models (unit tests). */
+const struct cpu_model *cpu_model_find_test(const char *name);
 /* ID_AA64PFR0_EL1.EL0 = 0b0010: the model implements AArch32 at EL0 (the
  * one source of that fact; only test models set it for now). */
 static inline bool cpu_model_a32_el0(const struct cpu_model *m) { return (m->id_aa64pfr0 & 0xf) == 2; }

@@ -82,7 +82,8 @@ static const struct cpu_model models[] = {
     },
 };
 
-/* Test-only models: found by name, never listed.  "test-aarch32-el0"
+/* Test-only models: found by cpu_model_find_test() alone, so no command
+ * line or configuration can select them.  "test-aarch32-el0"
  * advertises AArch32 at EL0 (ID_AA64PFR0_EL1.EL0 = 0b0010) so system-mode
  * tests can ERET to it; no user-visible model does while AArch32 VFP and
  * Advanced SIMD are missing (docs/aarch32.md). */
@@ -108,10 +109,15 @@ const struct cpu_model *cpu_model_find(const char *name)
     for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
         if (!strcmp(models[i].name, name))
             return &models[i];
+    return NULL;
+}
+
+const struct cpu_model *cpu_model_find_test(const char *name)
+{
     for (size_t i = 0; i < sizeof(test_models) / sizeof(test_models[0]); i++)
         if (!strcmp(test_models[i].name, name))
             return &test_models[i];
-    return NULL;
+    return cpu_model_find(name);
 }
 
 const struct cpu_model *cpu_model_default(void)

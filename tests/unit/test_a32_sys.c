@@ -132,7 +132,7 @@ static struct cpu *setup(const char *model, uint32_t spsr, uint64_t entry)
     map4k(CODE_T32, CODE_T32, 1);
     map4k(DATA, DATA, 1);
     struct cpu_env env = { .ram_ptr = ram_ptr };
-    struct cpu *c = cpu_new(model ? cpu_model_find(model) : NULL, &env, false);
+    struct cpu *c = cpu_new(model ? cpu_model_find_test(model) : NULL, &env, false);
     cpu_power_on_reset(c, CODE_EL1);
     c->sr.ttbr0_el1 = TABLES;
     /* T0SZ 16, 4K granule, inner/outer WB, inner shareable, EPD1, IPS 48 bits */
