@@ -1,6 +1,7 @@
 /* Linux arm64 boot: Image (optionally gzip-compressed) and initrd placement
  * per Documentation/arch/arm64/booting.rst. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,8 @@
 
 #define MAX_IMAGE (512ull << 20)   /* a decompressed kernel larger than this is not a kernel */
 
-static int read_file(const char *path, uint8_t **buf, size_t *len, size_t max)
+/* Open a regular file of at most max bytes; its size in *len. */
+static int open_checked(const char *path, size_t max, int *fd_out, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -31,28 +33,39 @@ static int read_file(const char *path, uint8_t **buf, size_t *len, size_t max)
         close(fd);
         return -1;
     }
-    size_t n = (size_t)st.st_size;
-    uint8_t *p = malloc(n ? n : 1);
-    if (!p) {
-        close(fd);
-        return -1;
-    }
+    *fd_out = fd;
+    *len = (size_t)st.st_size;
+    return 0;
+}
+
+/* Read len bytes from the start of fd into dst (a file that shrank since it
+ * was checked is an error, not a short guest image). */
+static int read_all(int fd, const char *path, void *dst, size_t len)
+{
     size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, p + got, n - got);
+    while (got < len) {
+        ssize_t r = pread(fd, (uint8_t *)dst + got, len - got, (off_t)got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
-            fprintf(stderr, "nestvm: error reading '%s'\n", path);
-            free(p);
-            close(fd);
+            fprintf(stderr, "nestvm: error reading '%s'%s\n", path, r == 0 ? ": it became shorter" : "");
             return -1;
         }
         got += (size_t)r;
     }
-    close(fd);
+    return 0;
+}
+
+static int read_file(const char *path, int fd, size_t n, uint8_t **buf)
+{
+    uint8_t *p = malloc(n ? n : 1);
+    if (!p)
+        return -1;
+    if (read_all(fd, path, p, n) < 0) {
+        free(p);
+        return -1;
+    }
     *buf = p;
-    *len = n;
     return 0;
 }
 
@@ -114,54 +127,112 @@ static uint64_t le64(const uint8_t *p)
     return v;
 }
 
+/* The Image stays in its file until kernel_image_copy() reads it straight
+ * into guest memory (one copy of ~30 MB instead of two); a gzip-compressed
+ * one is decompressed here. */
 int load_kernel_image(const char *path, struct kernel_image *k)
 {
-    uint8_t *raw;
+    int fd;
     size_t len;
-    if (read_file(path, &raw, &len, MAX_IMAGE) < 0)
+    k->fd = -1;
+    k->data = NULL;
+    k->path = path;
+    if (open_checked(path, MAX_IMAGE, &fd, &len) < 0)
         return -1;
-    if (len >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
-        uint8_t *img;
+    uint8_t head[64] = { 0 };
+    if (read_all(fd, path, head, len < 64 ? len : 64) < 0) {
+        close(fd);
+        return -1;
+    }
+    const uint8_t *raw = head;
+    if (len >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
+        uint8_t *gz, *img;
         size_t ilen;
-        if (gunzip(raw, len, &img, &ilen) < 0) {
+        int r = read_file(path, fd, len, &gz);
+        close(fd);
+        fd = -1;
+        if (r < 0)
+            return -1;
+        r = gunzip(gz, len, &img, &ilen);
+        free(gz);
+        if (r < 0) {
             fprintf(stderr, "nestvm: '%s': corrupt or truncated gzip data\n", path);
-            free(raw);
             return -1;
         }
-        free(raw);
+        k->data = img;
         raw = img;
         len = ilen;
     }
+    bool bad = false;
     if (len < 64 || memcmp(raw + 56, "ARM\x64", 4) != 0) {
         fprintf(stderr, "nestvm: '%s' is not an arm64 Linux Image (no 'ARM\\x64' magic in the header)\n", path);
-        free(raw);
-        return -1;
+        bad = true;
     }
-    uint64_t text_offset = le64(raw + 8), image_size = le64(raw + 16), flags = le64(raw + 24);
-    if (image_size == 0) {
-        /* Pre-3.17 kernels: text_offset 0x80000, size unknown. */
-        image_size = len;
-        text_offset = 0x80000;
+    uint64_t text_offset = 0, image_size = 0, flags = 0;
+    if (!bad) {
+        text_offset = le64(raw + 8), image_size = le64(raw + 16), flags = le64(raw + 24);
+        if (image_size == 0) {
+            /* Pre-3.17 kernels: text_offset 0x80000, size unknown. */
+            image_size = len;
+            text_offset = 0x80000;
+        }
     }
-    if (flags & 1) {
+    if (!bad && (flags & 1)) {
         fprintf(stderr, "nestvm: '%s' is a big-endian kernel, which nestvm does not run\n", path);
-        free(raw);
-        return -1;
+        bad = true;
     }
-    if (image_size < len || image_size > MAX_IMAGE || text_offset > (2u << 20) || (text_offset & 0xfff)) {
+    if (!bad && (image_size < len || image_size > MAX_IMAGE || text_offset > (2u << 20) || (text_offset & 0xfff))) {
         fprintf(stderr, "nestvm: '%s': inconsistent Image header (image_size %llu, file %zu, text_offset 0x%llx)\n",
                 path, (unsigned long long)image_size, len, (unsigned long long)text_offset);
-        free(raw);
+        bad = true;
+    }
+    if (bad) {
+        if (fd >= 0)
+            close(fd);
+        free(k->data);
+        k->data = NULL;
         return -1;
     }
-    k->data = raw;
+    k->fd = fd;
     k->file_size = len;
     k->image_size = image_size;
     k->text_offset = text_offset;
     return 0;
 }
 
-int load_blob(const char *path, uint8_t **data, size_t *len, size_t max)
+int kernel_image_copy(const struct kernel_image *k, void *dst)
 {
-    return read_file(path, data, len, max);
+    if (k->data) {
+        memcpy(dst, k->data, k->file_size);
+        return 0;
+    }
+    return read_all(k->fd, k->path, dst, k->file_size);
+}
+
+void kernel_image_release(struct kernel_image *k)
+{
+    free(k->data);
+    k->data = NULL;
+    if (k->fd >= 0)
+        close(k->fd);
+    k->fd = -1;
+}
+
+int open_blob(const char *path, size_t max, struct blob *out)
+{
+    out->fd = -1;
+    out->path = path;
+    return open_checked(path, max, &out->fd, &out->len);
+}
+
+int blob_copy(const struct blob *bl, void *dst)
+{
+    return read_all(bl->fd, bl->path, dst, bl->len);
+}
+
+void blob_release(struct blob *bl)
+{
+    if (bl->fd >= 0)
+        close(bl->fd);
+    bl->fd = -1;
 }

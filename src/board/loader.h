@@ -6,16 +6,30 @@
 #include <stdint.h>
 
 struct kernel_image {
-    uint8_t *data;          /* the decompressed Image */
-    size_t file_size;       /* bytes of data */
+    uint8_t *data;          /* the decompressed Image (gzip input), or NULL: */
+    int fd;                 /* ... then the Image is still in this file */
+    const char *path;
+    size_t file_size;       /* bytes of the Image */
     uint64_t image_size;    /* memory the kernel occupies (header) */
     uint64_t text_offset;
 };
 
-/* Read and validate an arm64 Image (gzip accepted).  Prints one error line
+/* Open and validate an arm64 Image (gzip accepted).  Prints one error line
  * and returns -1 on bad input. */
 int load_kernel_image(const char *path, struct kernel_image *k);
-/* Read a whole file of at most max bytes. */
-int load_blob(const char *path, uint8_t **data, size_t *len, size_t max);
+/* Put the Image's file_size bytes at dst; -1 (one error line) if the file
+ * changed underneath. */
+int kernel_image_copy(const struct kernel_image *k, void *dst);
+void kernel_image_release(struct kernel_image *k);
+
+/* A whole file of at most max bytes, read into place later. */
+struct blob {
+    int fd;
+    const char *path;
+    size_t len;
+};
+int open_blob(const char *path, size_t max, struct blob *out);
+int blob_copy(const struct blob *bl, void *dst);
+void blob_release(struct blob *bl);
 
 #endif

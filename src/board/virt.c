@@ -449,9 +449,8 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
     b->ncpus = cfg->cpus ? cfg->cpus : 1;
     b->ram_size = cfg->memory ? cfg->memory : 512ull << 20;
 
-    struct kernel_image k = { 0 };
-    uint8_t *initrd = NULL;
-    size_t initrd_len = 0;
+    struct kernel_image k = { .fd = -1 };
+    struct blob initrd = { .fd = -1 };
     /* Bad disk or network arguments are bad input, found before anything runs. */
     for (unsigned i = 0; i < cfg->ndisks; i++)
         if (virtio_blk_check(&cfg->disks[i]) < 0)
@@ -460,8 +459,9 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
         goto fail;
     if (load_kernel_image(cfg->kernel, &k) < 0)
         goto fail;
-    if (cfg->initrd && load_blob(cfg->initrd, &initrd, &initrd_len, b->ram_size) < 0)
+    if (cfg->initrd && open_blob(cfg->initrd, b->ram_size, &initrd) < 0)
         goto fail;
+    size_t initrd_len = initrd.len;
 
     /* Layout: kernel at RAM + text_offset (2 MiB aligned base), initrd after
      * it on a 2 MiB boundary, DTB in the last 2 MiB. */
@@ -482,6 +482,10 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
         fprintf(stderr, "nestvm: cannot allocate %llu MiB of guest memory\n", (unsigned long long)(b->ram_size >> 20));
         goto fail;
     }
+    /* Huge pages where the host allows them: fewer host page faults while the
+     * kernel is loaded and the guest first touches its memory, fewer host TLB
+     * misses for every guest access after.  Advice only: failure is fine. */
+    (void)madvise(b->ram, b->ram_size, MADV_HUGEPAGE);
     struct hv_vm_config vcfg;
     hv_vm_config_init(&vcfg);
     vcfg.backend = cfg->backend;
@@ -530,9 +534,11 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
         (cfg->rng && virtio_rng_create(b) < 0))
         goto fail;
 
-    memcpy(b->ram + kernel_off, k.data, k.file_size);
-    if (initrd_len)
-        memcpy(b->ram + initrd_off, initrd, initrd_len);
+    if (kernel_image_copy(&k, b->ram + kernel_off) < 0 ||
+        (initrd_len && blob_copy(&initrd, b->ram + initrd_off) < 0)) {
+        *exit_code = BOARD_EXIT_BAD_INPUT;
+        goto fail;
+    }
     void *fdt = b->ram + dtb_off;
     if (build_fdt(b, fdt, VIRT_RAM + initrd_off, VIRT_RAM + initrd_off + initrd_len) < 0) {
         fprintf(stderr, "nestvm: cannot build the device tree\n");
@@ -551,13 +557,13 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
     }
     b->kernel_entry = VIRT_RAM + kernel_off;
     b->dtb_addr = VIRT_RAM + dtb_off;
-    free(k.data);
-    free(initrd);
+    kernel_image_release(&k);
+    blob_release(&initrd);
     *exit_code = 0;
     return b;
 fail:
-    free(k.data);
-    free(initrd);
+    kernel_image_release(&k);
+    blob_release(&initrd);
     board_destroy(b);
     return NULL;
 }
