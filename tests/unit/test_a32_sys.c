@@ -492,7 +492,8 @@ static void test_illegal_return(void)
     CHECK_EQ(c->sr.elr_el1, VEC_EL1 + 0x100);
     CHECK_EQ(c->sr.spsr_el1 & (1u << 20 | 0x1f), 1u << 20 | 0x5);  /* IL, EL1h */
     CHECK_EQ(c->model->id_aa64pfr0 & 0xf, 1);
-    CHECK_EQ(cpu_model_find("test-aarch32-el0")->id_aa64pfr0 & 0xf, 2);
+    CHECK_EQ(cpu_model_find_test("test-aarch32-el0")->id_aa64pfr0 & 0xf, 2);
+    CHECK(cpu_model_find("test-aarch32-el0") == NULL);   /* not selectable by users */
     cpu_free(c);
 
     /* On the AArch32 model, modes other than usr are illegal too (no
