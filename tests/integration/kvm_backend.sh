@@ -14,17 +14,20 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/l1run" <<'SH'
 #!/bin/sh
-run() { nestvm run --accel kvm --kernel /l2/Image --initrd /l2/initrd --append 'console=ttyAMA0 quiet' \
+run() { nestvm run --accel kvm --kernel /l2/Image --initrd /l2/initrd --append "console=ttyAMA0 quiet $L2ARGS" \
             --memory 256M "$@" </dev/null; }
+L2ARGS=""
 echo "L1: starting L2 with 2 vCPUs"
 run --cpus 2
 echo "L1: smp+reset exit $?"
 t0=$(cut -d. -f1 /proc/uptime)
+L2ARGS=l2hold    # L2 waits instead of rebooting: the timeout must end it, however fast L2 boots
 run --cpus 2 --timeout 3
 rc=$?
 echo "L1: timeout exit $rc after $(( $(cut -d. -f1 /proc/uptime) - t0 ))s"
 SH
 KIT=$("$G/build-l2-kit" -o "$work/l1.cpio.gz" --l1-script "$work/l1run" \
+      --l2-run 'if grep -qw l2hold /proc/cmdline; then echo "L2 holding"; sleep 600; fi' \
       --l2-run 'echo "L2 cpus online: $(grep -c ^processor /proc/cpuinfo)"' --l2-run 'devmem 0x09020000 32; echo "L2 devmem exit $?"' --l2-run 'reboot -f' 2>"$work/kit.err") || {
     [ $? = 3 ] && skip "the arm64 sysroot for scripts/build-aarch64 is not cached and the Debian archive is unreachable"
     echo "FAIL: kvm_backend: guest/build-l2-kit failed:"; tail -5 "$work/kit.err"; exit 1; }
@@ -36,7 +39,7 @@ secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
 tr -d '\r' <"$work/out.log" >"$work/clean.log"
 missing=()
 for e in '^L2-MARKER: hello from the L2 guest$' '^L2 cpus online: 2$' '^L2 devmem exit 135$' '^L1: smp\+reset exit 3$' \
-         '^nestvm: timeout after 3 s$' '^L1: timeout exit 4 after ([0-9]|1[0-9])s$' '^NESTVM-GUEST-DONE rc=0$'; do
+         '^L2 holding$' '^nestvm: timeout after 3 s$' '^L1: timeout exit 4 after ([0-9]|1[0-9])s$' '^NESTVM-GUEST-DONE rc=0$'; do
     grep -qE -- "$e" "$work/clean.log" || missing+=("$e")
 done
 bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic' "$work/clean.log" || true)
