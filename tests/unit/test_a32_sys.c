@@ -30,35 +30,7 @@
 #define SCTLR_M 1ull
 #define SCTLR_CP15BEN (1ull << 5)
 
-static uint8_t *ram;
-static uint64_t next_table;
-
-static void *ram_ptr(void *opaque, uint64_t pa)
-{
-    (void)opaque;
-    return pa - RAM_BASE < RAM_SIZE ? ram + (pa - RAM_BASE) : NULL;
-}
-
-static uint64_t *host(uint64_t pa) { return (uint64_t *)(ram + (pa - RAM_BASE)); }
-
-/* Stage-1 4K page va -> pa, AP[2:1] = ap (0: EL1 only, 1: EL0 and EL1). */
-static void map4k(uint64_t va, uint64_t pa, unsigned ap)
-{
-    uint64_t table = TABLES;
-    for (int level = 0;; level++) {
-        uint64_t *e = host(table) + ((va >> (39 - 9 * level)) & 511);
-        if (level == 3) {
-            *e = pa | 1ull << 10 | (uint64_t)ap << 6 | 3;   /* AF, AP, AttrIndx 0 */
-            return;
-        }
-        if (!(*e & 1)) {
-            *e = next_table | 3;
-            memset(host(next_table), 0, 4096);
-            next_table += 4096;
-        }
-        table = *e & 0x0000fffffffff000ull;
-    }
-}
+#include "flat_ram.h"
 
 /* x20 = VBAR_EL1, x21 = ELR_EL1, x22 = SPSR_EL1 */
 static const uint32_t prog_el1[] = {
@@ -126,11 +98,11 @@ static struct cpu *setup(const char *model, uint32_t spsr, uint64_t entry)
     memcpy(host(CODE_T32), t32_code, sizeof(t32_code));
     next_table = TABLES + 4096;
     memset(host(TABLES), 0, 4096);
-    map4k(CODE_EL1, CODE_EL1, 0);
-    map4k(VEC_EL1, VEC_EL1, 0);
-    map4k(CODE_A32, CODE_A32, 1);
-    map4k(CODE_T32, CODE_T32, 1);
-    map4k(DATA, DATA, 1);
+    map4k(TABLES, CODE_EL1, CODE_EL1, 0);
+    map4k(TABLES, VEC_EL1, VEC_EL1, 0);
+    map4k(TABLES, CODE_A32, CODE_A32, 1ull << 6 /* EL0 too */);
+    map4k(TABLES, CODE_T32, CODE_T32, 1ull << 6 /* EL0 too */);
+    map4k(TABLES, DATA, DATA, 1ull << 6 /* EL0 too */);
     struct cpu_env env = { .ram_ptr = ram_ptr };
     struct cpu *c = cpu_new(model ? cpu_model_find_test(model) : NULL, &env, false);
     cpu_power_on_reset(c, CODE_EL1);
@@ -455,8 +427,8 @@ static void test_stage2_isv(void)
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         uint32_t spsr = cases[i].t32 ? 0x30 : 0x10;
         struct cpu *c = setup_el2(HCR_RW | HCR_VM, 0, CODE_EL1, 0x3c5);
-        map4k(CODE_S2, CODE_S2, 1);
-        map4k(DATA_S2, DATA_S2, 1);
+        map4k(TABLES, CODE_S2, CODE_S2, 1ull << 6 /* EL0 too */);
+        map4k(TABLES, DATA_S2, DATA_S2, 1ull << 6 /* EL0 too */);
         memcpy(host(CODE_S2), cases[i].hw, cases[i].n * 2);
         uint64_t l2 = S2_ROOT + 0x1000, l3 = S2_ROOT + 0x2000;
         memset(host(S2_ROOT), 0, 0x3000);

@@ -24,13 +24,7 @@
 #define HCR_RW (1ull << 31)
 #define EC_ERET 0x1a
 
-static uint8_t *ram;
-
-static void *ram_ptr(void *opaque, uint64_t pa)
-{
-    (void)opaque;
-    return pa - RAM_BASE < RAM_SIZE ? ram + (pa - RAM_BASE) : NULL;
-}
+#include "flat_ram.h"
 
 static uint64_t *vncr(unsigned off) { return (uint64_t *)(ram + (VNCR_PA - RAM_BASE) + off); }
 
@@ -273,28 +267,6 @@ static void test_vncr_fault(void)
  * ISS.VNCR and FAR = that VA. */
 #define TABLES (RAM_BASE + 0x100000)
 #define VNCR_VA 0x0000a5a500000000ull
-static uint64_t next_table;
-
-static uint64_t *host(uint64_t pa) { return (uint64_t *)(ram + (pa - RAM_BASE)); }
-
-static void map4k(uint64_t root, uint64_t va, uint64_t pa)
-{
-    uint64_t table = root;
-    for (int level = 0;; level++) {
-        uint64_t *e = host(table) + ((va >> (39 - 9 * level)) & 511);
-        if (level == 3) {
-            *e = pa | 1ull << 10 | 3;          /* AF, page, AttrIndx 0 */
-            return;
-        }
-        if (!(*e & 1)) {
-            *e = next_table | 3;
-            memset(host(next_table), 0, 4096);
-            next_table += 4096;
-        }
-        table = *e & 0x0000fffffffff000ull;
-    }
-}
-
 static struct cpu *run_el2_mmu(uint64_t vncr_va, const uint32_t *code, size_t n)
 {
     memset(ram, 0, RAM_SIZE);
@@ -304,9 +276,9 @@ static struct cpu *run_el2_mmu(uint64_t vncr_va, const uint32_t *code, size_t n)
     memcpy(ram + (CODE_EL1 - RAM_BASE), code, n * 4);
     next_table = TABLES + 4096;
     memset(host(TABLES), 0, 4096);
-    map4k(TABLES, CODE_EL2, CODE_EL2);
-    map4k(TABLES, VEC_EL2, VEC_EL2);
-    map4k(TABLES, VNCR_VA, VNCR_PA);
+    map4k(TABLES, CODE_EL2, CODE_EL2, 0);
+    map4k(TABLES, VEC_EL2, VEC_EL2, 0);
+    map4k(TABLES, VNCR_VA, VNCR_PA, 0);
     struct cpu_env env = { .ram_ptr = ram_ptr };
     struct cpu *c = cpu_new(NULL, &env, false);
     c->el2_enabled = true;
