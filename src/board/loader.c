@@ -1,7 +1,6 @@
 /* Linux arm64 boot: Image (optionally gzip-compressed) and initrd placement
  * per Documentation/arch/arm64/booting.rst. */
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,25 +131,19 @@ static uint64_t le64(const uint8_t *p)
  * one is decompressed here. */
 int load_kernel_image(const char *path, struct kernel_image *k)
 {
-    int fd;
-    size_t len;
-    k->fd = -1;
     k->data = NULL;
-    k->path = path;
-    if (open_checked(path, MAX_IMAGE, &fd, &len) < 0)
+    if (open_blob(path, MAX_IMAGE, &k->file) < 0)
         return -1;
+    size_t len = k->file.len;
     uint8_t head[64] = { 0 };
-    if (read_all(fd, path, head, len < 64 ? len : 64) < 0) {
-        close(fd);
-        return -1;
-    }
+    if (read_all(k->file.fd, path, head, len < 64 ? len : 64) < 0)
+        goto bad;
     const uint8_t *raw = head;
     if (len >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
         uint8_t *gz, *img;
         size_t ilen;
-        int r = read_file(path, fd, len, &gz);
-        close(fd);
-        fd = -1;
+        int r = read_file(path, k->file.fd, len, &gz);
+        blob_release(&k->file);
         if (r < 0)
             return -1;
         r = gunzip(gz, len, &img, &ilen);
@@ -163,59 +156,48 @@ int load_kernel_image(const char *path, struct kernel_image *k)
         raw = img;
         len = ilen;
     }
-    bool bad = false;
     if (len < 64 || memcmp(raw + 56, "ARM\x64", 4) != 0) {
         fprintf(stderr, "nestvm: '%s' is not an arm64 Linux Image (no 'ARM\\x64' magic in the header)\n", path);
-        bad = true;
+        goto bad;
     }
-    uint64_t text_offset = 0, image_size = 0, flags = 0;
-    if (!bad) {
-        text_offset = le64(raw + 8), image_size = le64(raw + 16), flags = le64(raw + 24);
-        if (image_size == 0) {
-            /* Pre-3.17 kernels: text_offset 0x80000, size unknown. */
-            image_size = len;
-            text_offset = 0x80000;
-        }
+    uint64_t text_offset = le64(raw + 8), image_size = le64(raw + 16), flags = le64(raw + 24);
+    if (image_size == 0) {
+        /* Pre-3.17 kernels: text_offset 0x80000, size unknown. */
+        image_size = len;
+        text_offset = 0x80000;
     }
-    if (!bad && (flags & 1)) {
+    if (flags & 1) {
         fprintf(stderr, "nestvm: '%s' is a big-endian kernel, which nestvm does not run\n", path);
-        bad = true;
+        goto bad;
     }
-    if (!bad && (image_size < len || image_size > MAX_IMAGE || text_offset > (2u << 20) || (text_offset & 0xfff))) {
+    if (image_size < len || image_size > MAX_IMAGE || text_offset > (2u << 20) || (text_offset & 0xfff)) {
         fprintf(stderr, "nestvm: '%s': inconsistent Image header (image_size %llu, file %zu, text_offset 0x%llx)\n",
                 path, (unsigned long long)image_size, len, (unsigned long long)text_offset);
-        bad = true;
+        goto bad;
     }
-    if (bad) {
-        if (fd >= 0)
-            close(fd);
-        free(k->data);
-        k->data = NULL;
-        return -1;
-    }
-    k->fd = fd;
-    k->file_size = len;
+    k->file.len = len;
     k->image_size = image_size;
     k->text_offset = text_offset;
     return 0;
+bad:
+    kernel_image_release(k);
+    return -1;
 }
 
 int kernel_image_copy(const struct kernel_image *k, void *dst)
 {
     if (k->data) {
-        memcpy(dst, k->data, k->file_size);
+        memcpy(dst, k->data, k->file.len);
         return 0;
     }
-    return read_all(k->fd, k->path, dst, k->file_size);
+    return blob_copy(&k->file, dst);
 }
 
 void kernel_image_release(struct kernel_image *k)
 {
     free(k->data);
     k->data = NULL;
-    if (k->fd >= 0)
-        close(k->fd);
-    k->fd = -1;
+    blob_release(&k->file);
 }
 
 int open_blob(const char *path, size_t max, struct blob *out)

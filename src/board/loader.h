@@ -5,23 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct kernel_image {
-    uint8_t *data;          /* the decompressed Image (gzip input), or NULL: */
-    int fd;                 /* ... then the Image is still in this file */
-    const char *path;
-    size_t file_size;       /* bytes of the Image */
-    uint64_t image_size;    /* memory the kernel occupies (header) */
-    uint64_t text_offset;
-};
-
-/* Open and validate an arm64 Image (gzip accepted).  Prints one error line
- * and returns -1 on bad input. */
-int load_kernel_image(const char *path, struct kernel_image *k);
-/* Put the Image's file_size bytes at dst; -1 (one error line) if the file
- * changed underneath. */
-int kernel_image_copy(const struct kernel_image *k, void *dst);
-void kernel_image_release(struct kernel_image *k);
-
 /* A whole file of at most max bytes, read into place later. */
 struct blob {
     int fd;
@@ -31,5 +14,20 @@ struct blob {
 int open_blob(const char *path, size_t max, struct blob *out);
 int blob_copy(const struct blob *bl, void *dst);
 void blob_release(struct blob *bl);
+
+struct kernel_image {
+    uint8_t *data;          /* the decompressed Image (gzip input), or NULL: */
+    struct blob file;       /* ... then the Image is still in this file; len: bytes of the Image */
+    uint64_t image_size;    /* memory the kernel occupies (header) */
+    uint64_t text_offset;
+};
+
+/* Open and validate an arm64 Image (gzip accepted).  Prints one error line
+ * and returns -1 on bad input. */
+int load_kernel_image(const char *path, struct kernel_image *k);
+/* Put the Image's file.len bytes at dst; -1 (one error line) if the file
+ * changed underneath. */
+int kernel_image_copy(const struct kernel_image *k, void *dst);
+void kernel_image_release(struct kernel_image *k);
 
 #endif

@@ -449,7 +449,7 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
     b->ncpus = cfg->cpus ? cfg->cpus : 1;
     b->ram_size = cfg->memory ? cfg->memory : 512ull << 20;
 
-    struct kernel_image k = { .fd = -1 };
+    struct kernel_image k = { .file.fd = -1 };
     struct blob initrd = { .fd = -1 };
     /* Bad disk or network arguments are bad input, found before anything runs. */
     for (unsigned i = 0; i < cfg->ndisks; i++)
