@@ -551,16 +551,22 @@ static const struct uop *op_mrs_field(struct cpu *c, const struct uop *u)
     return u + 1;
 }
 
-static const struct uop *op_msr_field(struct cpu *c, const struct uop *u)
+/* An allowed write: the write mask, then the accessor or the field. */
+static void sysreg_write(struct cpu *c, const struct sysreg *r, uint64_t v)
 {
-    const struct sysreg *r = (const struct sysreg *)(uintptr_t)u->imm;
-    uint64_t v = c->x[u->a];
     if (r->wmask)
         v &= r->wmask;
-    if (r->flags & SR_U32)
+    if (r->write)
+        r->write(c, r, v);
+    else if (r->flags & SR_U32)
         *(uint32_t *)((char *)c + r->off) = (uint32_t)v;
     else
         *fld(c, r->off) = v;
+}
+
+static const struct uop *op_msr_field(struct cpu *c, const struct uop *u)
+{
+    sysreg_write(c, (const struct sysreg *)(uintptr_t)u->imm, c->x[u->a]);
     return u + 1;
 }
 
@@ -575,10 +581,8 @@ static const struct uop *op_mrs_fn(struct cpu *c, const struct uop *u)
 
 static const struct uop *op_msr_fn(struct cpu *c, const struct uop *u)
 {
-    const struct sysreg *r = (const struct sysreg *)(uintptr_t)u->imm;
-    uint64_t v = c->x[u->a];
     c->pc = uop_pc(c, u);
-    r->write(c, r, r->wmask ? v & r->wmask : v);
+    sysreg_write(c, (const struct sysreg *)(uintptr_t)u->imm, c->x[u->a]);
     return u + 1;
 }
 
@@ -760,12 +764,7 @@ bool cpu_sysreg_set(struct cpu *c, uint32_t key, uint64_t value)
     const struct sysreg *r = sysreg_find(key);
     if (!r || (!r->write && (r->read || (r->flags & SR_U32))))
         return false;
-    if (r->wmask)
-        value &= r->wmask;
-    if (r->write)
-        r->write(c, r, value);
-    else
-        *fld(c, r->off) = value;
+    sysreg_write(c, r, value);
     return true;
 }
 
