@@ -330,13 +330,16 @@ void cpu_code_invalidate_all(struct cpu *c)
     __atomic_store_n(&c->exit_request, 1, __ATOMIC_RELEASE);
 }
 
-/* A store of this vCPU hit a page holding translated code: only that page's
- * blocks go, at the next dispatch (the running block may be among them). */
+/* A store of this vCPU took the slow path: if the page holds translated
+ * code, only that page's blocks go, at the next dispatch (the running block
+ * may be among them). */
 static void code_page_written(struct cpu *c, uint64_t host_page)
 {
     struct block_cache *bc = c->bc;
     struct code_page *cp = find_code_page(bc, host_page);
-    if (cp && cp->whole) {
+    if (!cp)
+        return;
+    if (cp->whole) {
         bc->flush_pending = true;
         c->exit_request = 1;
         return;
@@ -529,7 +532,7 @@ static uint8_t *resolve(struct cpu *c, const struct uop *u, uint64_t va, enum ac
         c->mmio_va = va;
         return NULL;
     }
-    if (acc == ACC_WRITE && (tag & TLB_SLOW) && is_code_page(c->bc, entry_host_page(e, tag)))
+    if (acc == ACC_WRITE && (tag & TLB_SLOW))
         code_page_written(c, entry_host_page(e, tag));
     return (uint8_t *)(uintptr_t)(va + e->addend);
 }
