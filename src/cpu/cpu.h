@@ -125,6 +125,12 @@ struct exc_info {
     uint64_t ipa;       /* abort: faulting IPA for stage-2 faults (HPFAR) */
     uint32_t insn;      /* abort: the faulting instruction (for the ISV syndrome) */
     bool il16;          /* AArch32: a 16-bit T32 instruction (ESR.IL = 0) */
+    /* Stage-1 abort from a VMSAv8-32 short-descriptor walk (TTBCR.EAE = 0):
+     * the DFSR/IFSR short format applies, a32_domain is the descriptor's
+     * domain.  iss keeps the AArch64 status code (domain faults are 0x3d
+     * section / 0x3e page, as in ESR_ELx for AArch32 stage 1). */
+    bool a32_short;
+    uint8_t a32_domain;
 };
 
 /* Interrupt lines into a vCPU (struct cpu.irq_lines). */
@@ -207,6 +213,7 @@ enum mmu_idx {
 #define HCR_TWE (1ull << 14)
 #define HCR_TSC (1ull << 19)
 #define HCR_TGE (1ull << 27)
+#define HCR_RW (1ull << 31)   /* EL1 is AArch64 (0: AArch32, on models with AArch32 EL1) */
 #define HCR_HCD (1ull << 29)
 #define HCR_E2H (1ull << 34)
 #define HCR_API (1ull << 41)
@@ -245,6 +252,11 @@ struct sysregs {
     uint64_t elr_el2, spsr_el2, esr_el2, far_el2, hpfar_el2, afsr0_el2, afsr1_el2;
     uint64_t vtcr_el2, vttbr_el2, vpidr_el2, vmpidr_el2;
     uint64_t vncr_el2;   /* FEAT_NV2 */
+    /* AArch32 EL1 state kept in AArch64 registers (docs/aarch32.md):
+     * SPSR_svc is spsr_el1; the other banked SPSRs, and the AArch32-only
+     * DACR, IFSR and FPEXC as their *32_EL2 views. */
+    uint64_t spsr_abt, spsr_und, spsr_irq, spsr_fiq;
+    uint64_t dacr32_el2, ifsr32_el2, fpexc32_el2;
     uint64_t mpidr_el1;
     /* FEAT_PAuth keys APIA, APIB, APDA, APDB, APGA: [k][0] = Key<63:0> (KeyLo),
      * [k][1] = Key<127:64> (KeyHi). */
@@ -291,6 +303,7 @@ struct cpu {
     unsigned el;            /* current exception level, cached from pstate */
     enum mmu_idx mmu_idx;
     bool el2_enabled;       /* the CPU implements EL2 (nested virtualization) */
+    bool el1_a32_reset;     /* no EL2: EL1 was reset into AArch32 (32-bit boot) */
     uint64_t el10_tlb_hcr;  /* HCR_EL2.{VM,TGE} the EL1&0 TLB tables were filled under */
     struct sysregs sr;
     /* Self-hosted debug (debug.c): what is configured, derived from the
@@ -358,6 +371,12 @@ struct cpu_model {
     uint64_t ctr;
     uint64_t dczid;
     uint64_t hwcap, hwcap2;  /* Linux user-mode HWCAP bits these features imply */
+    /* AArch32 ID registers (zero on models without AArch32): the
+     * ID_PFR*, ID_DFR0, ID_ISAR*, ID_MMFR* and MVFR* registers, read as
+     * their *_EL1 views from AArch64 and through CP15/VMRS from AArch32. */
+    uint32_t id_pfr0, id_pfr1, id_pfr2, id_dfr0;
+    uint32_t id_isar[7], id_mmfr[5];
+    uint32_t mvfr0, mvfr1, mvfr2;
 };
 
 const struct cpu_model *cpu_model_find(const char *name);
@@ -366,6 +385,16 @@ const struct cpu_model *cpu_model_find_test(const char *name);
 /* ID_AA64PFR0_EL1.EL0 = 0b0010: the model implements AArch32 at EL0 (the
  * one source of that fact; only test models set it for now). */
 static inline bool cpu_model_a32_el0(const struct cpu_model *m) { return (m->id_aa64pfr0 & 0xf) == 2; }
+/* ID_AA64PFR0_EL1.EL1 = 0b0010: AArch32 at EL1 (HCR_EL2.RW = 0). */
+static inline bool cpu_model_a32_el1(const struct cpu_model *m) { return (m->id_aa64pfr0 >> 4 & 0xf) == 2; }
+/* EL1 uses AArch32: below an EL2 whose HCR_EL2.RW is 0, or, without EL2,
+ * as reset by a 32-bit boot. */
+static inline bool cpu_el1_a32(const struct cpu *c)
+{
+    if (c->el2_enabled)
+        return !(c->sr.hcr_el2 & HCR_RW) && cpu_model_a32_el1(c->model);
+    return c->el1_a32_reset;
+}
 const struct cpu_model *cpu_model_default(void);
 void cpu_model_list(void (*cb)(const struct cpu_model *m, void *opaque), void *opaque);
 
