@@ -156,11 +156,7 @@ bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned op
     const struct cp_reg *r = cp_find(wide, opc1, crn, crm, opc2);
     if (!r || !(r->acc & (read ? CP_R : CP_W)))
         return false;
-    unsigned cond;
-    if (a32_ctx_t32(x))
-        cond = (x->it & 0xf) ? x->it >> 4 : 14;     /* in an IT block: its condition */
-    else
-        cond = x->insn >> 28;
+    unsigned cond = a32_trap_cond(x);
     struct uop *u = emit(x, op_a32_cp);
     u->imm = (uintptr_t)r;
     u->a = a32_wreg(x, rt);

@@ -1524,6 +1524,14 @@ static bool a32_insn(struct xlat *x, uint32_t insn)
     return true;
 }
 
+unsigned a32_trap_cond(const struct xlat *x)
+{
+    if (x->ctx & CTX_T32)
+        return (x->it & 0xf) ? x->it >> 4 : 14;
+    unsigned cond = x->insn >> 28;
+    return cond == 15 ? 14 : cond;
+}
+
 unsigned a32_translate(struct xlat *x, const uint8_t *host, unsigned off, unsigned max_insns)
 {
     uint64_t pc = x->block_pc;

@@ -481,7 +481,7 @@ static const struct uop *op_fp_trap(struct cpu *c, const struct uop *u)
     else if (el == 0 && c->el2_enabled && (c->sr.hcr_el2 & HCR_TGE))
         target = 2;
     c->exc.target_el = target;
-    cpu_raise(c, uop_pc(c, u), EC_FP_ACCESS, 0x1e00000, 0);
+    cpu_raise(c, uop_pc_any(c, u), EC_FP_ACCESS, (uint32_t)u->imm, 0);
 }
 
 void decode_fp_check(struct xlat *x, unsigned before)
@@ -489,6 +489,9 @@ void decode_fp_check(struct xlat *x, unsigned before)
     if (x->ctx & CTX_FP_OK)
         return;
     x->nuops = before;
-    emit(x, op_fp_trap);
+    /* ISS: CV = 1 and the condition (always for A64; an AArch32
+     * instruction's own, see a32_trap_cond). */
+    unsigned cond = (x->ctx & CTX_A32) ? a32_trap_cond(x) : 14;
+    emit(x, op_fp_trap)->imm = 1u << 24 | cond << 20;
     x->end = true;
 }

@@ -220,6 +220,10 @@ const struct uop *op_goto_nochain(struct cpu *c, const struct uop *u);
 /* AArch32 translation loop (a32.c): translates from host code at page
  * offset off for x (x->ctx has CTX_A32); returns the instructions taken. */
 unsigned a32_translate(struct xlat *x, const uint8_t *host, unsigned off, unsigned max_insns);
+/* COND for the syndrome of a trapped AArch32 instruction (CV = 1): the A32
+ * condition field (0b1110 for the unconditional space), in T32 the IT
+ * block's condition or 0b1110 outside one. */
+unsigned a32_trap_cond(const struct xlat *x);
 /* Host address of the code page holding va, for a T32 instruction that
  * crosses into it (exec.c); faults as the fetch of the instruction at x->pc. */
 const uint8_t *xlat_fetch_page(struct xlat *x, uint64_t va);
@@ -235,7 +239,8 @@ const struct uop *op_unpriv_begin(struct cpu *c, const struct uop *u);
 const struct uop *op_unpriv_end(struct cpu *c, const struct uop *u);
 
 /* Called by the decoder after an FP/SIMD instruction was translated: if FP is
- * disabled in this context, its uops (from index before) become a trap. */
+ * disabled in this context, its uops (from index before) become a trap.
+ * AArch32 translators call it too (VFP, Advanced SIMD). */
 void decode_fp_check(struct xlat *x, unsigned before);
 
 #endif
