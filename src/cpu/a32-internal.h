@@ -116,5 +116,16 @@ bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned op
 static inline bool a32_il16(const cpu_t *c, uop_t *u) { return (c->blk->ctx & CTX_T32) && u->insn <= 0xffff; }
 
 void a32_emit_bx_reg(struct xlat *x, unsigned rm, bool link, uint32_t ret);
+noreturn void a32_align_fault(cpu_t *c, uop_t *u, uint64_t va, bool write);
+
+/* AArch32 EL1 (a32-el1.c): MRS/MSR at EL1, hints, exception return to the
+ * value in slot (SPSR of the current mode), CPS, SRS/RFE, banked registers.
+ * false when UNDEFINED. */
+bool a32_trans_mrs(struct xlat *x, unsigned r, uint8_t slot);
+bool a32_trans_msr_priv(struct xlat *x, unsigned r, unsigned mask, uint8_t slot, uint32_t imm);
+bool a32_trans_hint(struct xlat *x, unsigned op, unsigned len);
+bool a32_trans_excret(struct xlat *x, uint8_t slot);
+bool a32_trans_cps(struct xlat *x, unsigned imod, unsigned m, unsigned aif, unsigned mode, unsigned len);
+bool a32_trans_banked(struct xlat *x, bool write, unsigned r, unsigned sysm, unsigned reg);
 
 #endif

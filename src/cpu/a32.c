@@ -310,8 +310,17 @@ void a32_emit_bx(struct xlat *x, unsigned slot)
 bool a32_emit_dp(struct xlat *x, unsigned opc, unsigned s, unsigned rn, unsigned rd, struct uop *tmpl)
 {
     bool test = opc >= 8 && opc <= 11;
-    if (rd == 15 && s && !test)
-        return false;   /* SUBS PC, LR etc.: exception return, a later phase */
+    if (rd == 15 && s && !test) {
+        /* SUBS PC, LR and the other A32 forms: an exception return with
+         * the result (EL1 modes with an SPSR; UNPREDICTABLE elsewhere). */
+        if (a32_ctx_t32(x) || ctx_el(x->ctx) != 1)
+            return false;
+        uint8_t b = (opc == 13 || opc == 15) ? REG_ZR : a32_rreg(x, rn, REG_T1);
+        struct uop *u = emit(x, a32_dp_fns[opc][0]);
+        *u = (struct uop){ .fn = u->fn, .imm = tmpl->imm, .insn = u->insn, .idx = u->idx, .a = REG_T0, .b = b,
+                           .c = tmpl->c, .d = tmpl->d, .e = tmpl->e, .f = tmpl->f };
+        return a32_trans_excret(x, REG_T0);
+    }
     uint8_t b = (opc == 13 || opc == 15) ? REG_ZR : a32_rreg(x, rn, REG_T1);
     struct uop *u = emit(x, a32_dp_fns[opc][s]);
     uint8_t c = tmpl->c, d = tmpl->d;
@@ -941,15 +950,18 @@ const struct uop *op_a32_msr(cpu_t *c, uop_t *u)
 
 bool trans_a32_MRS(struct xlat *x, const arg_a32_MRS *a)
 {
-    if (a->r || a->rd == 15 || ctx_el(x->ctx) != 0)
-        return false;   /* SPSR, and CPSR above EL0: a later phase */
-    emit(x, op_a32_mrs)->a = a32_wreg(x, a->rd);
-    return true;
+    if (a->rd == 15)
+        return false;
+    return a32_trans_mrs(x, a->r, a32_wreg(x, a->rd));
 }
 
 bool a32_emit_msr(struct xlat *x, unsigned r, unsigned mask, uint8_t slot, uint32_t imm)
 {
-    if (r || mask == 0 || ctx_el(x->ctx) != 0)
+    if (mask == 0)
+        return false;
+    if (ctx_el(x->ctx) != 0)
+        return a32_trans_msr_priv(x, r, mask, slot, imm);
+    if (r)
         return false;
     struct uop *u = emit(x, op_a32_msr);
     u->b = slot;
@@ -972,12 +984,11 @@ bool trans_a32_MSR_imm(struct xlat *x, const arg_a32_MSR_imm *a)
     return a32_emit_msr(x, a->r, a->mask, REG_ZR, imm);
 }
 
-/* NOP YIELD WFE WFI SEV SEVL ESB CSDB DBG: no effect at EL0 here (WFI and
- * WFE may complete at once); their traps come with the AArch32 EL1 phase. */
+/* NOP YIELD WFE WFI SEV SEVL ESB CSDB DBG (a32-el1.c); unallocated hints
+ * execute as NOP too. */
 bool trans_a32_HINT(struct xlat *x, const arg_a32_HINT *a)
 {
-    /* Unallocated hints execute as NOP too. */
-    return ctx_el(x->ctx) == 0;
+    return a32_trans_hint(x, a->op, 4);
 }
 
 /* ---- branches and exceptions ------------------------------------------------------------------ */
@@ -1070,7 +1081,7 @@ bool trans_a32_MCRR(struct xlat *x, const arg_a32_MCRR *a)
 
 /* ---- loads and stores ------------------------------------------------------------------------- */
 
-static noreturn void a32_align_fault(cpu_t *c, uop_t *u, uint64_t va, bool write)
+noreturn void a32_align_fault(cpu_t *c, uop_t *u, uint64_t va, bool write)
 {
     c->exc.access = write ? ACC_WRITE : ACC_READ;
     c->exc.perm = false;
@@ -1168,10 +1179,19 @@ struct uop *a32_emit_ldst(struct xlat *x, uop_fn fn, unsigned p, unsigned uu, un
     return u;
 }
 
-/* P = 0, W = 1: the unprivileged (T) forms; at EL0 they are the plain ones. */
+/* P = 0, W = 1: the unprivileged (T) forms; at EL0 they are the plain ones,
+ * at EL1 they use EL0's permissions (bracketed by op_unpriv_begin/end). */
 static bool unpriv_ok(const struct xlat *x, unsigned p, unsigned w)
 {
-    return p || !w || ctx_el(x->ctx) == 0;
+    return p || !w || ctx_el(x->ctx) <= 1;
+}
+
+static bool unpriv_begin(struct xlat *x, unsigned p, unsigned w)
+{
+    if (p || !w || !unpriv_applies(x->ctx))
+        return false;
+    emit(x, op_unpriv_begin);
+    return true;
 }
 
 static bool ldst_word_byte(struct xlat *x, unsigned p, unsigned uu, unsigned b, unsigned w, unsigned l, unsigned rn,
@@ -1190,7 +1210,10 @@ static bool ldst_word_byte(struct xlat *x, unsigned p, unsigned uu, unsigned b, 
         return false;
     uop_fn fn = l ? (b ? op_a32_ldrb : op_a32_ldr) : (b ? op_a32_strb : op_a32_str);
     uint8_t rt_slot = l ? a32_dreg(x, rt) : a32_rreg(x, rt, REG_T0);
+    bool unpriv = unpriv_begin(x, p, w);
     struct uop *u = a32_emit_ldst(x, fn, p, uu, w, rn, rt_slot);
+    if (unpriv)
+        emit(x, op_unpriv_end);
     if (reg) {
         unsigned t, amt = a32_imm_shift_amount(type, imm5, &t);
         u->f |= AM_REG;
@@ -1255,7 +1278,10 @@ static bool ldst_extra(struct xlat *x, unsigned p, unsigned uu, unsigned w, unsi
         fn = op_a32_strh;   /* op2 01 */
     else
         fn = op2 == 1 ? op_a32_ldrh : op2 == 2 ? op_a32_ldrsb : op_a32_ldrsh;
+    bool unpriv = unpriv_begin(x, p, w);
     struct uop *u = a32_emit_ldst(x, fn, p, uu, w, rn, a32_wreg(x, rt));
+    if (unpriv)
+        emit(x, op_unpriv_end);
     if (reg) {
         u->f |= AM_REG;
         u->c = a32_wreg(x, rm);
@@ -1323,8 +1349,14 @@ const struct uop *op_a32_stm(cpu_t *c, uop_t *u)
 bool trans_a32_LDM(struct xlat *x, const arg_a32_LDM *a)
 {
     unsigned list = a->list, rn = a->rn;
-    if (a->s || rn == 15 || list == 0)
-        return false;   /* S: user registers / exception return, a later phase */
+    if (rn == 15 || list == 0)
+        return false;
+    /* ^ (S): the User mode registers (no writeback), or with the PC in an
+     * LDM an exception return; EL1 only (UNPREDICTABLE in usr and sys). */
+    bool user_regs = a->s && !(a->l && (list >> 15 & 1));
+    if (a->s && (ctx_el(x->ctx) != 1 || (user_regs && a->w) ||
+                 (!user_regs && (a32_ctx_mode(x) == 0xf))))
+        return false;
     if (a->w && (list >> rn & 1)) {
         /* LDM: UNPREDICTABLE; STM: UNKNOWN unless Rn is the lowest register */
         if (a->l || (list & ((1u << rn) - 1)))
@@ -1335,10 +1367,13 @@ bool trans_a32_LDM(struct xlat *x, const arg_a32_LDM *a)
     struct uop *u = emit(x, a->l ? op_a32_ldm : op_a32_stm);
     u->b = a32_wreg(x, rn);
     u->imm = list;
-    u->e = (uint8_t)a32_ctx_mode(x);
+    u->e = (uint8_t)(user_regs ? 0 : a32_ctx_mode(x));
     u->f = (uint8_t)((a->p ? AM_P : 0) | (a->u ? AM_U : 0) | (a->w ? AM_W : 0));
-    if (a->l && (list >> 15 & 1))
+    if (a->l && (list >> 15 & 1)) {
+        if (a->s)
+            return a32_trans_excret(x, REG_T0);
         a32_emit_bx(x, REG_T0);
+    }
     return true;
 }
 

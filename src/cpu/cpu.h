@@ -449,6 +449,12 @@ void cpu_code_invalidate_range(struct cpu *c, uint64_t addr, uint64_t len);
  * mode enters it by ERET (sys_eret) on models with AArch32 at EL0. */
 void cpu_a32_enter(struct cpu *c, uint32_t pc, uint32_t cpsr);
 uint32_t cpu_a32_cpsr(const struct cpu *c);
+/* System mode without EL2: reset EL1 into AArch32 (a 32-bit kernel's
+ * boot): SVC mode, MMU and caches off, A/I/F masked, A32 at pc (T32 if bit
+ * 0 is set), r0-r2 as given, the other registers zero; sets
+ * c->el1_a32_reset.  (Linux's zImage wants r0 = 0, r1 = ~0 (machine type,
+ * unused with DT), r2 = the DTB's address.) */
+void cpu_a32_reset_el1(struct cpu *c, uint32_t pc, uint32_t r0, uint32_t r1, uint32_t r2);
 
 /* Read/write guest memory through the CPU's translation (false on fault). */
 bool cpu_mem_read(struct cpu *c, uint64_t va, void *buf, size_t len);

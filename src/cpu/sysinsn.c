@@ -476,6 +476,10 @@ static const struct uop *op_fp_trap(struct cpu *c, const struct uop *u)
     unsigned fpen = (unsigned)(c->sr.cpacr_el1 >> 20) & 3;
     bool host = cpu_host_regime(c);
     bool cpacr_traps = el < 2 && !host && (fpen == 0 || fpen == 2 || (fpen == 1 && el == 0));
+    /* Below an AArch32 EL1, FPEXC.EN = 0 is UNDEFINED at EL0/EL1 (taken
+     * there as an UNDEFINED exception, a32_take_sync). */
+    if (el < 2 && c->a32.ctx && cpu_el1_a32(c) && !(c->sr.fpexc32_el2 & (1u << 30)))
+        cpacr_traps = true;
     if (!cpacr_traps)
         target = 2;
     else if (el == 0 && c->el2_enabled && (c->sr.hcr_el2 & HCR_TGE))

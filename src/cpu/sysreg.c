@@ -25,6 +25,7 @@ enum {
     SR_PAUTH = 1 << 10,     /* exists only when the model has FEAT_PAuth */
     SR_NV2 = 1 << 11,       /* exists only with FEAT_NV2 (and EL2) */
     SR_FP = 1 << 12,        /* an FP/SIMD register: traps when FP is disabled */
+    SR_A32EL1 = 1 << 13,    /* exists only when the model has AArch32 EL1 (and EL2) */
 };
 #define RW0 (SR_EL0R | SR_EL0W | SR_EL1R | SR_EL1W | SR_EL2R | SR_EL2W)
 #define RO0 (SR_EL0R | SR_EL1R | SR_EL2R)
@@ -66,6 +67,7 @@ static inline uint64_t *fld(struct cpu *c, size_t off) { return (uint64_t *)((ch
 static uint64_t rd_nzcv(struct cpu *c, const struct sysreg *r) { (void)r; return c->nzcv; }
 static void wr_nzcv(struct cpu *c, const struct sysreg *r, uint64_t v) { (void)r; c->nzcv = (uint32_t)v & 0xf0000000u; }
 static uint64_t rd_model(struct cpu *c, const struct sysreg *r) { return *(const uint64_t *)((const char *)c->model + r->off); }
+static uint64_t rd_model32(struct cpu *c, const struct sysreg *r) { return *(const uint32_t *)((const char *)c->model + r->off); }
 static uint64_t rd_zero(struct cpu *c, const struct sysreg *r) { (void)c, (void)r; return 0; }
 static void wr_ignore(struct cpu *c, const struct sysreg *r, uint64_t v) { (void)c, (void)r, (void)v; }
 
@@ -262,9 +264,15 @@ static void wr_hcr(struct cpu *c, const struct sysreg *r, uint64_t v)
     (void)r;
     uint64_t old = c->sr.hcr_el2;
     v &= nv_hcr_mask(c);
+    if (!cpu_model_a32_el1(c->model))
+        v |= HCR_RW;    /* RAO/WI: EL1 is AArch64 only */
     c->sr.hcr_el2 = v;
     if ((old ^ v) & HCR_E2H) {
         cpu_tlb_flush(c);
+        c->el10_tlb_hcr = v & (HCR_VM | HCR_TGE);
+    } else if ((old ^ v) & HCR_RW) {
+        /* EL1&0 translation changes format (VMSAv8-32 / VMSAv8-64). */
+        cpu_tlb_flush_mmu_idx(c, MASK_EL10);
         c->el10_tlb_hcr = v & (HCR_VM | HCR_TGE);
     } else if ((old ^ v) & (HCR_VM | HCR_TGE)) {
         el10_tlb_follow_hcr(c, v);
@@ -366,6 +374,7 @@ static void wr_gic(struct cpu *c, const struct sysreg *r, uint64_t v)
 #define TIMER(name, key, flags, ctl, vhe_ctl_key) TIMER_T(name, key, flags, ctl, vhe_ctl_key, 0)
 
 #define ID(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO0, MODEL(f), rd_model, NULL, 0, 0, T_TID3 }
+#define ID32(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO1, MODEL(f), rd_model32, NULL, 0, 0, T_TID3 }
 
 /* Rows without EL2 trap controls leave the last column (traps) out. */
 #pragma GCC diagnostic push
@@ -400,6 +409,16 @@ static const struct sysreg sysregs[] = {
     ID("ID_AA64MMFR0_EL1", 7, 0, id_aa64mmfr0),
     { "ID_AA64MMFR1_EL1", K(3, 0, 0, 7, 1), RO0, 0, rd_mmfr1, NULL, 0, 0, T_TID3 },
     { "ID_AA64MMFR2_EL1", K(3, 0, 0, 7, 2), RO0, 0, rd_mmfr2, NULL, 0, 0, T_TID3 },
+    /* AArch32 ID registers (zero on models without AArch32) */
+    ID32("ID_PFR0_EL1", 1, 0, id_pfr0), ID32("ID_PFR1_EL1", 1, 1, id_pfr1), ID32("ID_DFR0_EL1", 1, 2, id_dfr0),
+    ID32("ID_MMFR0_EL1", 1, 4, id_mmfr[0]), ID32("ID_MMFR1_EL1", 1, 5, id_mmfr[1]),
+    ID32("ID_MMFR2_EL1", 1, 6, id_mmfr[2]), ID32("ID_MMFR3_EL1", 1, 7, id_mmfr[3]),
+    ID32("ID_ISAR0_EL1", 2, 0, id_isar[0]), ID32("ID_ISAR1_EL1", 2, 1, id_isar[1]),
+    ID32("ID_ISAR2_EL1", 2, 2, id_isar[2]), ID32("ID_ISAR3_EL1", 2, 3, id_isar[3]),
+    ID32("ID_ISAR4_EL1", 2, 4, id_isar[4]), ID32("ID_ISAR5_EL1", 2, 5, id_isar[5]),
+    ID32("ID_MMFR4_EL1", 2, 6, id_mmfr[4]), ID32("ID_ISAR6_EL1", 2, 7, id_isar[6]),
+    ID32("MVFR0_EL1", 3, 0, mvfr0), ID32("MVFR1_EL1", 3, 1, mvfr1), ID32("MVFR2_EL1", 3, 2, mvfr2),
+    ID32("ID_PFR2_EL1", 3, 4, id_pfr2),
     { "CCSIDR_EL1", K(3, 1, 0, 0, 0), RO1, 0, rd_ccsidr, NULL, 0, 0, T_TID2 },
     { "CLIDR_EL1", K(3, 1, 0, 0, 1), RO1, 0, rd_clidr, NULL, 0, 0, T_TID2 },
     { "AIDR_EL1", K(3, 1, 0, 0, 7), RO1, 0, rd_zero, NULL, 0, 0, T_TID1 },
@@ -476,6 +495,15 @@ static const struct sysreg sysregs[] = {
     { "VTCR_EL2", K(3, 4, 2, 1, 2), RW2, SR(vtcr_el2), NULL, wr_mmu_el1, 0, 0 },
     { "VNCR_EL2", K(3, 4, 2, 2, 0), RW2 | SR_NV2, SR(vncr_el2), NULL, NULL, 0, 0 },
     { "SPSR_EL2", K(3, 4, 4, 0, 0), RW2, SR(spsr_el2), NULL, NULL, 0, 0 },
+    /* AArch32 EL1 state a hypervisor saves for 32-bit guests (only with
+     * AArch32 EL1): the banked SPSRs, DACR, IFSR and FPEXC. */
+    { "SPSR_irq", K(3, 4, 4, 3, 0), RW2 | SR_A32EL1, SR(spsr_irq), NULL, NULL, 0xffffffffull, 0 },
+    { "SPSR_abt", K(3, 4, 4, 3, 1), RW2 | SR_A32EL1, SR(spsr_abt), NULL, NULL, 0xffffffffull, 0 },
+    { "SPSR_und", K(3, 4, 4, 3, 2), RW2 | SR_A32EL1, SR(spsr_und), NULL, NULL, 0xffffffffull, 0 },
+    { "SPSR_fiq", K(3, 4, 4, 3, 3), RW2 | SR_A32EL1, SR(spsr_fiq), NULL, NULL, 0xffffffffull, 0 },
+    { "DACR32_EL2", K(3, 4, 3, 0, 0), RW2 | SR_A32EL1, SR(dacr32_el2), NULL, wr_mmu_el1, 0xffffffffull, 0 },
+    { "IFSR32_EL2", K(3, 4, 5, 0, 1), RW2 | SR_A32EL1, SR(ifsr32_el2), NULL, NULL, 0xffffffffull, 0 },
+    { "FPEXC32_EL2", K(3, 4, 5, 3, 0), RW2 | SR_A32EL1 | SR_END, SR(fpexc32_el2), NULL, NULL, 0xffffffffull, 0 },
     { "ELR_EL2", K(3, 4, 4, 0, 1), RW2, SR(elr_el2), NULL, NULL, 0, 0 },
     { "SP_EL1", K(3, 4, 4, 1, 0), RW2, 0, rd_sp_el1, wr_sp_el1, 0, 0 },
     { "AFSR0_EL2", K(3, 4, 5, 1, 0), RW2, SR(afsr0_el2), NULL, NULL, 0, 0 },
@@ -676,6 +704,8 @@ bool sysreg_trans_read(struct xlat *x, uint32_t key, uint8_t rt_slot)
         r = NULL;
     if (r && (r->flags & SR_NV2) && nv_level(x->cpu) < 2)
         r = NULL;
+    if (r && (r->flags & SR_A32EL1) && !cpu_model_a32_el1(x->cpu->model))
+        r = NULL;
     if (!r && el >= 1 && (key & ~0x7fu) == K(3, 0, 0, 0, 0) && (key >> 3 & 0xf) >= 1)
         r = &raz_row;   /* unallocated ID register space reads as zero */
     if (!r)
@@ -715,6 +745,8 @@ bool sysreg_trans_write(struct xlat *x, uint32_t key, uint8_t rt_slot)
     if (r && (r->flags & SR_PAUTH) && !(x->cpu->model->id_aa64isar1 & 0xff0))
         r = NULL;
     if (r && (r->flags & SR_NV2) && nv_level(x->cpu) < 2)
+        r = NULL;
+    if (r && (r->flags & SR_A32EL1) && !cpu_model_a32_el1(x->cpu->model))
         r = NULL;
     if (!r)
         return traps_trans_impdef(x, key);

@@ -23,6 +23,9 @@ static bool fp_enabled(const struct cpu *c)
         unsigned fpen = (unsigned)(c->sr.cpacr_el1 >> 20) & 3;
         if (fpen == 0 || fpen == 2 || (fpen == 1 && el == 0))
             return false;
+        /* AArch32 EL1: FPEXC.EN (FPEXC32_EL2 with an AArch64 EL2). */
+        if (c->a32.ctx && cpu_el1_a32(c) && !(c->sr.fpexc32_el2 & (1u << 30)))
+            return false;
     }
     if (c->el2_enabled) {
         if (e2h(c)) {
@@ -174,6 +177,11 @@ static uint32_t a32_psr(const struct cpu *c, uint32_t pstate)
 
 static void take_exception(struct cpu *c, unsigned target, enum vec_type type, uint64_t pref_ret)
 {
+    if (target == 1 && c->a32.ctx && cpu_el1_a32(c)) {
+        /* To an AArch32 EL1 mode (synchronous ones go through sys_take_sync). */
+        a32_take_interrupt(c, type == VEC_FIQ);
+        return;
+    }
     uint32_t old = c->pstate;
     uint64_t vbar = target == 2 ? c->sr.vbar_el2 : c->sr.vbar_el1;
     bool from_a32 = c->a32.ctx != 0;
@@ -182,10 +190,11 @@ static void take_exception(struct cpu *c, unsigned target, enum vec_type type, u
         offset = (old & PSTATE_SP) ? 0x200 : 0x0;
     } else {
         /* AArch64.TakeException: lower_32 is ELUsingAArch32(target_el - 1),
-         * or EL0's state for EL0 in the EL2&0 host regime.  EL1 is always
-         * AArch64 here, so only EL0 in AArch32 reaching EL1 (or EL2 as a
-         * host) uses the 0x600 vectors. */
-        bool lower_32 = from_a32 && (target == 1 || (e2h(c) && tge(c) && c->el == 0));
+         * or EL0's state for EL0 in the EL2&0 host regime: EL0 in AArch32
+         * reaching EL1 (or EL2 as a host), and anything reaching EL2 from
+         * below an AArch32 EL1 (HCR_EL2.RW = 0). */
+        bool lower_32 = from_a32 && (target == 1 || (e2h(c) && tge(c) && c->el == 0) ||
+                                     (target == 2 && cpu_el1_a32(c)));
         offset = lower_32 ? 0x600 : 0x400;
     }
     offset += (uint64_t)type * 0x80;
@@ -300,12 +309,18 @@ void sys_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc)
         fprintf(stderr, "[exc] EL%u pc=%#llx ec=%#x iss=%#x far=%#llx\n", c->el, (unsigned long long)pc, exc->ec,
                 exc->iss, (unsigned long long)exc->far);
     unsigned target = exc->target_el ? exc->target_el : sync_target(c);
-    if (exc->ec == EC_HVC64)
+    if (exc->ec == EC_HVC64 || exc->ec == 0x12)
         target = 2;
     if (exc->ec == EC_SVC64 || exc->ec == EC_HVC64 || exc->ec == EC_SVC32)
         debug_ss_advance(c);    /* a stepped SVC/HVC completed: SPSR.SS = 0 */
     if (target < c->el)
         target = c->el;
+    if (target == 1 && c->a32.ctx && cpu_el1_a32(c)) {
+        exc->target_el = 0;
+        a32_take_sync(c, exc, pc);
+        exc->stage2 = exc->s1ptw = exc->il16 = exc->a32_short = false;
+        return;
+    }
     uint32_t ec = exc->ec;
     /* Aborts: same/lower EC according to the final target. */
     if (ec == EC_DABORT_LOWER || ec == EC_DABORT_SAME)
@@ -396,22 +411,27 @@ bool sys_wfi_wakeup(struct cpu *c)
 
 /* ---- exception return ---------------------------------------------------- */
 
-/* Return to AArch32 EL0 (AArch64.ExceptionReturn with spsr<4> = 1, legal):
- * SetPSTATEFromPSR in the AArch32 layout; ELR<1:0> (A32) or ELR<0> (T32)
- * are treated as 0 and the upper 32 bits are ignored. */
+/* Return to AArch32 (AArch64.ExceptionReturn with spsr<4> = 1, legal): EL0
+ * (usr), or an EL1 mode below an EL2 with HCR_EL2.RW = 0.  SetPSTATEFromPSR
+ * in the AArch32 layout; ELR<1:0> (A32) or ELR<0> (T32) are treated as 0 and
+ * the upper 32 bits are ignored. */
 static void eret_a32(struct cpu *c, uint64_t spsr, uint64_t elr, uint32_t old)
 {
     uint32_t psr = (uint32_t)spsr;
+    unsigned el = (psr & 0xf) ? 1 : 0;
     uint32_t ps = psr & (PSTATE_A | PSTATE_I | PSTATE_F | PSTATE_PAN | PSTATE_SS | PSTATE_IL | PSTATE_DIT);
     if (psr & (1u << 23))
         ps |= PSTATE_SSBS;
-    c->pstate = ps;                 /* EL0, SP_EL0; no PSTATE.D in AArch32 */
+    /* No PSTATE.D in AArch32; SP_EL1 at EL1 (AArch32 has its own SPs). */
+    c->pstate = ps | el << PSTATE_EL_SHIFT | (el ? PSTATE_SP : 0);
     if (!(psr & 0x20))
         psr &= ~(3u << 25 | 0x3fu << 10);   /* ITSTATE only in T32 (UNPREDICTABLE otherwise: cleared) */
     uint32_t pc = (uint32_t)elr & ((psr & 0x20) ? ~1u : ~3u);
-    cpu_a32_enter(c, pc, psr & ~0xfu);      /* M[3:0] = usr */
-    /* AArch32 uops expect zero-extended registers (R0-R14 = X0-X14). */
-    for (unsigned r = 0; r < 15; r++)
+    cpu_a32_enter(c, pc, psr);
+    /* AArch32 uops expect zero-extended registers: R0-R14 = X0-X14, and
+     * below an AArch32 EL1 every banked register up to X30. */
+    unsigned n = cpu_el1_a32(c) ? 31 : 15;
+    for (unsigned r = 0; r < n; r++)
         c->x[r] = (uint32_t)c->x[r];
     c->excl_addr = ~0ull;
     sys_pstate_changed(c, old);
@@ -424,15 +444,20 @@ void sys_eret(struct cpu *c)
     uint64_t elr = *elr_for(c, el);
     uint32_t old = c->pstate;
     unsigned target = (unsigned)(spsr >> PSTATE_EL_SHIFT) & 3;
-    if ((spsr & 0x1f) == 0x10 && cpu_model_a32_el0(c->model)) {
+    bool el1_a32 = el == 2 && cpu_el1_a32(c) && !tge(c);
+    bool a32_ok = (spsr & 0x1f) == 0x10 ? cpu_model_a32_el0(c->model)
+                                        : (spsr & 0x10) && a32_mode_el(spsr & 0xf) == 1 && el1_a32;
+    if (a32_ok) {
         /* IllegalExceptionReturn: ELFromM32(usr) is EL0, never above the
-         * current EL; EL0 may use AArch32 under an AArch64 EL1. */
+         * current EL; EL0 may use AArch32 under an AArch64 EL1.  The EL1
+         * modes are reachable from EL2 when EL1 is AArch32. */
         c->nzcv = (uint32_t)spsr & 0xf0000000u;
         spsr = (spsr & ~(uint64_t)PSTATE_SS) | debug_eret_ss(c, spsr, 0);
         eret_a32(c, spsr, elr, old);
         return;
     }
-    bool illegal = (spsr & 0x10) ||                         /* AArch32 other than EL0: not implemented */
+    bool illegal = (spsr & 0x10) ||                         /* AArch32 mode not available */
+                   (el1_a32 && target < 2) ||               /* AArch64 below an AArch32 EL1 */
                    target > el ||
                    (target == 2 && !c->el2_enabled) ||
                    (target == 3) ||

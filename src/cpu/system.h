@@ -61,6 +61,15 @@ bool sys_wfi_wakeup(struct cpu *c);
 /* PSTATE changed (EL, SPSel, PAN ...): recompute the cached state. */
 void sys_pstate_changed(struct cpu *c, uint32_t old_pstate);
 
+/* AArch32 EL1 (a32-el1.c): exception entry to an AArch32 EL1 mode (a
+ * synchronous one with its preferred return address, IRQ/FIQ at c->pc),
+ * and the modes' ELs and SPSRs. */
+void a32_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc);
+void a32_take_interrupt(struct cpu *c, bool fiq);
+int a32_mode_el(unsigned m);
+uint64_t *a32_spsr_ptr(struct cpu *c, unsigned m);
+uint32_t a32_cpsr_full(const struct cpu *c);
+
 /* AArch32 (context ctx): ISS[24:14] of a stage-2 data abort on insn, the
  * instruction syndrome when ESR_ELx.ISV may be 1, else 0 (a32-sys.c). */
 uint32_t a32_abort_isv(uint32_t insn, uint32_t ctx);

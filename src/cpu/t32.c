@@ -300,7 +300,7 @@ bool trans_t16_IT(struct xlat *x, const arg_t16_IT *a)
 
 bool trans_t16_HINT(struct xlat *x, const arg_t16_HINT *a)
 {
-    return ctx_el(x->ctx) == 0;     /* all hints are NOPs at EL0 here, see A32 */
+    return a32_trans_hint(x, a->op, 2);
 }
 
 bool trans_t16_STM(struct xlat *x, const arg_t16_STM *a)
@@ -733,8 +733,18 @@ bool trans_t32_LDST_imm8(struct xlat *x, const arg_t32_LDST_imm8 *a)
 {
     if (a->rn == 15 || (!a->p && !a->w))
         return false;
-    if (a->p && a->u && !a->w && (ctx_el(x->ctx) != 0 || a->rt == 15))
-        return false;   /* LDRT and friends: plain at EL0, above it a later phase */
+    if (a->p && a->u && !a->w) {
+        /* LDRT and friends: plain at EL0, EL0's permissions at EL1. */
+        if (ctx_el(x->ctx) > 1 || a->rt == 15)
+            return false;
+        if (unpriv_applies(x->ctx)) {
+            emit(x, op_unpriv_begin);
+            if (!single(x, a->l, a->s, a->sz, a->rt, a->rn, 1, 1, 0, -1, a->imm8))
+                return false;
+            emit(x, op_unpriv_end);
+            return true;
+        }
+    }
     if (a->rt == 15 && !(a->l && a->sz == 2) && !(a->p && !a->u && !a->w))
         return false;   /* only PLD-shaped (negative offset) hints take Rt = 15 */
     return single(x, a->l, a->s, a->sz, a->rt, a->rn, a->p, a->u, a->w, -1, a->imm8);
@@ -946,15 +956,28 @@ bool trans_t32_MSR(struct xlat *x, const arg_t32_MSR *a)
 
 bool trans_t32_MRS(struct xlat *x, const arg_t32_MRS *a)
 {
-    if (a->r || bad(a->rd) || ctx_el(x->ctx) != 0)
+    if (bad(a->rd))
         return false;
-    emit(x, op_a32_mrs)->a = a32_wreg(x, a->rd);
-    return true;
+    return a32_trans_mrs(x, a->r, a32_wreg(x, a->rd));
 }
 
 bool trans_t32_HINT(struct xlat *x, const arg_t32_HINT *a)
 {
-    return ctx_el(x->ctx) == 0;
+    return a32_trans_hint(x, a->op, 4);
+}
+
+/* SUBS PC, LR, #imm8 (ERET with imm8 = 0): LR - imm8 into REG_T0, then an
+ * exception return.  Outside an IT block or last in it. */
+bool trans_t32_SUBS_PC_LR(struct xlat *x, const arg_t32_SUBS_PC_LR *a)
+{
+    if (((x->it & 0xf) && (x->it & 0xf) != 8) || ctx_el(x->ctx) != 1)
+        return false;
+    struct uop *u = emit(x, a32_dp_fns[2][0]);
+    u->a = REG_T0;
+    u->b = a32_wreg(x, 14);
+    u->imm = a->imm8;
+    u->e = 0;
+    return a32_trans_excret(x, REG_T0);
 }
 
 bool trans_t32_BARRIER(struct xlat *x, const arg_t32_BARRIER *a)
