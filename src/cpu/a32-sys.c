@@ -1,35 +1,52 @@
-/* AArch32 EL0 coprocessor accesses (MRC/MCR/MRRC/MCRR to CP15/CP14): one
- * table of the registers EL0 may reach, each an alias of the AArch64
- * register it maps to (Arm ARM, "Mapping of AArch32 to AArch64 system
- * registers").  Everything not in the table, and every access EL0 may not
- * make (a write of TPIDRURO, any CP14 register), is UNDEFINED.
+/* AArch32 coprocessor accesses (MRC/MCR/MRRC/MCRR to CP15/CP14) at EL0 and
+ * EL1: one table of the registers, each an alias of the AArch64 register it
+ * maps to (Arm ARM, "Mapping of AArch32 to AArch64 system registers"), or
+ * an operation (cache, TLB, address translation maintenance, barriers),
+ * with columns for who may access it and which EL2 controls trap it.
+ * Everything not in the table is UNDEFINED.
  *
  * The controls are read at run time (CNTKCTL_EL1/CNTHCTL_EL2, SCTLR.CP15BEN,
- * HSTR_EL2), so changing them needs no retranslation.  Their order follows
- * the registers' AArch32 accessibility pseudocode at EL0: the EL1 (or host
- * EL2) enable first, trapping with AArch64.AArch32SystemAccessTrap to EL1
- * (EL2 when HCR_EL2.TGE is 1), then HSTR_EL2.T<n> to EL2. */
+ * HCR_EL2, HSTR_EL2, MDCR_EL2, CPTR_EL2), so changing them needs no
+ * retranslation.  Their order follows the registers' accessibility
+ * pseudocode: at EL0 the EL1 (or host EL2) enable first, trapping with
+ * AArch64.AArch32SystemAccessTrap to EL1 (EL2 when HCR_EL2.TGE is 1; an
+ * UNDEFINED exception when EL1 is AArch32), then the EL2 controls. */
 #include "a32-internal.h"
 #include "sysreg.h"
+#include "traps.h"
 
 enum {
-    CP_R = 1, CP_W = 2,
+    CP_R = 1, CP_W = 2, CP_RW = 3,
 };
 enum cp_ctl {
     CTL_NONE,
-    CTL_CNT,        /* CNTKCTL_EL1 (CNTHCTL_EL2 as host) bits in cnt: any one grants */
+    CTL_CNT,        /* CNTKCTL_EL1 (CNTHCTL_EL2 as host) bits in cnt: any one grants (EL0) */
     CTL_CP15BEN,    /* SCTLR_ELx.CP15BEN = 0: UNDEFINED */
 };
-enum cp_kind { K_SYSREG, K_FRQ, K_DSB, K_ISB };
+enum cp_kind {
+    K_SYSREG,       /* the AArch64 register key (part: which half) */
+    K_ZERO,         /* RAZ/WI */
+    K_FRQ,          /* CNTFRQ: the fixed counter frequency, writes ignored */
+    K_DSB, K_ISB,
+    K_TLBI,         /* key: TLBI_* */
+    K_IC,           /* key: 0 IALLU, 1 IALLUIS, 2 IMVAU */
+    K_DC,           /* by VA: the address must translate */
+    K_NOP,          /* set/way maintenance, branch predictor */
+    K_AT,           /* key: EL to translate for | 2 write */
+    K_GIC,          /* GIC CPU interface: the AArch64 key through the env */
+};
+enum { P_ALL, P_LO, P_HI };     /* the AArch64 register's bits 63:0, 31:0, 63:32 */
+enum { TLBI_ALL, TLBI_VA, TLBI_ASID, TLBI_VAA, TLBI_IS = 4 };
 
 struct cp_reg {
     const char *name;
-    uint8_t wide;           /* MRRC/MCRR */
+    uint8_t cp, wide;       /* 15 or 14; MRRC/MCRR */
     uint8_t opc1, crn, crm, opc2;
-    uint8_t acc;            /* CP_R/CP_W at EL0 */
-    uint8_t ctl, kind;
+    uint8_t acc0, acc1;     /* CP_R/CP_W at EL0, at EL1 */
+    uint8_t ctl, kind, part;
     uint16_t cnt;           /* CTL_CNT: EL0PCTEN 0, EL0VCTEN 1, EL0VTEN 8, EL0PTEN 9 */
-    uint32_t key;           /* K_SYSREG: the AArch64 register (SYSREG_KEY) */
+    uint32_t traps;         /* enum trap_group: EL2 controls */
+    uint32_t key;           /* K_SYSREG/K_GIC: the AArch64 register (SYSREG_KEY); else see kind */
 };
 
 #define CNT_PCT (1u << 0)
@@ -37,30 +54,159 @@ struct cp_reg {
 #define CNT_VT (1u << 8)
 #define CNT_PT (1u << 9)
 #define K(op0, op1, crn, crm, op2) SYSREG_KEY(op0, op1, crn, crm, op2)
+/* 32-bit (MRC/MCR) and 64-bit (MRRC/MCRR) rows. */
+#define C32(n, o1, rn, rm, o2, a0, a1, kind, part, traps, key) \
+    { n, 15, 0, o1, rn, rm, o2, a0, a1, CTL_NONE, kind, part, 0, traps, key }
+#define C64(n, o1, rm, a0, a1, traps, key) { n, 15, 1, o1, 0, rm, 0, a0, a1, CTL_NONE, K_SYSREG, P_ALL, 0, traps, key }
+/* A register that is bits 31:0 (or 63:32) of an AArch64 one, EL1 only. */
+#define EL1R(n, rn, rm, o2, part, traps, key) C32(n, 0, rn, rm, o2, 0, CP_RW, K_SYSREG, part, traps, key)
+#define IDR(n, rn, rm, o2, traps, key) C32(n, 0, rn, rm, o2, 0, CP_R, K_SYSREG, P_LO, traps, key)
+#define OP(n, rm, o2, kind, traps, key) C32(n, 0, 7, rm, o2, 0, CP_W, kind, P_ALL, traps, key)
+#define TLBI(n, rm, o2, op) C32(n, 0, 8, rm, o2, 0, CP_W, K_TLBI, P_ALL, T_TTLB, op)
+#define GIC(n, rn, rm, o2, acc) C32(n, 0, rn, rm, o2, 0, acc, K_GIC, P_ALL, 0, K(3, 0, rn, rm, o2))
+#define DBG(n, rn, rm, o2, acc, traps) { n, 14, 0, 0, rn, rm, o2, 0, acc, CTL_NONE, K_ZERO, P_ALL, 0, traps, 0 }
+#define CNT(n, w, o1, rn, rm, o2, a0, cnt, traps, key) \
+    { n, 15, w, o1, rn, rm, o2, a0, CP_RW, CTL_CNT, K_SYSREG, P_ALL, cnt, traps, key }
 
-/* CP15 only: no CP14 register is accessible at EL0 here. */
-static const struct cp_reg cp15_regs[] = {
-    { "TPIDRURW", 0, 0, 13, 0, 2, CP_R | CP_W, CTL_NONE, K_SYSREG, 0, K(3, 3, 13, 0, 2) },
-    { "TPIDRURO", 0, 0, 13, 0, 3, CP_R, CTL_NONE, K_SYSREG, 0, K(3, 3, 13, 0, 3) },
-    { "CNTFRQ", 0, 0, 14, 0, 0, CP_R, CTL_CNT, K_FRQ, CNT_PCT | CNT_VCT, 0 },
-    { "CNTPCT", 1, 0, 0, 14, 0, CP_R, CTL_CNT, K_SYSREG, CNT_PCT, K(3, 3, 14, 0, 1) },
-    { "CNTVCT", 1, 1, 0, 14, 0, CP_R, CTL_CNT, K_SYSREG, CNT_VCT, K(3, 3, 14, 0, 2) },
-    { "CNTP_TVAL", 0, 0, 14, 2, 0, CP_R | CP_W, CTL_CNT, K_SYSREG, CNT_PT, K(3, 3, 14, 2, 0) },
-    { "CNTP_CTL", 0, 0, 14, 2, 1, CP_R | CP_W, CTL_CNT, K_SYSREG, CNT_PT, K(3, 3, 14, 2, 1) },
-    { "CNTP_CVAL", 1, 2, 0, 14, 0, CP_R | CP_W, CTL_CNT, K_SYSREG, CNT_PT, K(3, 3, 14, 2, 2) },
-    { "CNTV_TVAL", 0, 0, 14, 3, 0, CP_R | CP_W, CTL_CNT, K_SYSREG, CNT_VT, K(3, 3, 14, 3, 0) },
-    { "CNTV_CTL", 0, 0, 14, 3, 1, CP_R | CP_W, CTL_CNT, K_SYSREG, CNT_VT, K(3, 3, 14, 3, 1) },
-    { "CNTV_CVAL", 1, 3, 0, 14, 0, CP_R | CP_W, CTL_CNT, K_SYSREG, CNT_VT, K(3, 3, 14, 3, 2) },
-    { "CP15ISB", 0, 0, 7, 5, 4, CP_W, CTL_CP15BEN, K_ISB, 0, 0 },
-    { "CP15DSB", 0, 0, 7, 10, 4, CP_W, CTL_CP15BEN, K_DSB, 0, 0 },
-    { "CP15DMB", 0, 0, 7, 10, 5, CP_W, CTL_CP15BEN, K_DSB, 0, 0 },
+static const struct cp_reg cp_regs[] = {
+    /* Thread ID, counters and timers (EL0 and EL1) */
+    { "TPIDRURW", 15, 0, 0, 13, 0, 2, CP_RW, CP_RW, CTL_NONE, K_SYSREG, P_LO, 0, 0, K(3, 3, 13, 0, 2) },
+    { "TPIDRURO", 15, 0, 0, 13, 0, 3, CP_R, CP_RW, CTL_NONE, K_SYSREG, P_LO, 0, 0, K(3, 3, 13, 0, 3) },
+    EL1R("TPIDRPRW", 13, 0, 4, P_LO, 0, K(3, 0, 13, 0, 4)),
+    { "CNTFRQ", 15, 0, 0, 14, 0, 0, CP_R, CP_RW, CTL_CNT, K_FRQ, P_ALL, CNT_PCT | CNT_VCT, 0, 0 },
+    CNT("CNTPCT", 1, 0, 0, 14, 0, CP_R, CNT_PCT, T_EL1PCTEN, K(3, 3, 14, 0, 1)),
+    CNT("CNTVCT", 1, 1, 0, 14, 0, CP_R, CNT_VCT, 0, K(3, 3, 14, 0, 2)),
+    CNT("CNTP_TVAL", 0, 0, 14, 2, 0, CP_RW, CNT_PT, T_EL1PTEN, K(3, 3, 14, 2, 0)),
+    CNT("CNTP_CTL", 0, 0, 14, 2, 1, CP_RW, CNT_PT, T_EL1PTEN, K(3, 3, 14, 2, 1)),
+    CNT("CNTP_CVAL", 1, 2, 0, 14, 0, CP_RW, CNT_PT, T_EL1PTEN, K(3, 3, 14, 2, 2)),
+    CNT("CNTV_TVAL", 0, 0, 14, 3, 0, CP_RW, CNT_VT, 0, K(3, 3, 14, 3, 0)),
+    CNT("CNTV_CTL", 0, 0, 14, 3, 1, CP_RW, CNT_VT, 0, K(3, 3, 14, 3, 1)),
+    CNT("CNTV_CVAL", 1, 3, 0, 14, 0, CP_RW, CNT_VT, 0, K(3, 3, 14, 3, 2)),
+    EL1R("CNTKCTL", 14, 1, 0, P_LO, 0, K(3, 0, 14, 1, 0)),
+    /* Barriers */
+    { "CP15ISB", 15, 0, 0, 7, 5, 4, CP_W, CP_W, CTL_CP15BEN, K_ISB, P_ALL, 0, 0, 0 },
+    { "CP15DSB", 15, 0, 0, 7, 10, 4, CP_W, CP_W, CTL_CP15BEN, K_DSB, P_ALL, 0, 0, 0 },
+    { "CP15DMB", 15, 0, 0, 7, 10, 5, CP_W, CP_W, CTL_CP15BEN, K_DSB, P_ALL, 0, 0, 0 },
+
+    /* Identification (EL1) */
+    IDR("MIDR", 0, 0, 0, 0, K(3, 0, 0, 0, 0)),
+    IDR("CTR", 0, 0, 1, T_TID2, K(3, 3, 0, 0, 1)),
+    C32("TCMTR", 0, 0, 0, 2, 0, CP_R, K_ZERO, P_ALL, T_TID1, 0),
+    C32("TLBTR", 0, 0, 0, 3, 0, CP_R, K_ZERO, P_ALL, T_TID1, 0),
+    IDR("MPIDR", 0, 0, 5, 0, K(3, 0, 0, 0, 5)),
+    IDR("REVIDR", 0, 0, 6, T_TID1, K(3, 0, 0, 0, 6)),
+    IDR("ID_PFR0", 0, 1, 0, T_TID3, K(3, 0, 0, 1, 0)),
+    IDR("ID_PFR1", 0, 1, 1, T_TID3, K(3, 0, 0, 1, 1)),
+    IDR("ID_DFR0", 0, 1, 2, T_TID3, K(3, 0, 0, 1, 2)),
+    C32("ID_AFR0", 0, 0, 1, 3, 0, CP_R, K_ZERO, P_ALL, T_TID3, 0),
+    IDR("ID_MMFR0", 0, 1, 4, T_TID3, K(3, 0, 0, 1, 4)),
+    IDR("ID_MMFR1", 0, 1, 5, T_TID3, K(3, 0, 0, 1, 5)),
+    IDR("ID_MMFR2", 0, 1, 6, T_TID3, K(3, 0, 0, 1, 6)),
+    IDR("ID_MMFR3", 0, 1, 7, T_TID3, K(3, 0, 0, 1, 7)),
+    IDR("ID_ISAR0", 0, 2, 0, T_TID3, K(3, 0, 0, 2, 0)),
+    IDR("ID_ISAR1", 0, 2, 1, T_TID3, K(3, 0, 0, 2, 1)),
+    IDR("ID_ISAR2", 0, 2, 2, T_TID3, K(3, 0, 0, 2, 2)),
+    IDR("ID_ISAR3", 0, 2, 3, T_TID3, K(3, 0, 0, 2, 3)),
+    IDR("ID_ISAR4", 0, 2, 4, T_TID3, K(3, 0, 0, 2, 4)),
+    IDR("ID_ISAR5", 0, 2, 5, T_TID3, K(3, 0, 0, 2, 5)),
+    IDR("ID_MMFR4", 0, 2, 6, T_TID3, K(3, 0, 0, 2, 6)),
+    IDR("ID_ISAR6", 0, 2, 7, T_TID3, K(3, 0, 0, 2, 7)),
+    IDR("ID_PFR2", 0, 3, 4, T_TID3, K(3, 0, 0, 3, 4)),
+    C32("CCSIDR", 1, 0, 0, 0, 0, CP_R, K_SYSREG, P_LO, T_TID2, K(3, 1, 0, 0, 0)),
+    C32("CLIDR", 1, 0, 0, 1, 0, CP_R, K_SYSREG, P_LO, T_TID2, K(3, 1, 0, 0, 1)),
+    C32("AIDR", 1, 0, 0, 7, 0, CP_R, K_SYSREG, P_LO, T_TID1, K(3, 1, 0, 0, 7)),
+    C32("CSSELR", 2, 0, 0, 0, 0, CP_RW, K_SYSREG, P_LO, T_TID2, K(3, 2, 0, 0, 0)),
+
+    /* System control, translation, faults */
+    EL1R("SCTLR", 1, 0, 0, P_LO, T_TVM, K(3, 0, 1, 0, 0)),
+    EL1R("ACTLR", 1, 0, 1, P_LO, T_TACR, K(3, 0, 1, 0, 1)),
+    EL1R("CPACR", 1, 0, 2, P_LO, T_TCPAC, K(3, 0, 1, 0, 2)),
+    EL1R("TTBR0", 2, 0, 0, P_LO, T_TVM, K(3, 0, 2, 0, 0)),
+    EL1R("TTBR1", 2, 0, 1, P_LO, T_TVM, K(3, 0, 2, 0, 1)),
+    EL1R("TTBCR", 2, 0, 2, P_LO, T_TVM, K(3, 0, 2, 0, 2)),
+    EL1R("TTBCR2", 2, 0, 3, P_HI, T_TVM, K(3, 0, 2, 0, 2)),
+    C64("TTBR0_64", 0, 2, 0, CP_RW, T_TVM, K(3, 0, 2, 0, 0)),
+    C64("TTBR1_64", 1, 2, 0, CP_RW, T_TVM, K(3, 0, 2, 0, 1)),
+    EL1R("DACR", 3, 0, 0, P_LO, T_TVM, K(3, 4, 3, 0, 0)),
+    EL1R("DFSR", 5, 0, 0, P_LO, T_TVM, K(3, 0, 5, 2, 0)),
+    EL1R("IFSR", 5, 0, 1, P_LO, T_TVM, K(3, 4, 5, 0, 1)),
+    EL1R("ADFSR", 5, 1, 0, P_LO, T_TVM, K(3, 0, 5, 1, 0)),
+    EL1R("AIFSR", 5, 1, 1, P_LO, T_TVM, K(3, 0, 5, 1, 1)),
+    EL1R("DFAR", 6, 0, 0, P_LO, T_TVM, K(3, 0, 6, 0, 0)),
+    EL1R("IFAR", 6, 0, 2, P_HI, T_TVM, K(3, 0, 6, 0, 0)),
+    EL1R("PAR", 7, 4, 0, P_LO, 0, K(3, 0, 7, 4, 0)),
+    C64("PAR_64", 0, 7, 0, CP_RW, 0, K(3, 0, 7, 4, 0)),
+    EL1R("PRRR", 10, 2, 0, P_LO, T_TVM, K(3, 0, 10, 2, 0)),      /* MAIR0 */
+    EL1R("NMRR", 10, 2, 1, P_HI, T_TVM, K(3, 0, 10, 2, 0)),      /* MAIR1 */
+    EL1R("AMAIR0", 10, 3, 0, P_LO, T_TVM, K(3, 0, 10, 3, 0)),
+    EL1R("AMAIR1", 10, 3, 1, P_HI, T_TVM, K(3, 0, 10, 3, 0)),
+    EL1R("VBAR", 12, 0, 0, P_LO, 0, K(3, 0, 12, 0, 0)),
+    IDR("ISR", 12, 1, 0, 0, K(3, 0, 12, 1, 0)),
+    EL1R("CONTEXTIDR", 13, 0, 1, P_LO, T_TVM, K(3, 0, 13, 0, 1)),
+
+    /* Cache and branch predictor maintenance */
+    OP("ICIALLUIS", 1, 0, K_IC, T_TPU, 1),
+    OP("BPIALLIS", 1, 6, K_NOP, 0, 0),
+    OP("ICIALLU", 5, 0, K_IC, T_TPU, 0),
+    OP("ICIMVAU", 5, 1, K_IC, T_TPU, 2),
+    OP("BPIALL", 5, 6, K_NOP, 0, 0),
+    OP("BPIMVA", 5, 7, K_NOP, 0, 0),
+    OP("DCIMVAC", 6, 1, K_DC, T_TPCP, 0),
+    OP("DCISW", 6, 2, K_NOP, T_TSW, 0),
+    OP("DCCMVAC", 10, 1, K_DC, T_TPCP, 0),
+    OP("DCCSW", 10, 2, K_NOP, T_TSW, 0),
+    OP("DCCMVAU", 11, 1, K_DC, T_TPU, 0),
+    OP("DCCIMVAC", 14, 1, K_DC, T_TPCP, 0),
+    OP("DCCISW", 14, 2, K_NOP, T_TSW, 0),
+    /* Address translation: PAR gets the result */
+    OP("ATS1CPR", 8, 0, K_AT, 0, 1),
+    OP("ATS1CPW", 8, 1, K_AT, 0, 1 | 2),
+    OP("ATS1CUR", 8, 2, K_AT, 0, 0),
+    OP("ATS1CUW", 8, 3, K_AT, 0, 0 | 2),
+    /* TLB maintenance of the EL1&0 regime */
+    TLBI("TLBIALLIS", 3, 0, TLBI_ALL | TLBI_IS), TLBI("TLBIMVAIS", 3, 1, TLBI_VA | TLBI_IS),
+    TLBI("TLBIASIDIS", 3, 2, TLBI_ASID | TLBI_IS), TLBI("TLBIMVAAIS", 3, 3, TLBI_VAA | TLBI_IS),
+    TLBI("TLBIMVALIS", 3, 5, TLBI_VA | TLBI_IS), TLBI("TLBIMVAALIS", 3, 7, TLBI_VAA | TLBI_IS),
+    TLBI("ITLBIALL", 5, 0, TLBI_ALL), TLBI("ITLBIMVA", 5, 1, TLBI_VA), TLBI("ITLBIASID", 5, 2, TLBI_ASID),
+    TLBI("DTLBIALL", 6, 0, TLBI_ALL), TLBI("DTLBIMVA", 6, 1, TLBI_VA), TLBI("DTLBIASID", 6, 2, TLBI_ASID),
+    TLBI("TLBIALL", 7, 0, TLBI_ALL), TLBI("TLBIMVA", 7, 1, TLBI_VA), TLBI("TLBIASID", 7, 2, TLBI_ASID),
+    TLBI("TLBIMVAA", 7, 3, TLBI_VAA), TLBI("TLBIMVAL", 7, 5, TLBI_VA), TLBI("TLBIMVAAL", 7, 7, TLBI_VAA),
+
+    /* GICv3 CPU interface (System register interface) */
+    GIC("ICC_PMR", 4, 6, 0, CP_RW),
+    GIC("ICC_IAR0", 12, 8, 0, CP_R), GIC("ICC_EOIR0", 12, 8, 1, CP_W), GIC("ICC_HPPIR0", 12, 8, 2, CP_R),
+    GIC("ICC_BPR0", 12, 8, 3, CP_RW), GIC("ICC_AP0R0", 12, 8, 4, CP_RW), GIC("ICC_AP1R0", 12, 9, 0, CP_RW),
+    GIC("ICC_DIR", 12, 11, 1, CP_W), GIC("ICC_RPR", 12, 11, 3, CP_R),
+    GIC("ICC_IAR1", 12, 12, 0, CP_R), GIC("ICC_EOIR1", 12, 12, 1, CP_W), GIC("ICC_HPPIR1", 12, 12, 2, CP_R),
+    GIC("ICC_BPR1", 12, 12, 3, CP_RW), GIC("ICC_CTLR", 12, 12, 4, CP_RW), GIC("ICC_SRE", 12, 12, 5, CP_RW),
+    GIC("ICC_IGRPEN0", 12, 12, 6, CP_RW), GIC("ICC_IGRPEN1", 12, 12, 7, CP_RW),
+    { "ICC_SGI1R", 15, 1, 0, 0, 12, 0, 0, CP_W, CTL_NONE, K_GIC, P_ALL, 0, 0, K(3, 0, 12, 11, 5) },
+    { "ICC_ASGI1R", 15, 1, 1, 0, 12, 0, 0, CP_W, CTL_NONE, K_GIC, P_ALL, 0, 0, K(3, 0, 12, 11, 6) },
+    { "ICC_SGI0R", 15, 1, 2, 0, 12, 0, 0, CP_W, CTL_NONE, K_GIC, P_ALL, 0, 0, K(3, 0, 12, 11, 7) },
+
+    /* CP14 debug: no debug features are advertised (ID_DFR0 = 0, DBGDIDR
+     * version 0), so what a kernel probes reads as zero and writes are
+     * ignored. */
+    DBG("DBGDIDR", 0, 0, 0, CP_R, T_TDA),
+    DBG("DBGDSCRint", 0, 1, 0, CP_R, T_TDA),
+    DBG("DBGDSCRext", 0, 2, 2, CP_RW, T_TDA),
+    DBG("DBGDRAR", 1, 0, 0, CP_R, T_TDRA),
+    DBG("DBGDSAR", 2, 0, 0, CP_R, T_TDRA),
+    DBG("DBGOSLAR", 1, 0, 4, CP_W, T_TDOSA),
+    DBG("DBGOSLSR", 1, 1, 4, CP_R, T_TDOSA),
+    DBG("DBGOSDLR", 1, 3, 4, CP_RW, T_TDOSA),
+    DBG("DBGPRCR", 1, 4, 4, CP_RW, T_TDOSA),
+    DBG("DBGCLAIMSET", 7, 8, 6, CP_RW, T_TDA),
+    DBG("DBGCLAIMCLR", 7, 9, 6, CP_RW, T_TDA),
+    DBG("DBGAUTHSTATUS", 7, 14, 6, CP_R, T_TDA),
 };
 
-static const struct cp_reg *cp_find(bool wide, unsigned opc1, unsigned crn, unsigned crm, unsigned opc2)
+static const struct cp_reg *cp_find(unsigned cp, bool wide, unsigned opc1, unsigned crn, unsigned crm, unsigned opc2)
 {
-    for (size_t i = 0; i < sizeof(cp15_regs) / sizeof(cp15_regs[0]); i++) {
-        const struct cp_reg *r = &cp15_regs[i];
-        if (r->wide == wide && r->opc1 == opc1 && r->crn == crn && r->crm == crm && r->opc2 == opc2)
+    for (size_t i = 0; i < sizeof(cp_regs) / sizeof(cp_regs[0]); i++) {
+        const struct cp_reg *r = &cp_regs[i];
+        if (r->cp == cp && r->wide == wide && r->opc1 == opc1 && r->crn == crn && r->crm == crm &&
+            r->opc2 == opc2)
             return r;
     }
     return NULL;
@@ -77,69 +223,154 @@ static uint32_t cp_iss(uint32_t insn, unsigned cond, bool wide)
     return iss | (insn >> 5 & 7) << 17 | (insn >> 21 & 7) << 14 | (insn >> 16 & 0xf) << 10;
 }
 
-/* AArch64.AArch32SystemAccessTrap(target, ec). */
-static noreturn void cp_trap(cpu_t *c, uop_t *u, unsigned target, bool wide)
+/* AArch64.AArch32SystemAccessTrap(target, ec): EC 0x03/0x04 for CP15,
+ * 0x05/0x0c for CP14. */
+static noreturn void cp_trap(cpu_t *c, uop_t *u, unsigned target, const struct cp_reg *r)
 {
+    uint32_t ec = r->cp == 14 ? (r->wide ? 0x0c : 0x05) : (r->wide ? 0x04 : 0x03);
     c->exc.target_el = target;
-    cpu_raise(c, uop_pc_any(c, u), wide ? 0x04 : 0x03, cp_iss(u->insn, u->f, wide), 0);
+    cpu_raise(c, uop_pc_any(c, u), ec, cp_iss(u->insn, u->f, r->wide), 0);
 }
 
-/* MRC/MCR/MRRC/MCRR of a table register: imm = row, a = Rt slot, b = Rt2
- * slot, e = 1 for reads, f = the condition for the syndrome. */
+#define MASK_EL10 (1u << MMU_EL10_0 | 1u << MMU_EL10_1 | 1u << MMU_EL10_1_PAN)
+
+/* TLB maintenance of the EL1&0 regime: by VA drops one page unless a block
+ * larger than a page covers it; ASID and all drop the regime's TLBs. */
+static void cp_tlbi(cpu_t *c, unsigned op, uint32_t v)
+{
+    unsigned mask = MASK_EL10;
+    bool whole = (op & 3) == TLBI_ALL || (op & 3) == TLBI_ASID;
+    uint64_t va = v & ~0xfffu;
+    for (unsigned m = 0; m < NUM_MMU_IDX && !whole; m++)
+        if ((mask >> m & 1) && c->large_page_mask[m] && (va & c->large_page_mask[m]) == c->large_page_addr[m])
+            whole = true;
+    if (whole) {
+        cpu_tlb_flush_mmu_idx(c, mask);
+        for (unsigned m = 0; m < NUM_MMU_IDX; m++)
+            if (mask >> m & 1)
+                c->large_page_mask[m] = c->large_page_addr[m] = 0;
+    } else {
+        cpu_tlb_flush_page_mmu_idx(c, va, mask);
+    }
+    if ((op & TLBI_IS) && c->env.tlbi_broadcast)
+        c->env.tlbi_broadcast(c->env.opaque, c, mask);
+}
+
+/* Operations (MCR only): cache, TLB, AT, barriers. */
+static void cp_op(cpu_t *c, uop_t *u, const struct cp_reg *r, uint32_t v)
+{
+    switch (r->kind) {
+    case K_DSB:
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        break;
+    case K_TLBI:
+        cp_tlbi(c, r->key, v);
+        break;
+    case K_IC:
+        if (r->key == 2) {
+            /* ICIMVAU: code written behind the CPU's write tracking (DMA). */
+            uint8_t *p = mem_ptr(c, u, v & ~63u, 1, ACC_READ);
+            cpu_code_invalidate_host(c, p, 64);
+            if (c->env.ic_broadcast)
+                c->env.ic_broadcast(c->env.opaque, c, p, 64);
+        } else {
+            cpu_code_invalidate_all(c);
+            if (r->key == 1 && c->env.ic_broadcast)
+                c->env.ic_broadcast(c->env.opaque, c, NULL, 0);
+        }
+        break;
+    case K_DC:
+        (void)ld8(c, u, v);     /* no data effect; the address must translate */
+        break;
+    case K_AT:
+        c->sr.par_el1 = mmu_at(c, v, r->key & 1, r->key & 2, false);
+        break;
+    default:
+        break;      /* K_ISB (the block ends after it), K_NOP */
+    }
+}
+
+/* MRC/MCR/MRRC/MCRR of a table row: imm = row, a = Rt slot, b = Rt2 slot,
+ * e = 1 for reads, f = the condition for the syndrome. */
 static const struct uop *op_a32_cp(cpu_t *c, uop_t *u)
 {
     const struct cp_reg *r = (const struct cp_reg *)(uintptr_t)u->imm;
+    bool read = u->e;
     if (!c->user_mode) {
         bool host = cpu_host_regime(c);
-        if (r->ctl == CTL_CNT) {
+        if (r->ctl == CTL_CNT && c->el == 0) {
             uint64_t ctl = host ? c->sr.cnthctl_el2 : c->sr.cntkctl_el1;
             if (!(ctl & r->cnt))
-                cp_trap(c, u, c->el2_enabled && (c->sr.hcr_el2 & HCR_TGE) ? 2 : 1, r->wide);
+                cp_trap(c, u, c->el2_enabled && (c->sr.hcr_el2 & HCR_TGE) ? 2 : 1, r);
         } else if (r->ctl == CTL_CP15BEN) {
             uint64_t sctlr = host ? c->sr.sctlr_el2 : c->sr.sctlr_el1;
             if (!(sctlr & (1u << 5)))
                 cpu_raise_undef(c, u);
         }
-        /* HSTR_EL2.T<n>: CRn of MCR/MRC, CRm of MCRR/MRRC. */
-        if (c->el2_enabled && !host && (c->sr.hstr_el2 >> (r->wide ? r->crm : r->crn) & 1))
-            cp_trap(c, u, 2, r->wide);
-        /* The physical counter and timer outside the host regime:
-         * CNTHCTL_EL2.EL1PCTEN / EL1PCEN (bits 0/1; 10/11 as EL1PTEN with
-         * E2H) gate EL0 as well as EL1. */
-        if (c->el2_enabled && !host && (r->cnt == CNT_PCT || r->cnt == CNT_PT)) {
-            uint64_t need = (r->cnt == CNT_PCT ? 1u : 2u) << ((c->sr.hcr_el2 & HCR_E2H) ? 10 : 0);
-            if (!(c->sr.cnthctl_el2 & need))
-                cp_trap(c, u, 2, r->wide);
+        if (c->el2_enabled && !host && c->el < 2) {
+            /* HSTR_EL2.T<n>: CRn of MCR/MRC, CRm of MCRR/MRRC (CP15 only). */
+            if (r->cp == 15 && (c->sr.hstr_el2 >> (r->wide ? r->crm : r->crn) & 1))
+                cp_trap(c, u, 2, r);
+            /* HCR_EL2, MDCR_EL2 and CPTR_EL2 controls of the row. */
+            if (traps_el2_check(c, r->traps & ~(unsigned)(T_EL1PCTEN | T_EL1PTEN), read))
+                cp_trap(c, u, 2, r);
+            /* The physical counter and timer: CNTHCTL_EL2.EL1PCTEN /
+             * EL1PCEN (bits 0/1; 10/11 as EL1PTEN with E2H) gate EL0 as
+             * well as EL1. */
+            if (r->traps & (T_EL1PCTEN | T_EL1PTEN)) {
+                uint64_t need = ((r->traps & T_EL1PCTEN) ? 1u : 2u) << ((c->sr.hcr_el2 & HCR_E2H) ? 10 : 0);
+                if (!(c->sr.cnthctl_el2 & need))
+                    cp_trap(c, u, 2, r);
+            }
+            /* SGI generation is not virtualized: under IMO/FMO it traps. */
+            if (r->kind == K_GIC && r->wide && cpu_irq_virtualized(c))
+                cp_trap(c, u, 2, r);
         }
     }
-    switch (r->kind) {
-    case K_DSB:
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        return u + 1;
-    case K_ISB:
-        return u + 1;   /* the block ends after it */
-    default:
-        break;
-    }
-    if (u->e) {
-        uint64_t v = CNT_FREQ_HZ;
-        if (r->kind == K_SYSREG) {
-            c->pc = uop_pc_any(c, u);
+    c->pc = uop_pc_any(c, u);
+    if (read) {
+        uint64_t v = 0;
+        switch (r->kind) {
+        case K_FRQ:
+            v = CNT_FREQ_HZ;
+            break;
+        case K_SYSREG:
             cpu_sysreg_get(c, r->key, &v);
+            break;
+        case K_GIC:
+            if (!c->env.gic_read || !c->env.gic_read(c->env.opaque, c, r->key, &v))
+                cpu_raise_undef(c, u);
+            break;
+        default:
+            break;
         }
+        if (r->part == P_HI)
+            v >>= 32;
         c->x[u->a] = (uint32_t)v;
         if (r->wide)
             c->x[u->b] = (uint32_t)(v >> 32);
-    } else {
-        uint64_t v = (uint32_t)c->x[u->a];
-        if (r->wide) {
-            v |= c->x[u->b] << 32;
-        } else if (r->key == K(3, 3, 13, 0, 2)) {
-            uint64_t old = 0;   /* TPIDRURW is TPIDR_EL0[31:0]: the upper half is kept */
+        return u + 1;
+    }
+    uint32_t lo = (uint32_t)c->x[u->a];
+    uint64_t v = lo;
+    if (r->wide)
+        v |= c->x[u->b] << 32;
+    switch (r->kind) {
+    case K_SYSREG:
+        if (r->part != P_ALL) {
+            uint64_t old = 0;
             cpu_sysreg_get(c, r->key, &old);
-            v |= old & ~0xffffffffull;
+            v = r->part == P_LO ? (old & ~0xffffffffull) | lo : (old & 0xffffffffull) | (uint64_t)lo << 32;
         }
         cpu_sysreg_set(c, r->key, v);
+        break;
+    case K_GIC:
+        if (!c->env.gic_write || !c->env.gic_write(c->env.opaque, c, r->key, v))
+            cpu_raise_undef(c, u);
+        break;
+    default:
+        cp_op(c, u, r, lo);
+        break;
     }
     return u + 1;
 }
@@ -147,14 +378,16 @@ static const struct uop *op_a32_cp(cpu_t *c, uop_t *u)
 bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned opc1, unsigned crn, unsigned crm,
                   unsigned opc2, unsigned rt, unsigned rt2)
 {
-    if (cp != 15 || ctx_el(x->ctx) != 0)
-        return false;   /* CP14 at EL0, AArch32 EL1: not implemented (UNDEFINED) */
+    unsigned el = ctx_el(x->ctx);
+    if ((cp != 15 && cp != 14) || el > 1)
+        return false;
     if (rt == 15 || (wide && (rt2 == 15 || (read && rt == rt2))))
-        return false;   /* UNPREDICTABLE: UNDEFINED */
+        return false;   /* UNPREDICTABLE: UNDEFINED (MRC APSR_nzcv: a later phase) */
     if ((rt == 13 || (wide && rt2 == 13)) && a32_ctx_t32(x))
         return false;
-    const struct cp_reg *r = cp_find(wide, opc1, crn, crm, opc2);
-    if (!r || !(r->acc & (read ? CP_R : CP_W)))
+    const struct cp_reg *r = cp_find(cp, wide, opc1, crn, crm, opc2);
+    unsigned acc = r ? (el == 0 ? r->acc0 : r->acc1) : 0;
+    if (!r || !(acc & (read ? CP_R : CP_W)))
         return false;
     unsigned cond = a32_trap_cond(x);
     struct uop *u = emit(x, op_a32_cp);
@@ -164,8 +397,9 @@ bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned op
     u->e = read;
     u->f = (uint8_t)cond;
     /* CP15ISB is context synchronizing; timer writes may move the timer's
-     * deadline: back to the dispatcher after either. */
-    if (r->kind == K_ISB || (!read && r->ctl == CTL_CNT)) {
+     * deadline; EL1 writes may change translation, the FP enable or
+     * interrupts: back to the dispatcher after them. */
+    if (r->kind == K_ISB || (!read && (r->ctl == CTL_CNT || (el == 1 && r->kind != K_DSB)))) {
         struct uop *g = emit(x, op_goto_nochain);
         g->imm = (uint32_t)x->pc + 4;    /* A32 and T32 forms are 32-bit */
         x->end = true;

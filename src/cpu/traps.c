@@ -123,6 +123,31 @@ void traps_emit(struct xlat *x, unsigned groups, bool read)
     u->f = (uint8_t)f;
 }
 
+bool traps_el2_check(const struct cpu *c, unsigned groups, bool read)
+{
+    uint64_t hcr = c->sr.hcr_el2;
+    if (!groups || !c->el2_enabled || c->el >= 2 || ((hcr & HCR_E2H) && (hcr & HCR_TGE)))
+        return false;
+    if (c->el == 0)
+        groups &= EL0_GROUPS;
+    uint64_t bits = 0;
+    unsigned e = 0;
+    if (groups & T_TID1) bits |= HCR_TID1;
+    if (groups & T_TID2) bits |= HCR_TID2;
+    if (groups & T_TID3) bits |= HCR_TID3;
+    if (groups & T_TACR) bits |= HCR_TACR;
+    if (groups & T_TVM) bits |= read ? HCR_TRVM : HCR_TVM;
+    if (groups & T_TSW) bits |= HCR_TSW;
+    if (groups & T_TPCP) bits |= HCR_TPCP;
+    if (groups & T_TPU) bits |= HCR_TPU;
+    if (groups & T_TTLB) bits |= HCR_TTLB;
+    if (groups & T_TDA) e |= X_TDA;
+    if (groups & T_TDOSA) e |= X_TDOSA;
+    if (groups & T_TDRA) e |= X_TDRA;
+    if (groups & T_TCPAC) e |= X_TCPAC;
+    return (hcr & bits) || (e && other_traps(c, e, hcr));
+}
+
 /* SYS instructions (op0 = 1) and their groups; TLBI at EL1 (op1 = 0,
  * CRn = 8) is matched by pattern in traps_sys_groups. */
 static const struct { uint32_t key; unsigned groups; } sys_traps[] = {

@@ -65,6 +65,10 @@ uint32_t traps_sysreg_iss(uint32_t key, unsigned rt, bool read);
  * The syndrome is taken from the instruction word. */
 void traps_emit(struct xlat *x, unsigned groups, bool read);
 
+/* The same decision at run time (AArch32 coprocessor accesses, a32-sys.c):
+ * does an access of these groups from c's current EL trap to EL2? */
+bool traps_el2_check(const struct cpu *c, unsigned groups, bool read);
+
 /* Trap groups of a SYS instruction (op0 = 1) by its key. */
 unsigned traps_sys_groups(uint32_t key);
 
