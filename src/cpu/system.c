@@ -130,8 +130,9 @@ void sys_pstate_changed(struct cpu *c, uint32_t old_pstate)
     c->el = c->pstate >> PSTATE_EL_SHIFT & 3;
     c->mmu_idx = compute_mmu_idx(c);
     c->tlb = c->tlbs[c->mmu_idx];
-    /* A newly unmasked interrupt must be looked at. */
-    if (c->irq_lines)
+    /* A newly unmasked interrupt must be looked at (HCR_EL2.VI/VF pend
+     * virtual ones without an interrupt line). */
+    if (c->irq_lines || (c->el2_enabled && (c->sr.hcr_el2 & (HCR_VI | HCR_VF))))
         c->exit_request = 1;
 }
 

@@ -149,6 +149,54 @@ static const uint32_t guest[] = {
     0xe1400071, /*  20: hvc 1 */
 };
 
+/* T32 vectors and handlers (SCTLR.TE = 1), as vec_a32. */
+static const uint16_t vec_t32_full[] = {
+    0xf7ff, 0xbffe, /*   0: b.w . */
+    0xf000, 0xb80c, /*   4: b.w h_und */
+    0xf000, 0xb80e, /*   8: b.w h_svc */
+    0xf000, 0xb812, /*   c: b.w h_pabt */
+    0xf000, 0xb814, /*  10: b.w h_dabt */
+    0xf7ff, 0xbffe, /*  14: b.w . */
+    0xf000, 0xb814, /*  18: b.w h_irq */
+    0xf000, 0xb816, /*  1c: b.w h_fiq */
+    0xf7e0, 0x8001, /*  20: h_und: hvc #1 */
+    0xf3de, 0x8f00, /*  24: subs pc, lr, #0 */
+    0xe82d, 0xc013, /*  28: h_svc: srsdb sp!, #19 */
+    0xf7e0, 0x8002, /*  2c: hvc #2 */
+    0xe9bd, 0xc000, /*  30: rfeia sp! */
+    0xf7e0, 0x8003, /*  34: h_pabt: hvc #3 */
+    0xf3de, 0x8f00, /*  38: subs pc, lr, #0 */
+    0xf7e0, 0x8004, /*  3c: h_dabt: hvc #4 */
+    0xf3de, 0x8f04, /*  40: subs pc, lr, #4 */
+    0xf7e0, 0x8006, /*  44: h_irq: hvc #6 */
+    0xf3de, 0x8f04, /*  48: subs pc, lr, #4 */
+    0xf7e0, 0x8007, /*  4c: h_fiq: hvc #7 */
+    0xf3de, 0x8f04, /*  50: subs pc, lr, #4 */
+};
+
+static const uint16_t main_t32[] = {
+    0xf3af, 0x811f, /*   0: cps #31 */
+    0x2005,         /*   4: movs r0, #5 */
+    0xdf01,         /*   6: svc 1 */
+    0xde01,         /*   8: udf #1 */
+    0xf3e3, 0x8130, /*   a: mrs r1, SP_svc */
+    0xf382, 0x8530, /*   e: msr SP_abt, r2 */
+    0xf3f6, 0x8330, /*  12: mrs r3, SPSR_und */
+    0xb673,         /*  16: cpsid if */
+    0xf855, 0x4e04, /*  18: ldrt r4, [r5, #4] */
+    0xbf30,         /*  1c: wfi */
+    0xf7e0, 0x8099, /*  1e: hvc #153 */
+};
+
+/* AArch32 EL1 code for the HCR_EL2 TWI/TSC/IMO/VI checks (at GUEST + 0x100). */
+static const uint32_t guest2[] = {
+    0xe320f003, /*   0: wfi */
+    0xe1600070, /*   4: smc 0 */
+    0xf1080080, /*   8: cpsie i */
+    0xe320f000, /*   c: nop */
+    0xe1400072, /*  10: hvc 2 */
+};
+
 static void load(uint64_t pa, const void *p, size_t n) { memcpy(ram + (pa - RAM_BASE), p, n); }
 static uint32_t rd32(uint64_t pa) { uint32_t v; memcpy(&v, ram + (pa - RAM_BASE), 4); return v; }
 static void wr32(uint64_t pa, uint32_t v) { memcpy(ram + (pa - RAM_BASE), &v, 4); }
@@ -170,6 +218,9 @@ static struct cpu *new_cpu(const char *model, bool el2)
     load(VEC_EL2 + 0x600, vec2_sync32, sizeof(vec2_sync32));
     load(VEC_EL2 + 0x680, vec2_irq32, sizeof(vec2_irq32));
     load(GUEST, guest, sizeof(guest));
+    load(GUEST + 0x100, guest2, sizeof(guest2));
+    load(VEC_T + 0x100, vec_t32_full, sizeof(vec_t32_full));
+    load(CODE + 0x800, main_t32, sizeof(main_t32));
     struct cpu_env env = { .ram_ptr = ram_ptr };
     struct cpu *c = cpu_new(cpu_model_find_test(model), &env, false);
     c->el2_enabled = el2;
@@ -408,11 +459,92 @@ static void test_el2(void)
     cpu_free(c);
 }
 
+/* T32 at EL1 with T32 vectors: CPS, SVC/SRS/RFE, UDF/SUBS PC, LR, banked
+ * registers, CPSID, LDRT, WFI; the long-descriptor DFSR format. */
+static void test_t32(void)
+{
+    struct cpu *c = new_cpu("test-aarch32-el1", false);
+    cpu_a32_reset_el1(c, (CODE + 0x800) | 1, 0, 0, 0);
+    CHECK_EQ(cpu_a32_cpsr(c) & 0x3f, 0x20 | M_SVC);
+    c->sr.vbar_el1 = VEC_T + 0x100;
+    c->sr.sctlr_el1 |= SCTLR_TE;
+    c->x[19] = STACK;
+    c->x[2] = 0x2222;
+    c->x[5] = DATA;
+    c->x[23] = 0x2323;
+    wr32(DATA + 4, 0x44444444);
+    uint32_t sys = 0x20 | PSR_AIF | M_SYS;
+
+    expect_hvc(c, 2);                   /* svc #1 (16-bit) from sys T32 */
+    CHECK(c->a32.ctx & (1u << 11));
+    CHECK_EQ(mode_of(c), M_SVC);
+    CHECK_EQ(c->x[18], CODE + 0x808);
+    CHECK_EQ(c->sr.spsr_el1, sys);
+    CHECK_EQ(rd32(STACK - 8), CODE + 0x808);
+    CHECK_EQ(c->x[0], 5);
+
+    expect_hvc(c, 1);                   /* udf #1: LR_und = + 2 */
+    CHECK_EQ(c->x[22], CODE + 0x80a);
+    CHECK_EQ(c->sr.spsr_und, sys);
+
+    CHECK_EQ(cpu_run(c), CPU_EXIT_WFI);
+    CHECK_EQ(c->pc, CODE + 0x81e);
+    CHECK_EQ(c->x[1], STACK);           /* SP_svc from sys */
+    CHECK_EQ(c->x[21], 0x2222);         /* SP_abt written */
+    CHECK_EQ(c->x[3], sys);             /* SPSR_und */
+    CHECK_EQ(c->x[4], 0x44444444);      /* LDRT at EL1 */
+    CHECK_EQ(mode_of(c), M_SYS);
+    expect_hvc(c, 0x99);
+
+    /* TTBCR.EAE: the long-descriptor DFSR (LPAE, status 0x21). */
+    cpu_a32_reset_el1(c, CODE + 0x14, 0, 0, 0);
+    c->sr.vbar_el1 = VEC;
+    c->x[3] = DATA + 1;
+    c->sr.tcr_el1 = 1ull << 31;
+    expect_hvc(c, 4);
+    CHECK_EQ(c->sr.esr_el1, 1u << 9 | 0x21);
+    CHECK_EQ(c->x[20], CODE + 0x1c);
+    cpu_free(c);
+}
+
+/* Under EL2: WFI (TWI) and SMC (TSC) traps, a physical IRQ routed to EL2
+ * (IMO, vector 0x680), a virtual IRQ (VI) taken in irq mode. */
+static void test_el2_irq(void)
+{
+    struct cpu *c = el2_to_mode(M_SVC, (1ull << 13) | (1ull << 19) | (1ull << 4), "test-aarch32-el1");
+    c->x[2] = GUEST + 0x100;
+    c->x[25] = 4;
+    expect_el2(c, 6, 0x01, 1u << 24 | 14u << 20);
+    CHECK_EQ(c->sr.elr_el2, GUEST + 0x100);
+    expect_el2(c, 6, 0x13, 1u << 24 | 14u << 20 | 1u << 19);
+    CHECK_EQ(c->sr.elr_el2, GUEST + 0x104);
+    /* Routed to EL2 by IMO, CPSR.I does not mask it. */
+    cpu_set_irq(c, CPU_IRQ, true);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+    CHECK_EQ(c->exc.iss & 0xffff, 7);
+    CHECK_EQ(c->pc, VEC_EL2 + 0x684);
+    CHECK_EQ(c->sr.elr_el2, GUEST + 0x108);
+    CHECK_EQ(c->sr.spsr_el2, 0x1c0 | M_SVC);
+    cpu_set_irq(c, CPU_IRQ, false);
+    /* HCR_EL2.VI: the virtual IRQ goes to the AArch32 irq mode once CPSIE
+     * unmasks it. */
+    c->sr.vbar_el1 = VEC;
+    c->sr.hcr_el2 |= 1ull << 7;
+    c->exit_request = 1;
+    expect_el2(c, 6, 0x12, 6);
+    CHECK_EQ(c->sr.spsr_el2, 0x1c0 | M_IRQ);
+    CHECK_EQ(c->x[16], GUEST + 0x10c + 4);
+    CHECK_EQ(c->sr.spsr_irq, 0x140 | M_SVC);
+    cpu_free(c);
+}
+
 int main(void)
 {
     ram = calloc(1, RAM_SIZE);
     test_exceptions();
     test_el2();
+    test_t32();
+    test_el2_irq();
     free(ram);
     (void)map4k;    /* flat_ram.h: no page tables here (MMU off) */
     return test_report("test_a32_el1");
