@@ -147,6 +147,7 @@ void sys_reset(struct cpu *c, unsigned el, uint64_t pc)
     c->sr.sctlr_el2 = 0x30c50830ull;
     c->sr.hcr_el2 = 0;
     c->el10_tlb_hcr = 0;
+    c->el1_a32_reset = false;   /* cpu_a32_reset_el1 sets it after this */
     c->sr.oslsr_el1 = 0x8;             /* OS lock implemented, unlocked... (OSLM) */
     c->excl_addr = ~0ull;
     /* Pretend everything was on SP_ELx already so no banking happens. */
