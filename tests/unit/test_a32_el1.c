@@ -197,6 +197,22 @@ static const uint32_t guest2[] = {
     0xe1400072, /*  10: hvc 2 */
 };
 
+/* Maintenance operations and the GIC CPU interface (at GUEST + 0x200). */
+static const uint32_t guest3[] = {
+    0xee080f17, /*   0: mcr p15, 0, r0, c8, c7, 0     TLBIALL (TTLB) */
+    0xee070f15, /*   4: mcr p15, 0, r0, c7, c5, 0     ICIALLU (TPU) */
+    0xee070f5e, /*   8: mcr p15, 0, r0, c7, c14, 2    DCCISW (TSW) */
+    0xee070f3a, /*   c: mcr p15, 0, r0, c7, c10, 1    DCCMVAC (TPC) */
+    0xee070f18, /*  10: mcr p15, 0, r0, c7, c8, 0     ATS1CPR */
+    0xee171f14, /*  14: mrc p15, 0, r1, c7, c4, 0     PAR */
+    0xe1400073, /*  18: hvc 3 */
+    0xee1c0f1c, /*  1c: mrc p15, 0, r0, c12, c12, 0   ICC_IAR1 */
+    0xee0c0f3c, /*  20: mcr p15, 0, r0, c12, c12, 1   ICC_EOIR1 */
+    0xec421f0c, /*  24: mcrr p15, 0, r1, r2, c12      ICC_SGI1R */
+    0xee043f16, /*  28: mcr p15, 0, r3, c4, c6, 0     ICC_PMR */
+    0xe1400777, /*  2c: hvc 0x77 */
+};
+
 static void load(uint64_t pa, const void *p, size_t n) { memcpy(ram + (pa - RAM_BASE), p, n); }
 static uint32_t rd32(uint64_t pa) { uint32_t v; memcpy(&v, ram + (pa - RAM_BASE), 4); return v; }
 static void wr32(uint64_t pa, uint32_t v) { memcpy(ram + (pa - RAM_BASE), &v, 4); }
@@ -219,6 +235,7 @@ static struct cpu *new_cpu(const char *model, bool el2)
     load(VEC_EL2 + 0x680, vec2_irq32, sizeof(vec2_irq32));
     load(GUEST, guest, sizeof(guest));
     load(GUEST + 0x100, guest2, sizeof(guest2));
+    load(GUEST + 0x200, guest3, sizeof(guest3));
     load(VEC_T + 0x100, vec_t32_full, sizeof(vec_t32_full));
     load(CODE + 0x800, main_t32, sizeof(main_t32));
     struct cpu_env env = { .ram_ptr = ram_ptr };
@@ -538,6 +555,97 @@ static void test_el2_irq(void)
     cpu_free(c);
 }
 
+/* The GIC CPU interface as seen by the env: the last accesses. */
+static uint32_t gic_keys[8];
+static uint64_t gic_vals[8];
+static unsigned gic_n;
+
+static bool fake_gic_read(void *opaque, struct cpu *c, uint32_t key, uint64_t *val)
+{
+    (void)opaque, (void)c;
+    gic_keys[gic_n & 7] = key;
+    gic_vals[gic_n++ & 7] = 0;
+    *val = 0x1b;
+    return true;
+}
+
+static bool fake_gic_write(void *opaque, struct cpu *c, uint32_t key, uint64_t val)
+{
+    (void)opaque, (void)c;
+    gic_keys[gic_n & 7] = key;
+    gic_vals[gic_n++ & 7] = val;
+    return true;
+}
+
+#define SYSKEY(op0, op1, crn, crm, op2) ((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2))
+
+/* Cache/TLB/AT operations execute, and trap by HCR_EL2 TTLB/TPU/TSW/TPCP;
+ * ICC_* accesses reach the env by their AArch64 keys (SGI1R by MCRR). */
+static void test_maint_gic(void)
+{
+    struct cpu *c = el2_to_mode(M_SVC, 0, "test-aarch32-el1");
+    c->env.gic_read = fake_gic_read;
+    c->env.gic_write = fake_gic_write;
+    c->x[2] = GUEST + 0x200;
+    c->x[11] = DATA;
+    c->x[25] = 0;
+    /* The guest's r0 is HCR_EL2's value (0): DCCMVAC/ATS1CPR of address 0
+     * would be MMIO; start the guest with r0 = DATA instead. */
+    load(EL2CODE + 0x44, (const uint32_t[]){ 0xaa0b03e0 }, 4);     /* mov x0, x11 (replaces isb) */
+    expect_el2(c, 6, 0x12, 3);
+    CHECK_EQ(c->x[1] & 0xfffff000u, DATA);
+    CHECK_EQ(c->x[1] & 1, 0);
+    gic_n = 0;
+    c->x[1] = 0x00010001;
+    c->x[2] = 0x00020000;
+    c->x[3] = 0xf0;
+    expect_el2(c, 6, 0x12, 0x77);
+    CHECK_EQ(gic_n, 4);
+    CHECK_EQ(gic_keys[0], SYSKEY(3, 0, 12, 12, 0));
+    CHECK_EQ(c->x[0], 0x1b);
+    CHECK_EQ(gic_keys[1], SYSKEY(3, 0, 12, 12, 1));
+    CHECK_EQ(gic_vals[1], 0x1b);
+    CHECK_EQ(gic_keys[2], SYSKEY(3, 0, 12, 11, 5));
+    CHECK_EQ(gic_vals[2], 0x0002000000010001ull);
+    CHECK_EQ(gic_keys[3], SYSKEY(3, 0, 4, 6, 0));
+    CHECK_EQ(gic_vals[3], 0xf0);
+    cpu_free(c);
+
+    /* Each operation traps with its HCR_EL2 control. */
+    c = el2_to_mode(M_SVC, 1ull << 25 | 1ull << 24 | 1ull << 22 | 1ull << 23, "test-aarch32-el1");
+    c->x[2] = GUEST + 0x200;
+    c->x[25] = 4;
+    expect_el2(c, 6, 0x03, 1u << 24 | 14u << 20 | 8u << 10 | 7u << 1);             /* TLBIALL */
+    expect_el2(c, 6, 0x03, 1u << 24 | 14u << 20 | 7u << 10 | 5u << 1);             /* ICIALLU */
+    expect_el2(c, 6, 0x03, 1u << 24 | 14u << 20 | 2u << 17 | 7u << 10 | 14u << 1); /* DCCISW */
+    expect_el2(c, 6, 0x03, 1u << 24 | 14u << 20 | 1u << 17 | 7u << 10 | 10u << 1); /* DCCMVAC */
+    expect_el2(c, 6, 0x12, 3);
+    cpu_free(c);
+}
+
+/* SCTLR.V: the vectors at 0xFFFF0000 (here a second view of VEC's page). */
+static void *high_ram_ptr(void *opaque, uint64_t pa)
+{
+    if (pa - 0xffff0000ull < 0x1000)
+        return ram + (VEC - RAM_BASE) + (pa - 0xffff0000ull);
+    return ram_ptr(opaque, pa);
+}
+
+static void test_high_vectors(void)
+{
+    struct cpu *c = new_cpu("test-aarch32-el1", false);
+    c->env.ram_ptr = high_ram_ptr;
+    cpu_a32_reset_el1(c, CODE + 0x300, 0, 0, 0);
+    wr32(CODE + 0x300, 0xef000001);     /* svc #1 */
+    c->sr.vbar_el1 = VEC_T;             /* ignored with V = 1 */
+    c->sr.sctlr_el1 |= 1u << 13;
+    c->x[19] = STACK;
+    expect_hvc(c, 2);
+    CHECK_EQ(c->pc, 0xffff0030ull);
+    CHECK_EQ(c->x[18], CODE + 0x304);
+    cpu_free(c);
+}
+
 int main(void)
 {
     ram = calloc(1, RAM_SIZE);
@@ -545,6 +653,8 @@ int main(void)
     test_el2();
     test_t32();
     test_el2_irq();
+    test_maint_gic();
+    test_high_vectors();
     free(ram);
     (void)map4k;    /* flat_ram.h: no page tables here (MMU off) */
     return test_report("test_a32_el1");
