@@ -611,16 +611,24 @@ static void test_maint_gic(void)
     CHECK_EQ(gic_vals[3], 0xf0);
     cpu_free(c);
 
-    /* Each operation traps with its HCR_EL2 control. */
-    c = el2_to_mode(M_SVC, 1ull << 25 | 1ull << 24 | 1ull << 22 | 1ull << 23, "test-aarch32-el1");
-    c->x[2] = GUEST + 0x200;
-    c->x[25] = 4;
-    expect_el2(c, 6, 0x03, 1u << 24 | 14u << 20 | 8u << 10 | 7u << 1);             /* TLBIALL */
-    expect_el2(c, 6, 0x03, 1u << 24 | 14u << 20 | 7u << 10 | 5u << 1);             /* ICIALLU */
-    expect_el2(c, 6, 0x03, 1u << 24 | 14u << 20 | 2u << 17 | 7u << 10 | 14u << 1); /* DCCISW */
-    expect_el2(c, 6, 0x03, 1u << 24 | 14u << 20 | 1u << 17 | 7u << 10 | 10u << 1); /* DCCMVAC */
-    expect_el2(c, 6, 0x12, 3);
-    cpu_free(c);
+    /* Each operation traps with its own HCR_EL2 control only. */
+    static const struct { uint64_t hcr; uint32_t iss; uint64_t at; } traps[] = {
+        { 1ull << 25, 8u << 10 | 7u << 1, 0x0 },                   /* TTLB: TLBIALL */
+        { 1ull << 24, 7u << 10 | 5u << 1, 0x4 },                   /* TPU: ICIALLU */
+        { 1ull << 22, 2u << 17 | 7u << 10 | 14u << 1, 0x8 },       /* TSW: DCCISW */
+        { 1ull << 23, 1u << 17 | 7u << 10 | 10u << 1, 0xc },       /* TPC: DCCMVAC */
+    };
+    for (unsigned i = 0; i < 4; i++) {
+        c = el2_to_mode(M_SVC, traps[i].hcr, "test-aarch32-el1");
+        load(EL2CODE + 0x44, (const uint32_t[]){ 0xaa0b03e0 }, 4);     /* mov x0, x11 */
+        c->x[11] = DATA;
+        c->x[2] = GUEST + 0x200;
+        c->x[25] = 4;
+        expect_el2(c, 6, 0x03, 1u << 24 | 14u << 20 | traps[i].iss);
+        CHECK_EQ(c->sr.elr_el2, GUEST + 0x200 + traps[i].at);
+        expect_el2(c, 6, 0x12, 3);
+        cpu_free(c);
+    }
 }
 
 /* SCTLR.V: the vectors at 0xFFFF0000 (here a second view of VEC's page). */
