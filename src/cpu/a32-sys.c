@@ -175,7 +175,10 @@ static const struct cp_reg cp_regs[] = {
     /* GICv3 CPU interface (System register interface) */
     GIC("ICC_PMR", 4, 6, 0, CP_RW),
     GIC("ICC_IAR0", 12, 8, 0, CP_R), GIC("ICC_EOIR0", 12, 8, 1, CP_W), GIC("ICC_HPPIR0", 12, 8, 2, CP_R),
-    GIC("ICC_BPR0", 12, 8, 3, CP_RW), GIC("ICC_AP0R0", 12, 8, 4, CP_RW), GIC("ICC_AP1R0", 12, 9, 0, CP_RW),
+    GIC("ICC_BPR0", 12, 8, 3, CP_RW),
+    GIC("ICC_AP0R0", 12, 8, 4, CP_RW), GIC("ICC_AP0R1", 12, 8, 5, CP_RW), GIC("ICC_AP0R2", 12, 8, 6, CP_RW),
+    GIC("ICC_AP0R3", 12, 8, 7, CP_RW), GIC("ICC_AP1R0", 12, 9, 0, CP_RW), GIC("ICC_AP1R1", 12, 9, 1, CP_RW),
+    GIC("ICC_AP1R2", 12, 9, 2, CP_RW), GIC("ICC_AP1R3", 12, 9, 3, CP_RW),
     GIC("ICC_DIR", 12, 11, 1, CP_W), GIC("ICC_RPR", 12, 11, 3, CP_R),
     GIC("ICC_IAR1", 12, 12, 0, CP_R), GIC("ICC_EOIR1", 12, 12, 1, CP_W), GIC("ICC_HPPIR1", 12, 12, 2, CP_R),
     GIC("ICC_BPR1", 12, 12, 3, CP_RW), GIC("ICC_CTLR", 12, 12, 4, CP_RW), GIC("ICC_SRE", 12, 12, 5, CP_RW),

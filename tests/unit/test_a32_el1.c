@@ -654,6 +654,36 @@ static void test_high_vectors(void)
     cpu_free(c);
 }
 
+/* A stage-2 data abort from AArch32 EL1 (HCR_EL2.VM, stage 1 off): EL2
+ * gets EC 0x24 at 0x600 with the instruction syndrome, SRT the X slot of
+ * the banked Rt (LR_svc = X18), FAR and HPFAR. */
+#define S2_ROOT (RAM_BASE + 0x100000)
+static void test_stage2(void)
+{
+    struct cpu *c = el2_to_mode(M_SVC, 1ull << 0, "test-aarch32-el1");
+    wr32(GUEST + 0x300, 0xe59be000);    /* ldr lr, [r11] */
+    c->x[2] = GUEST + 0x300;
+    c->x[11] = DATA;
+    uint64_t l2 = S2_ROOT + 0x1000, l3 = S2_ROOT + 0x2000;
+    memset(host(S2_ROOT), 0, 0x3000);
+    host(S2_ROOT)[RAM_BASE >> 30] = l2 | 3;
+    host(l2)[0] = l3 | 3;
+    for (unsigned p = 0; p < 512; p++) {
+        uint64_t ipa = RAM_BASE + ((uint64_t)p << 12);
+        if (ipa != DATA)     /* page: AF, inner shareable, S2AP RW, normal WB */
+            host(l3)[p] = ipa | 1ull << 10 | 3ull << 8 | 3ull << 6 | 0xfull << 2 | 3;
+    }
+    c->sr.vtcr_el2 = 32 | 1u << 6 | 1u << 8 | 1u << 10 | 3u << 12 | 1u << 31;   /* 4K, IPA 32 bits, SL1 */
+    c->sr.vttbr_el2 = S2_ROOT;
+    expect_el2(c, 6, 0x24, 1u << 24 | 2u << 22 | 18u << 16 | 0x07);
+    CHECK_EQ(c->sr.esr_el2 >> 25 & 1, 1);
+    CHECK_EQ(c->sr.far_el2, DATA);
+    CHECK_EQ(c->sr.hpfar_el2, (DATA >> 12) << 4);
+    CHECK_EQ(c->sr.elr_el2, GUEST + 0x300);
+    CHECK_EQ(c->sr.spsr_el2, 0x1c0 | M_SVC);
+    cpu_free(c);
+}
+
 int main(void)
 {
     ram = calloc(1, RAM_SIZE);
@@ -663,6 +693,8 @@ int main(void)
     test_el2_irq();
     test_maint_gic();
     test_high_vectors();
+    test_stage2();
+    (void)host;
     free(ram);
     (void)map4k;    /* flat_ram.h: no page tables here (MMU off) */
     return test_report("test_a32_el1");
