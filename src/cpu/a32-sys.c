@@ -34,6 +34,7 @@ enum cp_kind {
     K_NOP,          /* set/way maintenance, branch predictor */
     K_AT,           /* key: EL to translate for | 2 write */
     K_GIC,          /* GIC CPU interface: the AArch64 key through the env */
+    K_CPACR,        /* CPACR: cp10 and cp11 are CPACR_EL1.FPEN; ASEDIS, D32DIS RAZ/WI */
 };
 enum { P_ALL, P_LO, P_HI };     /* the AArch64 register's bits 63:0, 31:0, 63:32 */
 enum { TLBI_ALL, TLBI_VA, TLBI_ASID, TLBI_VAA, TLBI_IS = 4 };
@@ -120,7 +121,7 @@ static const struct cp_reg cp_regs[] = {
     /* System control, translation, faults */
     EL1R("SCTLR", 1, 0, 0, P_LO, T_TVM, K(3, 0, 1, 0, 0)),
     EL1R("ACTLR", 1, 0, 1, P_LO, T_TACR, K(3, 0, 1, 0, 1)),
-    EL1R("CPACR", 1, 0, 2, P_LO, T_TCPAC, K(3, 0, 1, 0, 2)),
+    C32("CPACR", 0, 1, 0, 2, 0, CP_RW, K_CPACR, P_ALL, T_TCPAC, K(3, 0, 1, 0, 2)),
     EL1R("TTBR0", 2, 0, 0, P_LO, T_TVM, K(3, 0, 2, 0, 0)),
     EL1R("TTBR1", 2, 0, 1, P_LO, T_TVM, K(3, 0, 2, 0, 1)),
     EL1R("TTBCR", 2, 0, 2, P_LO, T_TVM, K(3, 0, 2, 0, 2)),
@@ -340,6 +341,9 @@ static const struct uop *op_a32_cp(cpu_t *c, uop_t *u)
         case K_SYSREG:
             cpu_sysreg_get(c, r->key, &v);
             break;
+        case K_CPACR:
+            v = (c->sr.cpacr_el1 >> 20 & 3) * 0x5u << 20;   /* cp11 reads as cp10 */
+            break;
         case K_GIC:
             if (!c->env.gic_read || !c->env.gic_read(c->env.opaque, c, r->key, &v))
                 cpu_raise_undef(c, u);
@@ -366,6 +370,10 @@ static const struct uop *op_a32_cp(cpu_t *c, uop_t *u)
             v = r->part == P_LO ? (old & ~0xffffffffull) | lo : (old & 0xffffffffull) | (uint64_t)lo << 32;
         }
         cpu_sysreg_set(c, r->key, v);
+        break;
+    case K_CPACR:
+        /* cp10 sets FPEN (a cp11 that differs is UNPREDICTABLE: cp10 wins). */
+        cpu_sysreg_set(c, r->key, (c->sr.cpacr_el1 & ~(3ull << 20)) | (lo & (3u << 20)));
         break;
     case K_GIC:
         if (!c->env.gic_write || !c->env.gic_write(c->env.opaque, c, r->key, v))

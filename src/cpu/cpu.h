@@ -445,8 +445,9 @@ void cpu_code_invalidate_host(struct cpu *c, const void *host, size_t len);
 void cpu_code_invalidate_range(struct cpu *c, uint64_t addr, uint64_t len);
 
 /* AArch32 (docs/aarch32.md).  Enter AArch32 at pc with the CPSR value cpsr
- * (NZCV, Q, GE, IT, T; M must be usr, 0x10), or read the CPSR back.  System
- * mode enters it by ERET (sys_eret) on models with AArch32 at EL0. */
+ * (NZCV, Q, GE, IT, T, M[3:0]; PSTATE.EL and the masks are the caller's), or
+ * read the CPSR back (without A/I/F: a32_cpsr_full has them).  System mode
+ * enters it by ERET (sys_eret) on models with AArch32 at EL0/EL1. */
 void cpu_a32_enter(struct cpu *c, uint32_t pc, uint32_t cpsr);
 uint32_t cpu_a32_cpsr(const struct cpu *c);
 /* System mode without EL2: reset EL1 into AArch32 (a 32-bit kernel's

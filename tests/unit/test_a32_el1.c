@@ -684,6 +684,72 @@ static void test_stage2(void)
     cpu_free(c);
 }
 
+/* CP15 round trips at EL1 (MCR Rt = r1, MRC into r2), each register
+ * checked in the AArch64 register it aliases (whole, or a 32-bit half). */
+static uint32_t cp15(bool read, unsigned opc1, unsigned crn, unsigned crm, unsigned opc2, unsigned rt)
+{
+    return 0xee000f10u | (read ? 1u << 20 : 0) | opc1 << 21 | crn << 16 | rt << 12 | opc2 << 5 | crm;
+}
+
+static void test_cp15_roundtrip(void)
+{
+    static const struct {
+        const char *name;
+        uint8_t opc1, crn, crm, opc2;
+        size_t off;         /* struct cpu field */
+        unsigned shift;     /* 0: bits 31:0, 32: bits 63:32 */
+        uint32_t val, back; /* written; read back */
+    } regs[] = {
+#define F(f) offsetof(struct cpu, f)
+        { "TTBCR", 0, 2, 0, 2, F(sr.tcr_el1), 0, 0x80000005, 0x80000005 },
+        { "TTBCR2", 0, 2, 0, 3, F(sr.tcr_el1), 32, 0x00000010, 0x00000010 },
+        { "DACR", 0, 3, 0, 0, F(sr.dacr32_el2), 0, 0x55555555, 0x55555555 },
+        { "DFSR", 0, 5, 0, 0, F(sr.esr_el1), 0, 0x00000a05, 0x00000a05 },
+        { "IFSR", 0, 5, 0, 1, F(sr.ifsr32_el2), 0, 0x0000000d, 0x0000000d },
+        { "DFAR", 0, 6, 0, 0, F(sr.far_el1), 0, 0xdfa00000, 0xdfa00000 },
+        { "IFAR", 0, 6, 0, 2, F(sr.far_el1), 32, 0x1fa00000, 0x1fa00000 },
+        { "PRRR", 0, 10, 2, 0, F(sr.mair_el1), 0, 0xff0a81a8, 0xff0a81a8 },
+        { "NMRR", 0, 10, 2, 1, F(sr.mair_el1), 32, 0x40e040e0, 0x40e040e0 },
+        { "AMAIR1", 0, 10, 3, 1, F(sr.amair_el1), 32, 0x00000007, 0x00000007 },
+        { "VBAR", 0, 12, 0, 0, F(sr.vbar_el1), 0, 0xc0008000, 0xc0008000 },
+        { "CONTEXTIDR", 0, 13, 0, 1, F(sr.contextidr_el1), 0, 0x00000142, 0x00000142 },
+        { "TPIDRPRW", 0, 13, 0, 4, F(sr.tpidr_el1), 0, 0xc1234000, 0xc1234000 },
+        { "TPIDRURO", 0, 13, 0, 3, F(tpidrro_el0), 0, 0xb6f00000, 0xb6f00000 },
+        { "ACTLR", 0, 1, 0, 1, F(sr.actlr_el1), 0, 0x00000040, 0x00000040 },
+        { "PAR", 0, 7, 4, 0, F(sr.par_el1), 0, 0x40001000, 0x40001000 },
+        { "CNTKCTL", 0, 14, 1, 0, F(sr.cntkctl_el1), 0, 0x00000003, 0x00000003 },
+        { "CSSELR", 2, 0, 0, 0, F(sr.csselr_el1), 0, 0x00000002, 0x00000002 },
+        { "CPACR", 0, 1, 0, 2, F(sr.cpacr_el1), 0, 0xc0f00000, 0x00f00000 },
+#undef F
+    };
+    struct cpu *c = new_cpu("test-aarch32-el1", false);
+    for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+        cpu_a32_reset_el1(c, CODE + 0x400, 0, 0, 0);
+        c->sr.far_el1 = c->sr.tcr_el1 = c->sr.mair_el1 = c->sr.amair_el1 = 0x7777777777777777ull;
+        uint32_t prog[] = { cp15(false, regs[i].opc1, regs[i].crn, regs[i].crm, regs[i].opc2, 1),
+                            cp15(true, regs[i].opc1, regs[i].crn, regs[i].crm, regs[i].opc2, 2),
+                            0xe1400472 /* hvc #0x42 */ };
+        load(CODE + 0x400, prog, sizeof(prog));
+        cpu_code_invalidate_all(c);
+        c->x[1] = regs[i].val;
+        expect_hvc(c, 0x42);
+        uint64_t field;
+        memcpy(&field, (const char *)c + regs[i].off, 8);
+        if (strcmp(regs[i].name, "CPACR") == 0) {
+            CHECK_EQ(field, 0x300000);      /* FPEN; ASEDIS/D32DIS not kept */
+        } else {
+            CHECK_EQ((uint32_t)(field >> regs[i].shift), regs[i].val);
+            if (regs[i].off == offsetof(struct cpu, sr.far_el1) || regs[i].off == offsetof(struct cpu, sr.tcr_el1) ||
+                regs[i].off == offsetof(struct cpu, sr.mair_el1) || regs[i].off == offsetof(struct cpu, sr.amair_el1))
+                CHECK_EQ((uint32_t)(field >> (32 - regs[i].shift)), 0x77777777);   /* the other half kept */
+        }
+        if (c->x[2] != regs[i].back)
+            fprintf(stderr, "%s: ", regs[i].name);
+        CHECK_EQ(c->x[2], regs[i].back);
+    }
+    cpu_free(c);
+}
+
 int main(void)
 {
     ram = calloc(1, RAM_SIZE);
@@ -694,6 +760,7 @@ int main(void)
     test_maint_gic();
     test_high_vectors();
     test_stage2();
+    test_cp15_roundtrip();
     (void)host;
     free(ram);
     (void)map4k;    /* flat_ram.h: no page tables here (MMU off) */
