@@ -121,6 +121,7 @@ static const struct cp_reg cp_regs[] = {
     /* System control, translation, faults */
     EL1R("SCTLR", 1, 0, 0, P_LO, T_TVM, K(3, 0, 1, 0, 0)),
     EL1R("ACTLR", 1, 0, 1, P_LO, T_TACR, K(3, 0, 1, 0, 1)),
+    EL1R("ACTLR2", 1, 0, 3, P_HI, T_TACR, K(3, 0, 1, 0, 1)),
     C32("CPACR", 0, 1, 0, 2, 0, CP_RW, K_CPACR, P_ALL, T_TCPAC, K(3, 0, 1, 0, 2)),
     EL1R("TTBR0", 2, 0, 0, P_LO, T_TVM, K(3, 0, 2, 0, 0)),
     EL1R("TTBR1", 2, 0, 1, P_LO, T_TVM, K(3, 0, 2, 0, 1)),

@@ -504,6 +504,8 @@ static const struct sysreg sysregs[] = {
     { "DACR32_EL2", K(3, 4, 3, 0, 0), RW2 | SR_A32EL1, SR(dacr32_el2), NULL, wr_mmu_el1, 0xffffffffull, 0 },
     { "IFSR32_EL2", K(3, 4, 5, 0, 1), RW2 | SR_A32EL1, SR(ifsr32_el2), NULL, NULL, 0xffffffffull, 0 },
     { "FPEXC32_EL2", K(3, 4, 5, 3, 0), RW2 | SR_A32EL1 | SR_END, SR(fpexc32_el2), NULL, NULL, 0xffffffffull, 0 },
+    /* DBGVCR32_EL2: no AArch32 vector catch (no debug features): RAZ/WI. */
+    { "DBGVCR32_EL2", K(2, 4, 0, 7, 0), RW2 | SR_A32EL1, 0, rd_zero, wr_ignore, 0, 0 },
     { "ELR_EL2", K(3, 4, 4, 0, 1), RW2, SR(elr_el2), NULL, NULL, 0, 0 },
     { "SP_EL1", K(3, 4, 4, 1, 0), RW2, 0, rd_sp_el1, wr_sp_el1, 0, 0 },
     { "AFSR0_EL2", K(3, 4, 5, 1, 0), RW2, SR(afsr0_el2), NULL, NULL, 0, 0 },

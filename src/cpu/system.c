@@ -368,11 +368,12 @@ static bool try_take(struct cpu *c, uint32_t lines, uint32_t phys_line, uint32_t
     if (lines & phys_line) {
         bool to_el2 = c->el2_enabled && (c->sr.hcr_el2 & (route_bit | HCR_TGE));
         unsigned target = to_el2 ? 2 : 1;
-        if (target > c->el || (target == c->el && !(c->pstate & mask_bit))) {
-            if (target >= c->el) {
-                take_exception(c, target, type, c->pc);
-                return true;
-            }
+        /* PSTATE.I/F (CPSR.I/F) mask an interrupt for the current EL, and
+         * one for EL1 at EL0 too. */
+        bool masked = (c->pstate & mask_bit) && (target == c->el || target == 1);
+        if (target >= c->el && !masked) {
+            take_exception(c, target, type, c->pc);
+            return true;
         }
     }
     if ((lines & virt_line) && c->el2_enabled && (c->sr.hcr_el2 & route_bit) && !(c->sr.hcr_el2 & HCR_TGE) &&

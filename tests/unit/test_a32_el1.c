@@ -750,6 +750,22 @@ static void test_cp15_roundtrip(void)
     cpu_free(c);
 }
 
+/* CPSR.I masks an IRQ for EL1 while in usr mode too. */
+static void test_usr_masked_irq(void)
+{
+    struct cpu *c = new_cpu("test-aarch32-el1", false);
+    cpu_a32_reset_el1(c, CODE + 0x100, 0x80 | M_USR, DATA + 0x300, 0);
+    c->sr.vbar_el1 = VEC;
+    wr32(DATA + 0x304, CODE + 0x500);
+    wr32(CODE + 0x500, 0xe7f000f0);     /* udf #0 */
+    cpu_set_irq(c, CPU_IRQ, true);
+    expect_hvc(c, 1);                   /* the UDF, not the IRQ */
+    CHECK_EQ(c->sr.spsr_und, 0x80 | M_USR);
+    CHECK_EQ(c->x[22], CODE + 0x504);
+    cpu_set_irq(c, CPU_IRQ, false);
+    cpu_free(c);
+}
+
 int main(void)
 {
     ram = calloc(1, RAM_SIZE);
@@ -761,6 +777,7 @@ int main(void)
     test_high_vectors();
     test_stage2();
     test_cp15_roundtrip();
+    test_usr_masked_irq();
     (void)host;
     free(ram);
     (void)map4k;    /* flat_ram.h: no page tables here (MMU off) */
