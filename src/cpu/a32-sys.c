@@ -387,14 +387,22 @@ static const struct uop *op_a32_cp(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
+/* NZCV = x[b]<31:28> (MRC with Rt = 15). */
+static const struct uop *op_a32_nzcv_from(cpu_t *c, uop_t *u)
+{
+    c->nzcv = (uint32_t)c->x[u->b] & 0xf0000000u;
+    return u + 1;
+}
+
 bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned opc1, unsigned crn, unsigned crm,
                   unsigned opc2, unsigned rt, unsigned rt2)
 {
     unsigned el = ctx_el(x->ctx);
     if ((cp != 15 && cp != 14) || el > 1)
         return false;
-    if (rt == 15 || (wide && (rt2 == 15 || (read && rt == rt2))))
-        return false;   /* UNPREDICTABLE: UNDEFINED (MRC APSR_nzcv: a later phase) */
+    bool to_flags = rt == 15 && read && !wide;      /* MRC APSR_nzcv: bits 31:28 to NZCV */
+    if ((rt == 15 && !to_flags) || (wide && (rt2 == 15 || (read && rt == rt2))))
+        return false;   /* UNPREDICTABLE: UNDEFINED */
     if ((rt == 13 || (wide && rt2 == 13)) && a32_ctx_t32(x))
         return false;
     const struct cp_reg *r = cp_find(cp, wide, opc1, crn, crm, opc2);
@@ -404,10 +412,12 @@ bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned op
     unsigned cond = a32_trap_cond(x);
     struct uop *u = emit(x, op_a32_cp);
     u->imm = (uintptr_t)r;
-    u->a = a32_wreg(x, rt);
+    u->a = to_flags ? REG_T0 : a32_wreg(x, rt);
     u->b = wide ? a32_wreg(x, rt2) : 0;
     u->e = read;
     u->f = (uint8_t)cond;
+    if (to_flags)
+        emit(x, op_a32_nzcv_from)->b = REG_T0;
     /* CP15ISB is context synchronizing; timer writes may move the timer's
      * deadline; EL1 writes may change translation, the FP enable or
      * interrupts: back to the dispatcher after them. */

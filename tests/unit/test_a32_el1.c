@@ -59,7 +59,7 @@ static const uint32_t vec_a32[] = {
     0xe1400072, /*  2c: hvc 2 */
     0xf8bd0a00, /*  30: rfeia sp! */
     0xe1400073, /*  34: h_pabt: hvc 3 */
-    0xe25ef000, /*  38: subs pc, lr, #0 */
+    0xe160006e, /*  38: eret (SUBS PC, LR, #0 at EL1) */
     0xe1400074, /*  3c: h_dabt: hvc 4 */
     0xe25ef004, /*  40: subs pc, lr, #4 */
     0xe1400076, /*  44: h_irq: hvc 6 */
@@ -747,6 +747,18 @@ static void test_cp15_roundtrip(void)
             fprintf(stderr, "%s: ", regs[i].name);
         CHECK_EQ(c->x[2], regs[i].back);
     }
+
+    /* MRC with Rt = 15: bits 31:28 to APSR.NZCV (SCTLR.TE and TRE: 0101),
+     * then DBGDSCRint (CP14, RAZ) clears them. */
+    cpu_a32_reset_el1(c, CODE + 0x400, 0, 0, 0);
+    c->sr.sctlr_el1 |= 1u << 30 | 1u << 28;
+    const uint32_t nz[] = { 0xee11ff10, 0xe10f3000 /* mrs r3, cpsr */, 0xee10fe11, 0xe10f4000 /* mrs r4, cpsr */,
+                            0xe1400472 };
+    load(CODE + 0x400, nz, sizeof(nz));
+    cpu_code_invalidate_all(c);
+    expect_hvc(c, 0x42);
+    CHECK_EQ(c->x[3] >> 28, 0x5);
+    CHECK_EQ(c->x[4] >> 28, 0x0);
     cpu_free(c);
 }
 
@@ -763,6 +775,19 @@ static void test_usr_masked_irq(void)
     CHECK_EQ(c->sr.spsr_und, 0x80 | M_USR);
     CHECK_EQ(c->x[22], CODE + 0x504);
     cpu_set_irq(c, CPU_IRQ, false);
+
+    /* MSR CPSR_c with hyp mode (not reachable from EL1): PSTATE.IL, the
+     * mode unchanged; the next instruction is UNDEFINED (Illegal Execution
+     * state), SPSR_und.IL set. */
+    cpu_a32_reset_el1(c, CODE + 0x600, 0, 0, 0);
+    c->sr.vbar_el1 = VEC;
+    wr32(CODE + 0x600, 0xe321f0da);     /* msr CPSR_c, #0xda */
+    wr32(CODE + 0x604, 0xe320f000);     /* nop */
+    cpu_code_invalidate_all(c);
+    expect_hvc(c, 1);
+    CHECK_EQ(c->sr.spsr_und, 1u << 20 | PSR_AIF | M_SVC);
+    CHECK_EQ(c->x[22], CODE + 0x608);
+    CHECK_EQ(c->pstate & (1u << 20), 0);
     cpu_free(c);
 }
 
