@@ -779,7 +779,7 @@ bool trans_t32_LDM(struct xlat *x, const arg_t32_LDM *a)
 {
     unsigned list = a->list, rn = a->rn;
     if (a->op == 0 || a->op == 3 || rn == 15)
-        return false;   /* RFE/SRS: a later phase */
+        return false;   /* op 00/11: SRS and RFE (a32-el1.c) */
     if (__builtin_popcount(list) < 2 || (list >> 13 & 1))
         return false;
     if (a->l ? ((list >> 14 & 1) && (list >> 15 & 1)) : (list >> 15 & 1))
