@@ -654,6 +654,23 @@ static void test_high_vectors(void)
     cpu_free(c);
 }
 
+/* ERET from EL2 to usr below an AArch32 EL1: the usr SVC is taken by the
+ * AArch32 EL1 (svc mode), whose HVC reaches EL2. */
+static void test_el2_usr(void)
+{
+    struct cpu *c = el2_to_mode(M_USR, 0, "test-aarch32-el1");
+    wr32(GUEST + 0x400, 0xef000007);    /* svc #7 */
+    c->x[2] = GUEST + 0x400;
+    c->x[19] = STACK;
+    c->sr.vbar_el1 = VEC;
+    expect_el2(c, 6, 0x12, 2);
+    CHECK_EQ(c->sr.spsr_el2, 0x1c0 | M_SVC);
+    CHECK_EQ(c->sr.spsr_el1, 0x1c0 | M_USR);
+    CHECK_EQ(c->x[18], GUEST + 0x404);
+    CHECK_EQ(c->sr.elr_el2, VEC + 0x30);
+    cpu_free(c);
+}
+
 /* A stage-2 data abort from AArch32 EL1 (HCR_EL2.VM, stage 1 off): EL2
  * gets EC 0x24 at 0x600 with the instruction syndrome, SRT the X slot of
  * the banked Rt (LR_svc = X18), FAR and HPFAR. */
@@ -801,6 +818,7 @@ int main(void)
     test_maint_gic();
     test_high_vectors();
     test_stage2();
+    test_el2_usr();
     test_cp15_roundtrip();
     test_usr_masked_irq();
     (void)host;
