@@ -1,0 +1,132 @@
+/* AArch32 VFP (a32-vfp.c) against Unicorn's ARM mode: random A32 and T32
+ * VFP instructions of every class from random states (a32_vfp_diff.h),
+ * and directed checks of what the random cases do not isolate. */
+#include "test.h"
+#include "a32_vfp_diff.h"
+
+/* a32_diff.h's integer classes are not run here. */
+static void (*const unused_run_class)(struct a32_diff *, enum a32_class, uint64_t, struct a32_stats *) __attribute__((unused)) = a32_run_class;
+
+#ifndef VFP_CASES
+#define VFP_CASES 3000
+#endif
+
+static struct a32_diff d;
+
+static enum cpu_exit run_words(const uint32_t *w, unsigned n, uint32_t cpsr)
+{
+    uint32_t pc = d.next_code;
+    d.next_code += 4 * n;
+    memcpy(&d.h.mem[pc - HARNESS_BASE], w, 4 * n);
+    cpu_a32_enter(d.h.cpu, pc, cpsr);
+    return cpu_run(d.h.cpu);
+}
+
+static void directed(void)
+{
+    struct cpu *c = d.h.cpu;
+    /* Register mapping: S<n> = V<n/4>.S[n%4], D<n> = V<n/2>.D[n%2]; a write
+     * of S/D leaves the rest of the V register alone.
+     * vmov s5, r0; vmov d3, r1, r2; vmov.f32 s31, #1.0; svc */
+    uint32_t p1[] = { 0xee020a90, 0xec421b13, 0xeef7fa00, A32_SVC };
+    memset(c->v, 0x5a, sizeof(c->v));
+    c->x[0] = 0x11111111, c->x[1] = 0x22222222, c->x[2] = 0x33333333;
+    c->fpcr = c->fpsr = 0;
+    CHECK_EQ(run_words(p1, 4, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->v[1].s[1], 0x11111111);
+    CHECK_EQ(c->v[1].s[0], 0x5a5a5a5a);
+    CHECK_EQ(c->v[1].d[1], 0x3333333322222222ull);
+    CHECK_EQ(c->v[7].s[3], 0x3f800000);
+    CHECK_EQ(c->v[7].s[2], 0x5a5a5a5a);
+    CHECK_EQ(c->v[0].q, ((unsigned __int128)0x5a5a5a5a5a5a5a5aull << 64) | 0x5a5a5a5a5a5a5a5aull);
+
+    /* FPSCR = FPSR | FPCR: vmsr fpscr, r0; vmrs r1, fpscr.  Len/Stride are
+     * kept (and ignored), the trap enables and reserved bits read as 0. */
+    uint32_t p2[] = { 0xeee10a10, 0xeef11a10, A32_SVC };
+    c->x[0] = 0xffffffffu;
+    CHECK_EQ(run_words(p2, 3, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->x[1], 0xffff009fu);
+    CHECK_EQ(c->fpsr, 0xf800009fu);
+    CHECK_EQ(c->fpcr & 0x07ff0000u, 0x07ff0000u);
+    c->x[0] = 0;
+    CHECK_EQ(run_words(p2, 3, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->x[1], 0);
+
+    /* VMRS of FPSID, MVFR0/1/2, FPEXC and VMSR FPEXC are UNDEFINED at EL0. */
+    static const uint32_t priv[] = { 0xeef00a10, 0xeef70a10, 0xeef60a10, 0xeef50a10, 0xeef80a10, 0xeee80a10 };
+    for (unsigned i = 0; i < sizeof(priv) / sizeof(priv[0]); i++) {
+        uint32_t p[] = { priv[i], A32_SVC };
+        CHECK_EQ(run_words(p, 2, 0x10), CPU_EXIT_UNDEF);
+    }
+
+    /* VMLA is not fused: (1 + 2^-23) * (1 - 2^-23) + -1 rounds the
+     * product to 1.0 first (result 0), a fused VFMA keeps -2^-46. */
+    uint32_t p3[] = { 0xee000a01 /* vmla.f32 s0, s0, s2 */, A32_SVC };
+    uint32_t p4[] = { 0xeea00a01 /* vfma.f32 s0, s0, s2 */, A32_SVC };
+    c->fpcr = c->fpsr = 0;
+    c->v[0].s[0] = 0xbf800000u;
+    c->v[0].s[2] = 0x3f800001u;
+    memcpy(&c->v[0].s[0], &(uint32_t){ 0xbf800000u }, 4);
+    /* d = -1, n = d (the same register), m = s2: use separate registers */
+    uint32_t p5[] = { 0xee010a02 /* vmla.f32 s0, s2, s4 */, A32_SVC };
+    uint32_t p6[] = { 0xeea10a02 /* vfma.f32 s0, s2, s4 */, A32_SVC };
+    (void)p3, (void)p4;
+    c->v[0].s[0] = 0xbf800000u, c->v[0].s[2] = 0x3f800001u, c->v[1].s[0] = 0x3f7ffffeu;
+    CHECK_EQ(run_words(p5, 2, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->v[0].s[0], 0);
+    c->v[0].s[0] = 0xbf800000u;
+    CHECK_EQ(run_words(p6, 2, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->v[0].s[0], 0xa8800000u);    /* -2^-46 */
+
+    /* Unconditional forms inside an IT block are UNDEFINED (T32):
+     * it eq; vseleq.f32 s0, s1, s2 */
+    uint16_t t1[] = { 0xbf08, 0xfe00, 0x0a81, T32_SVC };
+    uint32_t pc = d.next_code;
+    memcpy(&d.h.mem[pc - HARNESS_BASE], t1, sizeof(t1));
+    d.next_code += 8;
+    cpu_a32_enter(c, pc, 0x40000030u);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_UNDEF);
+    CHECK_EQ(c->pc, pc + 2);
+
+    /* A condition-failed VFP instruction does nothing:
+     * vaddne.f32 s0, s0, s0 with Z set. */
+    uint32_t p7[] = { 0x1e300a00, A32_SVC };
+    c->v[0].s[0] = 0x3f800000u;
+    CHECK_EQ(run_words(p7, 2, 0x40000010u), CPU_EXIT_SVC);
+    CHECK_EQ(c->v[0].s[0], 0x3f800000u);
+    CHECK_EQ(run_words(p7, 2, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->v[0].s[0], 0x40000000u);
+
+    /* VLDR of a misaligned address is an alignment fault (MemA). */
+    uint32_t p8[] = { 0xed900a00 /* vldr s0, [r0] */, A32_SVC };
+    c->x[0] = A32_DATA_MID + 2;
+    CHECK_EQ(run_words(p8, 2, 0x10), CPU_EXIT_FAULT);
+    c->x[0] = A32_DATA_MID;
+    CHECK_EQ(run_words(p8, 2, 0x10), CPU_EXIT_SVC);
+    cpu_code_invalidate_all(c);
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t cases = VFP_CASES;
+    if (argc > 1)
+        cases = strtoull(argv[1], NULL, 0);
+    a32_diff_init(&d);
+    directed();
+    uint64_t total = 0, mism = 0;
+    for (int cls = 0; cls < VC_COUNT; cls++) {
+        struct a32_stats st = { 0 };
+        vfp_both_undef = 0;
+        vfp_run_class(&d, (enum vfp_class)cls, cases, &st);
+        printf("class %-8s cases %6" PRIu64 " insns %7" PRIu64 " mismatches %4" PRIu64 " undef-ours %4" PRIu64
+               " undef-ref %4" PRIu64 " undef-both %4" PRIu64 "\n", vfp_class_names[cls], st.cases, st.insns,
+               st.mismatches, st.undef_ours, st.undef_ref, vfp_both_undef);
+        CHECK(vfp_both_undef < st.cases / 100);
+        CHECK_EQ(st.mismatches, 0);
+        total += st.cases;
+        mism += st.mismatches;
+    }
+    printf("total: %" PRIu64 " cases, %" PRIu64 " mismatches\n", total, mism);
+    a32_diff_free(&d);
+    return test_report("a32_vfp");
+}
