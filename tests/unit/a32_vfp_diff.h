@@ -161,7 +161,8 @@ static uint32_t vfp_addr(void)
 
 /* Set while a sequence is generated: then FPSCR.Len/Stride stay 0 (the
  * reference runs short vectors, which ARMv8 does not have), and R10-R13
- * are the only bases, which no other instruction writes. */
+ * are the only bases and R9 the only VMSR source, which no other
+ * instruction writes. */
 static bool vfp_in_seq;
 
 static void gen_v_ldst(struct vfp_state *s, struct vfp_gen *g, bool thumb)
@@ -200,9 +201,9 @@ static void gen_v_ldst(struct vfp_state *s, struct vfp_gen *g, bool thumb)
 
 static unsigned vfp_rt(bool thumb)
 {
-    if (vfp_in_seq) {   /* keep off the bases */
-        unsigned r = a32_rndn(11);
-        return r == 10 ? 14 : r;
+    if (vfp_in_seq) {   /* keep off the bases and R9 (VMSR's source) */
+        unsigned r = a32_rndn(10);
+        return r == 9 ? 14 : r;
     }
     return thumb ? treg() : a32_reg();
 }
@@ -249,6 +250,8 @@ static void gen_v_xfer(struct vfp_state *s, struct vfp_gen *g, bool thumb)
         vg_add(g, cond << 28 | 0x0ef1fa10u);
         break;
     default: /* VMSR FPSCR, Rt; then (often) VMRS back */
+        if (vfp_in_seq)
+            rt = 9;     /* nothing else writes it */
         s->core.r[rt] = (uint32_t)a32_rnd();
         if (a32_rndn(2) || vfp_in_seq)
             s->core.r[rt] &= ~0x00370000u;  /* Len/Stride: see vfp_in_seq */
