@@ -764,5 +764,13 @@ bool trans_vfpu_VCVT(struct xlat *x, const arg_vfpu_VCVT *a)
 
 bool a32_vfp_translate(struct xlat *x, uint32_t insn)
 {
-    return (insn >> 28) == 15 ? vfpu_decode_insn(x, insn) : vfp_decode_insn(x, insn);
+    bool ok = (insn >> 28) == 15 ? vfpu_decode_insn(x, insn) : vfp_decode_insn(x, insn);
+    /* The FP access trap (decode_fp_check) is the instruction's own
+     * exception, taken with its ITSTATE: not a block end, after which T32
+     * would advance ITSTATE first.  No VFP instruction ends a block
+     * otherwise; what follows the trap is reached only past a failed
+     * condition. */
+    if (!(x->ctx & CTX_FP_OK))
+        x->end = false;
+    return ok;
 }
