@@ -91,7 +91,7 @@ const struct uop *op_vfp_str(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
-/* VLDM/VSTM: a = first register, e = number of words, b = base slot,
+/* VLDM/VSTM: a = first register, e = imm8 (words; e / 2 D registers), b = base slot,
  * f: VF_DBL, AM_U (increment after, else decrement before), AM_W.
  * Loads go through a buffer so a fault leaves the registers unchanged. */
 static inline uint32_t vldm_start(cpu_t *c, uop_t *u, bool write)
@@ -161,9 +161,9 @@ bool trans_vfp_VLDM(struct xlat *x, const arg_vfp_VLDM *a)
     /* IA (P=0 U=1), DB with writeback (P=1 U=0 W=1); P=1 W=0 is VLDR. */
     if (!((!a->p && a->u) || (a->p && !a->u && a->w)))
         return false;
+    /* Doubles with an odd imm8 are FLDMX/FSTMX (deprecated): imm8 / 2
+     * registers, the base moves by imm8 words. */
     unsigned d = vreg_num(a->sz, a->vd, a->d), regs = a->sz ? a->imm8 / 2 : a->imm8;
-    if (a->sz && (a->imm8 & 1))
-        return false;   /* FLDMX/FSTMX: not implemented (UNDEFINED) */
     if (regs == 0 || d + regs > 32 || (a->sz && regs > 16))
         return false;
     if (a->rn == 15 && (a->w || a32_ctx_t32(x)))

@@ -10,8 +10,8 @@
  *
  * Generators emit only encodings the Arm ARM defines; left out: FPSCR.Len/
  * Stride nonzero during data processing (short vectors: the reference runs
- * them), misaligned VLDR/VLDM (the reference does not fault), FLDMX/FSTMX,
- * and the half-precision (FEAT_FP16) arithmetic, which nestvm does not
+ * them), misaligned VLDR/VLDM (the reference does not fault), and the
+ * half-precision (FEAT_FP16) arithmetic, which nestvm does not
  * implement in AArch32.  The FPSCR trap enables (15:8) and the reserved
  * bits are compared as RAZ (the reference keeps them). */
 #ifndef NESTVM_TEST_A32_VFP_DIFF_H
@@ -173,8 +173,8 @@ static void gen_v_ldst(struct vfp_state *s, struct vfp_gen *g, bool thumb)
     if (a32_rndn(2)) {  /* VLDR/VSTR */
         unsigned u = a32_rndn(2), imm8 = a32_rndn(256);
         unsigned r = a32_rndn(32);
-        if (l && !thumb && a32_rndn(8) == 0)
-            rn = 15, u = 1;     /* literal: from the code area */
+        if (l && a32_rndn(8) == 0)
+            rn = 15, u = 1;     /* literal (Align(PC, 4)): from the code area */
         else if (!vfp_in_seq)
             s->core.r[rn] = vfp_addr();
         vg_add(g, cond << 28 | 0x0d000a00u | u << 23 | l << 20 | rn << 16 | vd_f(r, sz) | sz << 8 | imm8);
@@ -194,7 +194,7 @@ static void gen_v_ldst(struct vfp_state *s, struct vfp_gen *g, bool thumb)
         rn = 13;
     if (!vfp_in_seq)
         s->core.r[rn] = vfp_addr();
-    unsigned imm8 = sz ? 2 * regs : regs;
+    unsigned imm8 = sz ? 2 * regs + (a32_rndn(8) == 0) : regs;   /* odd: FLDMX/FSTMX */
     vg_add(g, cond << 28 | 0x0c000a00u | p << 24 | uu << 23 | w << 21 | l << 20 | rn << 16 | vd_f(first, sz) | sz << 8 |
                   imm8);
 }
