@@ -97,6 +97,13 @@ static void directed(void)
     CHECK_EQ(run_words(p7, 2, 0x10), CPU_EXIT_SVC);
     CHECK_EQ(c->v[0].s[0], 0x40000000u);
 
+    /* A hot loop (cached and JIT-compiled blocks call the VFP handlers):
+     * vadd.f32 s0, s0, s2; subs r0, r0, #1; bne; svc. */
+    uint32_t p9[] = { 0xee300a01, 0xe2500001, 0x1afffffc, A32_SVC };
+    c->v[0].s[0] = 0, c->v[0].s[2] = 0x3f800000u, c->x[0] = 1000;
+    CHECK_EQ(run_words(p9, 4, 0x10), CPU_EXIT_SVC);
+    CHECK_EQ(c->v[0].s[0], 0x447a0000u);     /* 1000.0 */
+
     /* VLDR of a misaligned address is an alignment fault (MemA). */
     uint32_t p8[] = { 0xed900a00 /* vldr s0, [r0] */, A32_SVC };
     c->x[0] = A32_DATA_MID + 2;
