@@ -5,11 +5,12 @@
  *    registers"): D<n> is V<n/2>.D[n%2], S<n> is V<n/4>.S[n%4].  A write of
  *    an S or D register leaves the rest of its V register alone.
  *  - FPSCR is FPSR | FPCR: N Z C V, QC and the cumulative flags live in
- *    c->fpsr, AHP DN FZ RMode Stride FZ16 Len in c->fpcr.  Len and Stride are
+ *    c->fpsr, AHP DN FZ RMode Stride Len in c->fpcr.  Len and Stride are
  *    kept (so FPSCR reads back what was written) but ignored: ARMv8 has no
  *    short vectors, and "as if zero" is one of the CONSTRAINED
  *    UNPREDICTABLE behaviours for nonzero values.  The trap enables are
- *    RAZ/WI (no trapped floating-point exceptions, MVFR0.FPTrap = 0).
+ *    RAZ/WI (no trapped floating-point exceptions, MVFR0.FPTrap = 0), and
+ *    FZ16 is (FEAT_FP16 is not implemented, in either state).
  *  - Data processing is one uop per instruction: op_vfp calls a function
  *    of fpu.c's kind on operands read by precision (uop.f), so a single
  *    handler serves every arithmetic operation and conversion.
@@ -28,9 +29,10 @@ static inline uint32_t R(const cpu_t *c, unsigned slot) { return (uint32_t)c->x[
 static inline uint32_t *S(cpu_t *c, unsigned n) { return &c->v[n >> 2].s[n & 3]; }
 static inline uint64_t *D(cpu_t *c, unsigned n) { return &c->v[n >> 1].d[n & 1]; }
 
-/* FPSCR bits held by FPSR and FPCR (the trap enables 15:8 are RAZ/WI). */
+/* FPSCR bits held by FPSR and FPCR: the trap enables 15:8 are RAZ/WI, and
+ * so is FZ16 (19) without FEAT_FP16. */
 #define FPSCR_FPSR_MASK 0xf800009fu
-#define FPSCR_FPCR_MASK 0x07ff0000u
+#define FPSCR_FPCR_MASK 0x07f70000u
 
 static inline uint32_t fpscr_read(const cpu_t *c)
 {

@@ -29,9 +29,9 @@ static const char *const vfp_class_names[VC_COUNT] = {
     "tvldst", "tvxfer", "tvarith", "tvunary", "tvcmp", "tvcvt", "tv8", "tvseq",
 };
 
-/* FPSCR bits both sides hold: NZCV QC AHP DN FZ RMode Stride FZ16 Len and
- * the cumulative flags. */
-#define VFP_FPSCR_MASK 0xfff7009fu
+/* FPSCR bits both sides hold: NZCV QC AHP DN FZ RMode Stride Len and the
+ * cumulative flags (FZ16, 19, is RES0 on both: no FEAT_FP16). */
+#define VFP_FPSCR_MASK 0xffff009fu
 
 struct vfp_state {
     struct a32_state core;
@@ -255,7 +255,6 @@ static void gen_v_xfer(struct vfp_state *s, struct vfp_gen *g, bool thumb)
         s->core.r[rt] = (uint32_t)a32_rnd();
         if (a32_rndn(2) || vfp_in_seq)
             s->core.r[rt] &= ~0x00370000u;  /* Len/Stride: see vfp_in_seq */
-        s->core.r[rt] &= ~0x00080000u;  /* FZ16: the reference has no FEAT_FP16 */
         vg_add(g, cond << 28 | 0x0ee10a10u | rt << 12);
         if (a32_rndn(2))
             vg_add(g, 14u << 28 | 0x0ef10a10u | rt2 << 12);
@@ -409,7 +408,7 @@ static uint64_t vfp_both_undef;   /* cases UNDEFINED on both sides (should be no
 
 static uint32_t vfp_our_fpscr(const struct cpu *c)
 {
-    return (c->fpsr & 0xf800009fu) | (c->fpcr & 0x07ff0000u);
+    return (c->fpsr & 0xf800009fu) | (c->fpcr & 0x07f70000u);
 }
 
 /* Run a case on both sides; true when they agree.  Also used by directed
@@ -460,7 +459,7 @@ static bool vfp_run_case(struct a32_diff *d, const struct a32_case *k, const str
     for (int i = 0; i < 32; i++)
         c->v[i / 2].d[i % 2] = s0->d[i];
     c->fpsr = s0->fpscr & 0xf800009fu;
-    c->fpcr = s0->fpscr & 0x07ff0000u;
+    c->fpcr = s0->fpscr & 0x07f70000u;
     cpu_a32_enter(c, pc, cpsr);
     enum cpu_exit r = cpu_run(c);
     struct vfp_state o;

@@ -41,13 +41,13 @@ static void directed(void)
     CHECK_EQ(c->v[0].q, ((unsigned __int128)0x5a5a5a5a5a5a5a5aull << 64) | 0x5a5a5a5a5a5a5a5aull);
 
     /* FPSCR = FPSR | FPCR: vmsr fpscr, r0; vmrs r1, fpscr.  Len/Stride are
-     * kept (and ignored), the trap enables and reserved bits read as 0. */
+     * kept (and ignored), the trap enables, FZ16 and reserved bits read as 0. */
     uint32_t p2[] = { 0xeee10a10, 0xeef11a10, A32_SVC };
     c->x[0] = 0xffffffffu;
     CHECK_EQ(run_words(p2, 3, 0x10), CPU_EXIT_SVC);
-    CHECK_EQ(c->x[1], 0xffff009fu);
+    CHECK_EQ(c->x[1], 0xfff7009fu);
     CHECK_EQ(c->fpsr, 0xf800009fu);
-    CHECK_EQ(c->fpcr & 0x07ff0000u, 0x07ff0000u);
+    CHECK_EQ(c->fpcr & 0x07ff0000u, 0x07f70000u);
     c->x[0] = 0;
     CHECK_EQ(run_words(p2, 3, 0x10), CPU_EXIT_SVC);
     CHECK_EQ(c->x[1], 0);
