@@ -116,7 +116,8 @@ static inline void vldm_wb(cpu_t *c, uop_t *u)
 const struct uop *op_vfp_ldm(cpu_t *c, uop_t *u)
 {
     uint32_t start = vldm_start(c, u, false), w[64];
-    for (unsigned i = 0; i < u->e; i++)
+    unsigned words = (u->f & VF_DBL) ? u->e & ~1u : u->e;   /* FLDMX: not its extra word */
+    for (unsigned i = 0; i < words; i++)
         w[i] = (uint32_t)ld32(c, u, (uint32_t)(start + 4 * i));
     vldm_wb(c, u);
     if (u->f & VF_DBL)
