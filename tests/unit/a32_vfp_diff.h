@@ -377,6 +377,26 @@ static void vfp_emit(struct a32_case *k, const struct vfp_gen *g, bool thumb)
     }
 }
 
+/* T32: an IT block of 2-4 conditional VFP instructions, then and else
+ * (VMRS APSR_nzcv inside may change the flags the later ones test). */
+static void vfp_it_block(struct vfp_state *s, struct a32_case *k)
+{
+    unsigned fc = a32_rndn(14), n = 2 + a32_rndn(3), mask = 1u << (4 - n);
+    for (unsigned i = 1; i < n; i++)   /* then (fc<0>) or else */
+        mask |= (a32_rndn(2) ? (fc & 1) : !(fc & 1)) << (4 - i);
+    t_add16(k, 0xbf00u | fc << 4 | mask);
+    unsigned done = 0;
+    while (done < n) {
+        struct vfp_gen g = { .n = 0 };
+        vfp_gens[a32_rndn(6)](s, &g, true);     /* not the unconditional forms */
+        k->mem |= g.mem;
+        for (unsigned j = 0; j < g.n && done < n; j++, done++) {
+            uint32_t w = (g.w[j] & 0x0fffffffu) | 0xe0000000u;   /* the IT block's condition */
+            t_add32(k, w >> 16, w & 0xffff);
+        }
+    }
+}
+
 static void vfp_make_case(enum vfp_class cls, struct a32_case *k, struct vfp_state *s)
 {
     memset(k, 0, sizeof(*k));
@@ -389,6 +409,10 @@ static void vfp_make_case(enum vfp_class cls, struct a32_case *k, struct vfp_sta
             s->core.r[r] = vfp_addr();
         unsigned n = 2 + a32_rndn(5);
         for (unsigned i = 0; i < n && k->n + 4 < A32_MAX_INSNS; i++) {
+            if (thumb && a32_rndn(3) == 0 && k->n + 6 < A32_MAX_INSNS) {
+                vfp_it_block(s, k);
+                continue;
+            }
             struct vfp_gen g = { .n = 0 };
             vfp_gens[a32_rndn(7)](s, &g, thumb);
             k->mem |= g.mem;
