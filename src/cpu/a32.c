@@ -1495,14 +1495,15 @@ bool trans_a32_PLI_reg(struct xlat *x, const arg_a32_PLI_reg *a) { return a->rm 
 #include "a32-decode.inc"
 #include "a32u-decode.inc"
 
-/* One A32 instruction: false when UNDEFINED (a condition-failed UNDEFINED
- * instruction is UNDEFINED too, one of the permitted behaviours). */
+/* A conditional-space word: cp10/cp11 (VFP) before a32_MCR/MCRR, which
+ * match any coprocessor. */
 static bool a32_decode_cond(struct xlat *x, uint32_t insn)
 {
-    /* cp10/cp11 (VFP) before a32_MCR/MCRR, which match any coprocessor */
     return a32_vfp_space(insn) ? a32_vfp_translate(x, insn) : a32_decode_insn(x, insn);
 }
 
+/* One A32 instruction: false when UNDEFINED (a condition-failed UNDEFINED
+ * instruction is UNDEFINED too, one of the permitted behaviours). */
 static bool a32_insn(struct xlat *x, uint32_t insn)
 {
     unsigned cond = insn >> 28;
