@@ -304,7 +304,7 @@ struct cpu {
     enum mmu_idx mmu_idx;
     bool el2_enabled;       /* the CPU implements EL2 (nested virtualization) */
     bool el1_a32_reset;     /* no EL2: EL1 was reset into AArch32 (32-bit boot) */
-    uint64_t el10_tlb_hcr;  /* HCR_EL2.{VM,TGE} the EL1&0 TLB tables were filled under */
+    uint64_t el10_tlb_hcr;  /* HCR_EL2.{VM,TGE,RW} the EL1&0 TLB tables were filled under */
     struct sysregs sr;
     /* Self-hosted debug (debug.c): what is configured, derived from the
      * debug registers when they are written; zero costs nothing. */

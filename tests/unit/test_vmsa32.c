@@ -1,0 +1,729 @@
+/* VMSAv8-32 stage-1 translation (src/cpu/vmsa32.c) through the MMU entry
+ * points mmu_fill and mmu_at32/mmu_at, with EL1 in AArch32 (HCR_EL2.RW = 0
+ * on the test-only model "test-aarch32-el1").  Tables are built in flat RAM;
+ * expectations are the Arm ARM's (G5), written out here independently of the
+ * walker: short descriptors (sections, supersections, large and small pages,
+ * domains, AP with and without AFE, XN/PXN, PAN, WXN/UWXN, TTBCR.N, PD0/PD1),
+ * long descriptors (T0SZ/T1SZ, levels, APTable/XNTable/PXNTable, AF,
+ * 40-bit output), stage 2 on the walk, the PAR formats and the TLB tags.
+ * Then a differential run against Unicorn's ARM MMU (QEMU's) with ATS1C*. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "system.h"
+#include "sysreg.h"
+#include "test.h"
+
+#define RAM_BASE 0x40000000ull
+#define RAM_SIZE (4u << 20)
+#include "flat_ram.h"
+
+#define L1 (RAM_BASE + 0x100000)     /* TTBR0 short table (16 KiB) */
+#define L1B (RAM_BASE + 0x104000)    /* TTBR1 short table */
+#define L2T (RAM_BASE + 0x108000)    /* second-level tables, 1 KiB each */
+#define LPT (RAM_BASE + 0x110000)    /* long-descriptor tables, 4 KiB each */
+#define S2T (RAM_BASE + 0x200000)    /* stage-2 tables */
+#define DATA_PA (RAM_BASE + 0x300000)
+
+#define SCTLR_M (1u << 0)
+#define SCTLR_WXN (1u << 19)
+#define SCTLR_UWXN (1u << 20)
+#define SCTLR_TRE (1u << 28)
+#define SCTLR_AFE (1u << 29)
+
+static struct cpu *c;
+
+static uint32_t *w32(uint64_t pa) { return (uint32_t *)(ram + (pa - RAM_BASE)); }
+
+static void reset(void)
+{
+    memset(ram, 0, RAM_SIZE);
+    c->sr.hcr_el2 = 0;              /* RW = 0: EL1 is AArch32 */
+    c->sr.sctlr_el1 = SCTLR_M;
+    c->sr.tcr_el1 = 0;
+    c->sr.ttbr0_el1 = L1;
+    c->sr.ttbr1_el1 = L1B;
+    c->sr.dacr32_el2 = 0x55555555;  /* every domain Client */
+    c->sr.mair_el1 = 0;
+    cpu_tlb_flush(c);
+    memset(c->large_page_mask, 0, sizeof(c->large_page_mask));
+}
+
+/* Short descriptors.  ap is AP[2:0]. */
+static uint32_t sect(uint32_t pa, unsigned ap, unsigned dom, uint32_t extra)
+{
+    return (pa & 0xfff00000u) | 2 | (ap & 3) << 10 | (ap >> 2) << 15 | dom << 5 | extra;
+}
+#define S_PXN 1u
+#define S_XN (1u << 4)
+static uint32_t supersect(uint64_t pa, unsigned ap, unsigned junk_dom)
+{
+    return ((uint32_t)pa & 0xff000000u) | (uint32_t)(pa >> 32 & 15) << 20 | (uint32_t)(pa >> 36 & 15) << 5 |
+           1u << 18 | 2 | (ap & 3) << 10 | (ap >> 2) << 15 | (junk_dom ? 0 : 0);
+}
+static uint32_t ptable(uint64_t l2, unsigned dom, bool pxn) { return ((uint32_t)l2 & 0xfffffc00u) | 1 | dom << 5 | (uint32_t)pxn << 2; }
+static uint32_t small(uint32_t pa, unsigned ap, bool xn) { return (pa & 0xfffff000u) | 2 | xn | (ap & 3) << 4 | (ap >> 2) << 9; }
+static uint32_t large(uint32_t pa, unsigned ap, bool xn)
+{
+    return (pa & 0xffff0000u) | 1 | (ap & 3) << 4 | (ap >> 2) << 9 | (uint32_t)xn << 15;
+}
+static void set_l1(uint64_t table, uint32_t va, uint32_t d) { *w32(table + (va >> 20) * 4) = d; }
+static void set_l2(uint64_t l2, uint32_t va, uint32_t d) { *w32(l2 + (va >> 12 & 0xff) * 4) = d; }
+
+struct res {
+    bool ok;
+    uint64_t pa;
+    uint32_t fsc;
+    bool a32_short, stage2, s1ptw;
+    unsigned domain;
+    uint64_t ipa;
+    bool r, w, x;
+};
+
+/* mmu_fill at mmu_idx for acc; the PA is read back from the entry. */
+static struct res fill(enum mmu_idx idx, uint64_t va, enum access_kind acc)
+{
+    struct res r = { 0 };
+    struct tlb_entry e = { TLB_INVALID, TLB_INVALID, TLB_INVALID, 0 };
+    struct exc_info exc = { 0 };
+    c->mmu_idx = idx;
+    c->tlb = c->tlbs[idx];
+    r.ok = mmu_fill(c, va, acc, &e, &exc);
+    if (r.ok) {
+        uint64_t tag = acc == ACC_READ ? e.tag_r : acc == ACC_WRITE ? e.tag_w : e.tag_x;
+        if (tag == TLB_INVALID)
+            r.ok = false;
+        else if (tag & TLB_MMIO)
+            r.pa = (va & TLB_PAGE_MASK) + e.addend + (va & ~TLB_PAGE_MASK);
+        else
+            r.pa = (uint64_t)((uint8_t *)(uintptr_t)((va & TLB_PAGE_MASK) + e.addend) - ram) + RAM_BASE +
+                   (va & ~TLB_PAGE_MASK);
+        r.r = e.tag_r != TLB_INVALID;
+        r.w = e.tag_w != TLB_INVALID;
+        r.x = e.tag_x != TLB_INVALID;
+    } else {
+        r.fsc = exc.iss & 0x3f;
+        r.a32_short = exc.a32_short;
+        r.domain = exc.a32_domain;
+        r.stage2 = exc.stage2;
+        r.s1ptw = exc.s1ptw;
+        r.ipa = exc.ipa;
+    }
+    return r;
+}
+
+static const enum mmu_idx EL0 = MMU_EL10_0, EL1 = MMU_EL10_1, EL1PAN = MMU_EL10_1_PAN;
+
+#define EXPECT_OK(expr, want_pa)                                                                                   \
+    do {                                                                                                          \
+        struct res r_ = (expr);                                                                                    \
+        CHECK(r_.ok);                                                                                             \
+        if (r_.ok)                                                                                                \
+            CHECK_EQ(r_.pa, (want_pa));                                                                           \
+        else                                                                                                      \
+            fprintf(stderr, "  (fault fsc %#x)\n", r_.fsc);                                                       \
+    } while (0)
+#define EXPECT_FAULT(expr, want_fsc)                                                                               \
+    do {                                                                                                          \
+        struct res r_ = (expr);                                                                                    \
+        CHECK(!r_.ok);                                                                                            \
+        CHECK_EQ(r_.fsc, (want_fsc));                                                                             \
+    } while (0)
+
+/* The Arm ARM's AP[2:0] table (AFE = 0): bit 0 priv read, 1 priv write, 2
+ * user read, 3 user write. */
+static unsigned ap_rights(unsigned ap)
+{
+    switch (ap) {
+    case 1: return 0x3;   /* PL1 RW */
+    case 2: return 0x7;   /* PL1 RW, PL0 RO */
+    case 3: return 0xf;   /* full */
+    case 5: return 0x1;   /* PL1 RO */
+    case 6: case 7: return 0x5;   /* RO at both */
+    default: return 0;    /* 000 no access, 100 reserved */
+    }
+}
+/* AFE = 1: AP[2:1], AP[0] the access flag. */
+static unsigned ap21_rights(unsigned ap21)
+{
+    static const unsigned t[4] = { 0x3, 0xf, 0x1, 0x5 };
+    return t[ap21];
+}
+
+static void check_rights(uint32_t va, uint64_t pa, unsigned rights, bool afe_page_level, uint32_t perm_fsc,
+                         unsigned dom)
+{
+    (void)afe_page_level;
+    for (int el = 0; el < 2; el++) {
+        for (int acc = 0; acc < 3; acc++) {
+            unsigned rr = el ? rights & 3 : rights >> 2;
+            bool want = acc == ACC_READ ? rr & 1 : acc == ACC_WRITE ? (rr >> 1) & 1 : rr & 1;
+            struct res r = fill(el ? EL1 : EL0, va, (enum access_kind)acc);
+            CHECK_EQ(r.ok, want);
+            if (r.ok && want) {
+                CHECK_EQ(r.pa, pa);
+            } else if (!r.ok) {
+                CHECK_EQ(r.fsc, perm_fsc);
+                CHECK(r.a32_short);
+                CHECK_EQ(r.domain, dom);
+            }
+            if (r.ok != want)
+                fprintf(stderr, "  va %#x el%d acc %d rights %#x\n", va, el, acc, rights);
+        }
+    }
+}
+
+static void test_sections(void)
+{
+    reset();
+    set_l1(L1, 0x12300000, sect(DATA_PA, 3, 5, 0));
+    EXPECT_OK(fill(EL1, 0x12345678, ACC_READ), DATA_PA + 0x45678);
+    EXPECT_OK(fill(EL0, 0x12345678, ACC_WRITE), DATA_PA + 0x45678);
+    EXPECT_OK(fill(EL0, 0x123fff00, ACC_EXEC), DATA_PA + 0xfff00);
+    /* The fill covers the whole 1 MiB for TLBI by VA. */
+    CHECK_EQ(c->large_page_mask[EL0], ~0xfffffull);
+    /* Unmapped: section translation fault. */
+    struct res r = fill(EL1, 0x12400000, ACC_READ);
+    CHECK(!r.ok);
+    CHECK_EQ(r.fsc, 0x05);
+    CHECK(r.a32_short);
+    /* Reserved domain bits of the PA are the descriptor's, not the VA's. */
+    set_l1(L1, 0xfff00000, sect(0x40200000, 3, 0, 0));
+    EXPECT_OK(fill(EL1, 0xfffffffc, ACC_READ), 0x402ffffc);
+
+    /* Every AP value at EL0/EL1, read/write/exec, AFE = 0, section and page. */
+    for (unsigned ap = 0; ap < 8; ap++) {
+        reset();
+        set_l1(L1, 0x00100000, sect(DATA_PA, ap, 7, 0));
+        check_rights(0x00123450, DATA_PA + 0x23450, ap_rights(ap), false, 0x0d, 7);
+        set_l1(L1, 0x00200000, ptable(L2T, 9, false));
+        set_l2(L2T, 0x00203000, small(DATA_PA + 0x5000, ap, false));
+        check_rights(0x00203abc, DATA_PA + 0x5abc, ap_rights(ap), false, 0x0e, 9);
+    }
+    /* AFE = 1: AP[2:1] rights, AP[0] = 0 is an access flag fault. */
+    for (unsigned ap = 0; ap < 8; ap++) {
+        reset();
+        c->sr.sctlr_el1 |= SCTLR_AFE;
+        set_l1(L1, 0x00100000, sect(DATA_PA, ap, 7, 0));
+        set_l1(L1, 0x00200000, ptable(L2T, 9, false));
+        set_l2(L2T, 0x00203000, small(DATA_PA + 0x5000, ap, false));
+        if (ap & 1) {
+            check_rights(0x00123450, DATA_PA + 0x23450, ap21_rights(ap >> 1), false, 0x0d, 7);
+            check_rights(0x00203abc, DATA_PA + 0x5abc, ap21_rights(ap >> 1), false, 0x0e, 9);
+        } else {
+            for (int el = 0; el < 2; el++) {
+                r = fill(el ? EL1 : EL0, 0x00123450, ACC_READ);
+                CHECK(!r.ok);
+                CHECK_EQ(r.fsc, 0x09);
+                CHECK_EQ(r.domain, 7);
+                r = fill(el ? EL1 : EL0, 0x00203abc, ACC_WRITE);
+                CHECK(!r.ok);
+                CHECK_EQ(r.fsc, 0x0a);
+                CHECK_EQ(r.domain, 9);
+            }
+        }
+    }
+}
+
+static void test_pages(void)
+{
+    reset();
+    set_l1(L1, 0x00500000, ptable(L2T + 0x400, 3, false));
+    set_l2(L2T + 0x400, 0x00507000, small(DATA_PA + 0x9000, 3, false));
+    for (uint32_t i = 0; i < 16; i++)   /* a large page is repeated 16 times */
+        set_l2(L2T + 0x400, 0x00510000 + i * 0x1000, large(0x40050000, 3, false));
+    EXPECT_OK(fill(EL0, 0x00507123, ACC_READ), DATA_PA + 0x9123);
+    EXPECT_OK(fill(EL0, 0x0051abcd, ACC_READ), 0x4005abcd);
+    CHECK_EQ(c->large_page_mask[EL0], ~0xffffull);
+    /* A missing second-level entry: page translation fault, with the domain. */
+    struct res r = fill(EL1, 0x00508000, ACC_READ);
+    CHECK(!r.ok);
+    CHECK_EQ(r.fsc, 0x06);
+    CHECK_EQ(r.domain, 3);
+    /* Large page XN at bit 15, small page XN at bit 0. */
+    set_l2(L2T + 0x400, 0x00520000, large(0x40060000, 3, true));
+    EXPECT_FAULT(fill(EL0, 0x00520000, ACC_EXEC), 0x0e);
+    EXPECT_OK(fill(EL0, 0x00520000, ACC_READ), 0x40060000);
+    set_l2(L2T + 0x400, 0x00530000, small(0x40070000, 3, true));
+    EXPECT_FAULT(fill(EL1, 0x00530000, ACC_EXEC), 0x0e);
+    /* PXN in the first-level table descriptor: EL1 cannot execute, EL0 can. */
+    set_l1(L1, 0x00600000, ptable(L2T + 0x800, 3, true));
+    set_l2(L2T + 0x800, 0x00601000, small(0x40071000, 1, false));
+    set_l2(L2T + 0x800, 0x00602000, small(0x40072000, 3, false));
+    EXPECT_FAULT(fill(EL1, 0x00601000, ACC_EXEC), 0x0e);
+    EXPECT_OK(fill(EL1, 0x00601000, ACC_READ), 0x40071000);
+    EXPECT_OK(fill(EL0, 0x00602000, ACC_EXEC), 0x40072000);
+    /* Section PXN (bit 0, descriptor type 0b11) and XN. */
+    set_l1(L1, 0x00700000, sect(0x40100000, 3, 0, S_PXN));
+    EXPECT_FAULT(fill(EL1, 0x00700000, ACC_EXEC), 0x0d);
+    EXPECT_OK(fill(EL0, 0x00700000, ACC_EXEC), 0x40100000);
+    EXPECT_OK(fill(EL1, 0x00700000, ACC_WRITE), 0x40100000);
+    set_l1(L1, 0x00800000, sect(0x40100000, 1, 0, S_XN));
+    EXPECT_FAULT(fill(EL1, 0x00800000, ACC_EXEC), 0x0d);
+    EXPECT_OK(fill(EL1, 0x00800000, ACC_WRITE), 0x40100000);
+    /* The TLB entry carries every permission of the EL, not just acc's:
+     * AP 010 at EL0 is read and execute, no write. */
+    set_l1(L1, 0x00900000, sect(0x40100000, 2, 0, 0));
+    r = fill(EL0, 0x00900000, ACC_READ);
+    CHECK(r.ok && r.r && !r.w && r.x);
+    r = fill(EL1, 0x00900000, ACC_READ);
+    CHECK(r.ok && r.r && r.w && r.x);
+}
+
+static void test_supersections_domains(void)
+{
+    reset();
+    /* Supersection: PA[39:32] from bits 23:20 and 8:5, domain 0 whatever
+     * bits 8:5 hold. */
+    set_l1(L1, 0x20000000, supersect(0xa540000000ull + 0x1000000 * 0, 3, 0));
+    for (int i = 1; i < 16; i++)
+        *w32(L1 + (0x20000000u >> 20) * 4 + i * 4) = *w32(L1 + (0x20000000u >> 20) * 4);
+    EXPECT_OK(fill(EL1, 0x20abcdef, ACC_READ), 0xa540abcdefull);
+    CHECK_EQ(c->large_page_mask[EL1], ~0xffffffull);
+    c->sr.dacr32_el2 = 0x55555554;   /* domain 0 No access */
+    cpu_tlb_flush(c);
+    struct res r = fill(EL1, 0x20abcdef, ACC_READ);
+    CHECK(!r.ok);
+    CHECK_EQ(r.fsc, 0x3d);
+    CHECK_EQ(r.domain, 0);
+
+    /* Each domain type: No access and reserved fault (section 0x3d, page
+     * 0x3e); Client checks AP; Manager checks nothing, not even XN. */
+    for (unsigned dt = 0; dt < 4; dt++) {
+        reset();
+        c->sr.dacr32_el2 = (0x55555555u & ~(3u << 22)) | dt << 22;   /* domain 11 */
+        set_l1(L1, 0x00100000, sect(DATA_PA, 0 /* no access */, 11, S_XN | S_PXN));
+        set_l1(L1, 0x00200000, ptable(L2T, 11, true));
+        set_l2(L2T, 0x00200000, small(DATA_PA, 0, true));
+        set_l1(L1, 0x00300000, sect(DATA_PA, 3, 10, 0));   /* another domain: unaffected */
+        for (int el = 0; el < 2; el++) {
+            for (int acc = 0; acc < 3; acc++) {
+                struct res s = fill(el ? EL1 : EL0, 0x00100000, (enum access_kind)acc);
+                struct res p = fill(el ? EL1 : EL0, 0x00200000, (enum access_kind)acc);
+                EXPECT_OK(fill(el ? EL1 : EL0, 0x00300000, (enum access_kind)acc), DATA_PA);
+                if (dt == 3) {
+                    CHECK(s.ok && p.ok);
+                } else {
+                    CHECK(!s.ok && !p.ok);
+                    CHECK_EQ(s.fsc, dt == 1 ? 0x0d : 0x3d);
+                    CHECK_EQ(p.fsc, dt == 1 ? 0x0e : 0x3e);
+                    CHECK_EQ(s.domain, 11);
+                    CHECK_EQ(p.domain, 11);
+                }
+            }
+        }
+    }
+    /* Priority: a page translation fault before the domain fault, an access
+     * flag fault before it too. */
+    reset();
+    c->sr.dacr32_el2 = 0;
+    c->sr.sctlr_el1 |= SCTLR_AFE;
+    set_l1(L1, 0x00200000, ptable(L2T, 4, false));
+    EXPECT_FAULT(fill(EL1, 0x00201000, ACC_READ), 0x06);
+    set_l1(L1, 0x00100000, sect(DATA_PA, 2 /* AP[0] = 0 */, 4, 0));
+    EXPECT_FAULT(fill(EL1, 0x00100000, ACC_READ), 0x09);
+    /* The access flag is checked in a Manager domain too. */
+    c->sr.dacr32_el2 = 0xffffffff;
+    cpu_tlb_flush(c);
+    EXPECT_FAULT(fill(EL1, 0x00100000, ACC_READ), 0x09);
+}
+
+static void test_pan_wxn(void)
+{
+    reset();
+    set_l1(L1, 0x00100000, sect(DATA_PA, 3, 0, 0));   /* user RW */
+    set_l1(L1, 0x00200000, sect(DATA_PA, 1, 0, 0));   /* PL1 only */
+    set_l1(L1, 0x00300000, sect(DATA_PA, 6, 0, 0));   /* RO both */
+    EXPECT_FAULT(fill(EL1PAN, 0x00100000, ACC_READ), 0x0d);
+    EXPECT_FAULT(fill(EL1PAN, 0x00100000, ACC_WRITE), 0x0d);
+    EXPECT_FAULT(fill(EL1PAN, 0x00300000, ACC_READ), 0x0d);
+    EXPECT_OK(fill(EL1PAN, 0x00200000, ACC_WRITE), DATA_PA);
+    EXPECT_OK(fill(EL1PAN, 0x00100000, ACC_EXEC), DATA_PA);   /* PAN is about data */
+    EXPECT_OK(fill(EL1, 0x00100000, ACC_READ), DATA_PA);
+    /* PAN does not apply in a Manager domain (no permission check). */
+    c->sr.dacr32_el2 = 3;
+    cpu_tlb_flush(c);
+    EXPECT_OK(fill(EL1PAN, 0x00100000, ACC_READ), DATA_PA);
+
+    /* WXN: writable means XN at the EL that can write. */
+    reset();
+    c->sr.sctlr_el1 |= SCTLR_WXN;
+    set_l1(L1, 0x00100000, sect(DATA_PA, 3, 0, 0));   /* RW both */
+    set_l1(L1, 0x00200000, sect(DATA_PA, 2, 0, 0));   /* PL1 RW, PL0 RO */
+    set_l1(L1, 0x00300000, sect(DATA_PA, 7, 0, 0));   /* RO */
+    EXPECT_FAULT(fill(EL0, 0x00100000, ACC_EXEC), 0x0d);
+    EXPECT_FAULT(fill(EL1, 0x00100000, ACC_EXEC), 0x0d);
+    EXPECT_OK(fill(EL0, 0x00200000, ACC_EXEC), DATA_PA);
+    EXPECT_FAULT(fill(EL1, 0x00200000, ACC_EXEC), 0x0d);
+    EXPECT_OK(fill(EL1, 0x00300000, ACC_EXEC), DATA_PA);
+    /* UWXN: EL0-writable is PXN; EL0 still executes. Without it EL1 may. */
+    reset();
+    set_l1(L1, 0x00100000, sect(DATA_PA, 3, 0, 0));
+    EXPECT_OK(fill(EL1, 0x00100000, ACC_EXEC), DATA_PA);
+    c->sr.sctlr_el1 |= SCTLR_UWXN;
+    cpu_tlb_flush(c);
+    EXPECT_FAULT(fill(EL1, 0x00100000, ACC_EXEC), 0x0d);
+    EXPECT_OK(fill(EL0, 0x00100000, ACC_EXEC), DATA_PA);
+}
+
+static void test_ttbcr_split(void)
+{
+    for (unsigned n = 0; n < 8; n++) {
+        reset();
+        c->sr.tcr_el1 = n;
+        /* TTBR0's table is 16 KiB >> N, aligned to that; put it there. */
+        uint64_t t0 = L1 + 0x4000 - (0x4000u >> n);
+        c->sr.ttbr0_el1 = t0 | 0x5b;   /* attribute bits: ignored */
+        memset(w32(t0), 0, 0x4000u >> n);
+        uint32_t top0 = n ? (0xffffffffu >> n) : 0xffffffffu;   /* last TTBR0 VA */
+        set_l1(t0, top0 & (0xfff00000u >> n) & (top0), sect(0x40100000, 3, 0, 0));
+        *w32(t0 + ((top0 >> 20) & (0xfffu >> n)) * 4) = sect(0x40100000, 3, 0, 0);
+        EXPECT_OK(fill(EL1, top0, ACC_READ), 0x401fffff);
+        if (n) {
+            uint32_t first1 = top0 + 1;
+            set_l1(L1B, first1, sect(0x40200000, 3, 0, 0));
+            EXPECT_OK(fill(EL1, first1 + 8, ACC_READ), 0x40200008);
+            /* PD1: TTBR1 walks disabled (section translation fault). */
+            c->sr.tcr_el1 = n | 1u << 5;
+            cpu_tlb_flush(c);
+            EXPECT_FAULT(fill(EL1, first1 + 8, ACC_READ), 0x05);
+            EXPECT_OK(fill(EL1, top0, ACC_READ), 0x401fffff);
+        }
+        /* PD0: TTBR0 walks disabled. */
+        c->sr.tcr_el1 = n | 1u << 4;
+        cpu_tlb_flush(c);
+        EXPECT_FAULT(fill(EL1, top0, ACC_READ), 0x05);
+    }
+}
+
+/* ---- long descriptors ---------------------------------------------------- */
+
+#define LD_AF (1ull << 10)
+#define LD_AP(x) ((uint64_t)(x) << 6)
+#define LD_PXN (1ull << 53)
+#define LD_XN (1ull << 54)
+#define APT0 (1ull << 61)
+#define APT1 (1ull << 62)
+#define XNT (1ull << 60)
+#define PXNT (1ull << 59)
+static uint64_t *w64(uint64_t pa) { return (uint64_t *)(ram + (pa - RAM_BASE)); }
+
+static void test_long(void)
+{
+    reset();
+    c->sr.tcr_el1 = 1u << 31;   /* EAE, T0SZ = T1SZ = 0: TTBR0 for everything, start at level 1 */
+    c->sr.ttbr0_el1 = LPT | 0x12ull << 48;   /* ASID bits: ignored by the walk */
+    uint64_t l2 = LPT + 0x1000, l3 = LPT + 0x2000;
+    w64(LPT)[0] = 0x40000000ull | LD_AF | LD_AP(1) | 1;             /* 1 GiB block at VA 0 */
+    w64(LPT)[1] = l2 | 3;
+    w64(LPT)[3] = 0xc000000000ull | LD_AF | LD_AP(1) | 1;           /* 40-bit output */
+    w64(l2)[2] = 0x40200000ull | LD_AF | 1;                         /* 2 MiB block, EL1 only */
+    w64(l2)[3] = l3 | 3;
+    w64(l3)[5] = (DATA_PA + 0x5000) | LD_AF | LD_AP(1) | 3;         /* page */
+    w64(l3)[6] = (DATA_PA + 0x6000) | LD_AP(1) | 3;                 /* AF = 0 */
+    w64(l3)[7] = (DATA_PA + 0x7000) | LD_AF | LD_AP(3) | 3;         /* RO */
+    w64(l3)[8] = (DATA_PA + 0x8000) | LD_AF | LD_AP(1) | LD_PXN | 3;
+    w64(l3)[9] = (DATA_PA + 0x9000) | LD_AF | LD_AP(1) | LD_XN | 3;
+    w64(l3)[10] = (0x100000000000ull) | LD_AF | LD_AP(1) | 3;       /* PA bit 44: beyond 40 bits */
+    EXPECT_OK(fill(EL0, 0x01234567, ACC_WRITE), 0x41234567);
+    CHECK_EQ(c->large_page_mask[EL0], ~0x3fffffffull);
+    EXPECT_OK(fill(EL1, 0xc0000010, ACC_READ), 0xc000000010ull);
+    EXPECT_OK(fill(EL1, 0x40412345, ACC_WRITE), 0x40212345);
+    EXPECT_FAULT(fill(EL0, 0x40412345, ACC_READ), 0x0e);
+    EXPECT_OK(fill(EL0, 0x40605abc, ACC_WRITE), DATA_PA + 0x5abc);
+    EXPECT_FAULT(fill(EL1, 0x40606000, ACC_READ), 0x0b);
+    EXPECT_FAULT(fill(EL1, 0x40607000, ACC_WRITE), 0x0f);
+    EXPECT_OK(fill(EL0, 0x40607000, ACC_READ), DATA_PA + 0x7000);
+    EXPECT_FAULT(fill(EL1, 0x40608000, ACC_EXEC), 0x0f);
+    EXPECT_OK(fill(EL0, 0x40608000, ACC_EXEC), DATA_PA + 0x8000);
+    EXPECT_FAULT(fill(EL0, 0x40609000, ACC_EXEC), 0x0f);
+    EXPECT_FAULT(fill(EL1, 0x40609000, ACC_EXEC), 0x0f);
+    EXPECT_FAULT(fill(EL1, 0x4060a000, ACC_READ), 0x03);   /* address size, level 3 */
+    EXPECT_FAULT(fill(EL1, 0x4060b000, ACC_READ), 0x07);   /* translation, level 3 */
+    EXPECT_FAULT(fill(EL1, 0x80000000, ACC_READ), 0x05);   /* translation, level 1 */
+    struct res r = fill(EL1, 0x80000000, ACC_READ);
+    CHECK(!r.a32_short);
+    /* EL0-writable memory stays executable at EL1 unless UWXN (AArch32). */
+    EXPECT_OK(fill(EL1, 0x40605000, ACC_EXEC), DATA_PA + 0x5000);
+    c->sr.sctlr_el1 |= SCTLR_UWXN;
+    cpu_tlb_flush(c);
+    EXPECT_FAULT(fill(EL1, 0x40605000, ACC_EXEC), 0x0f);
+    c->sr.sctlr_el1 &= ~SCTLR_UWXN;
+    /* PAN. */
+    EXPECT_FAULT(fill(EL1PAN, 0x40605000, ACC_READ), 0x0f);
+    EXPECT_OK(fill(EL1PAN, 0x40412345, ACC_READ), 0x40212345);
+
+    /* Hierarchical limits in the level-1 table descriptor. */
+    static const struct { uint64_t bits; unsigned el; enum access_kind acc; bool ok; } h[] = {
+        { APT0, 0, ACC_READ, false }, { APT0, 1, ACC_WRITE, true }, { APT1, 0, ACC_READ, true },
+        { APT1, 0, ACC_WRITE, false }, { APT1, 1, ACC_WRITE, false }, { XNT, 0, ACC_EXEC, false },
+        { XNT, 1, ACC_EXEC, false }, { PXNT, 0, ACC_EXEC, true }, { PXNT, 1, ACC_EXEC, false },
+        { APT0, 0, ACC_EXEC, false },
+    };
+    for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+        w64(LPT)[1] = l2 | 3 | h[i].bits;
+        cpu_tlb_flush(c);
+        r = fill(h[i].el ? EL1 : EL0, 0x40605000, h[i].acc);
+        CHECK_EQ(r.ok, h[i].ok);
+        if (!r.ok)
+            CHECK_EQ(r.fsc, 0x0f);
+        /* TTBCR2.HPD0 (tcr_el1 bit 41) disables them. */
+        c->sr.tcr_el1 |= 1ull << 41;
+        cpu_tlb_flush(c);
+        CHECK(fill(h[i].el ? EL1 : EL0, 0x40605000, h[i].acc).ok);
+        c->sr.tcr_el1 &= ~(1ull << 41);
+    }
+    w64(LPT)[1] = l2 | 3;
+
+    /* T0SZ/T1SZ splits.  T0SZ = 1: TTBR0 below 2 GiB (start level 1, two
+     * entries), TTBR1 above it. */
+    uint64_t t1 = LPT + 0x3000, t1l2 = LPT + 0x4000;
+    c->sr.ttbr1_el1 = t1;
+    memset(w64(t1), 0, 0x2000);
+    c->sr.tcr_el1 = 1u << 31 | 1;
+    cpu_tlb_flush(c);
+    w64(t1)[3] = 0x40000000ull | LD_AF | 1;   /* T1SZ = 0: TTBR1's table is indexed by VA[31:30] */
+    EXPECT_OK(fill(EL1, 0xc0001234, ACC_READ), 0x40001234);
+    EXPECT_OK(fill(EL1, 0x01234567, ACC_READ), 0x41234567);
+    /* EPD1: TTBR1 walks disabled (level-1 translation fault). */
+    c->sr.tcr_el1 |= 1u << 23;
+    cpu_tlb_flush(c);
+    EXPECT_FAULT(fill(EL1, 0xc0001234, ACC_READ), 0x05);
+    EXPECT_OK(fill(EL1, 0x01234567, ACC_READ), 0x41234567);
+    /* T0SZ = 2 (1 GiB, start at level 2), T1SZ = 2: the gap faults. */
+    c->sr.tcr_el1 = 1u << 31 | 2 | 2u << 16;
+    c->sr.ttbr0_el1 = l2;      /* level-2 table: 512 entries x 2 MiB */
+    c->sr.ttbr1_el1 = t1l2;
+    w64(t1l2)[511] = 0x40200000ull | LD_AF | 1;
+    cpu_tlb_flush(c);
+    EXPECT_OK(fill(EL1, 0x00412345, ACC_WRITE), 0x40212345);
+    EXPECT_OK(fill(EL1, 0xfff00010, ACC_READ), 0x40300010);
+    EXPECT_FAULT(fill(EL1, 0x40000000, ACC_READ), 0x05);
+    EXPECT_FAULT(fill(EL1, 0xbfffffff, ACC_READ), 0x05);
+    /* T0SZ = 0, T1SZ = 2: TTBR0 below the top GiB. */
+    c->sr.tcr_el1 = 1u << 31 | 2u << 16;
+    c->sr.ttbr0_el1 = LPT;
+    cpu_tlb_flush(c);
+    EXPECT_OK(fill(EL1, 0x01234567, ACC_READ), 0x41234567);
+    EXPECT_FAULT(fill(EL1, 0xbfffffff, ACC_READ), 0x05);   /* TTBR0 level 1, entry 2: none */
+    EXPECT_OK(fill(EL1, 0xfff00010, ACC_READ), 0x40300010);   /* TTBR1, level 2 */
+    EXPECT_FAULT(fill(EL1, 0xc0000000, ACC_READ), 0x06);
+}
+
+/* ---- stage 2 on the walk ------------------------------------------------- */
+
+/* Stage 2: 4K granule, 32-bit IPA, start level 1 (VTCR.SL0 = 1), identity
+ * for [RAM_BASE, RAM_BASE + 6 MiB) except what the test changes. */
+static uint64_t s2_l3[3];
+static void s2_setup(void)
+{
+    uint64_t l1 = S2T, l2 = S2T + 0x1000;
+    memset(w64(S2T), 0, 0x5000);
+    w64(l1)[1] = l2 | 3;                    /* IPA 0x40000000-0x7fffffff */
+    for (int i = 0; i < 3; i++) {           /* 3 x 2 MiB of 4 KiB pages */
+        s2_l3[i] = S2T + 0x2000 + i * 0x1000;
+        w64(l2)[i] = s2_l3[i] | 3;
+        for (int j = 0; j < 512; j++)
+            w64(s2_l3[i])[j] = (RAM_BASE + (uint64_t)(i * 512 + j) * 4096) | LD_AF | 3ull << 6 | 0xf << 2 | 3;
+    }
+    c->sr.vtcr_el2 = 32 | 1u << 6 | 2u << 16;
+    c->sr.vttbr_el2 = S2T;
+    c->sr.hcr_el2 = HCR_VM;
+}
+static uint64_t *s2_entry(uint64_t ipa) { return &w64(s2_l3[(ipa - RAM_BASE) >> 21])[(ipa >> 12) & 511]; }
+
+static void test_stage2(void)
+{
+    reset();
+    s2_setup();
+    set_l1(L1, 0x00100000, ptable(L2T, 0, false));
+    set_l2(L2T, 0x00100000, small(DATA_PA, 3, false));
+    EXPECT_OK(fill(EL1, 0x00100010, ACC_READ), DATA_PA + 0x10);
+    /* The first-level table's page has no stage-2 mapping: a stage-2
+     * translation fault on the walk (s1ptw, IPA of the descriptor). */
+    *s2_entry(L1) = 0;
+    cpu_tlb_flush(c);
+    struct res r = fill(EL1, 0x00100010, ACC_READ);
+    CHECK(!r.ok && r.stage2 && r.s1ptw);
+    CHECK_EQ(r.fsc, 0x07);
+    CHECK_EQ(r.ipa, L1 + 4);
+    CHECK(!r.a32_short);
+    /* Remap it: the walk reads the table through stage 2. */
+    memcpy(w32(DATA_PA + 0x20000), w32(L1), 4096);
+    set_l1(DATA_PA + 0x20000, 0x00100000, sect(0x40400000, 3, 0, 0));
+    *s2_entry(L1) = (DATA_PA + 0x20000) | LD_AF | 3ull << 6 | 3;
+    cpu_tlb_flush(c);
+    EXPECT_OK(fill(EL1, 0x00100010, ACC_READ), 0x40400010);
+    /* The output goes through stage 2 too: a read-only stage-2 page. */
+    *s2_entry(0x40400000) = 0x40400000 | LD_AF | 1ull << 6 | 3;
+    cpu_tlb_flush(c);
+    r = fill(EL1, 0x00100010, ACC_WRITE);
+    CHECK(!r.ok && r.stage2 && !r.s1ptw);
+    CHECK_EQ(r.fsc, 0x0f);
+    r = fill(EL1, 0x00100010, ACC_READ);
+    CHECK(r.ok && r.r && !r.w);
+    /* A second-level table at an IPA stage 2 does not map. */
+    *s2_entry(L1) = L1 | LD_AF | 3ull << 6 | 3;
+    *s2_entry(L2T) = 0;
+    cpu_tlb_flush(c);
+    r = fill(EL0, 0x00100010, ACC_READ);
+    CHECK(!r.ok && r.stage2 && r.s1ptw);
+    CHECK_EQ(r.ipa, L2T + 0x100 * 0 + 0);
+    /* Long descriptors walk through stage 2 as well. */
+    reset();
+    s2_setup();
+    c->sr.tcr_el1 = 1u << 31;
+    c->sr.ttbr0_el1 = LPT;
+    w64(LPT)[0] = 0x40000000ull | LD_AF | LD_AP(1) | 1;
+    EXPECT_OK(fill(EL0, 0x00100010, ACC_READ), 0x40100010);
+    *s2_entry(LPT) = 0;
+    cpu_tlb_flush(c);
+    r = fill(EL0, 0x00100010, ACC_READ);
+    CHECK(!r.ok && r.stage2 && r.s1ptw);
+    CHECK_EQ(r.ipa, LPT);
+}
+
+/* ---- PAR ----------------------------------------------------------------- */
+
+static uint64_t at32(uint32_t va, unsigned el, bool write, bool pan)
+{
+    uint64_t par = 0xdead;
+    struct exc_info exc = { 0 };
+    CHECK(mmu_at32(c, va, el, write, pan, &par, &exc));
+    return par;
+}
+
+static void test_par(void)
+{
+    reset();
+    set_l1(L1, 0x00100000, sect(DATA_PA, 2, 6, 0));
+    for (int i = 0; i < 16; i++)
+        set_l1(L1, 0x20000000 + i * 0x100000, supersect(0x3456000000ull, 3, 0));
+    /* Short format: PA[31:12], F = 0, LPAE = 0; attributes from TEX/C/B:
+     * TEX 000 C 0 B 0 is Strongly-ordered (Inner 001, shareable). */
+    CHECK_EQ(at32(0x00123456, 1, true, false), (DATA_PA + 0x23000) | 1u << 4 | 1u << 7);
+    /* Fault: F = 1, FS in bits 5:1 (permission, section 0b01101). */
+    CHECK_EQ(at32(0x00123456, 0, true, false), 1 | 0x0d << 1);
+    CHECK_EQ(at32(0x00123456, 1, false, true), 1 | 0x0d << 1);   /* ATS1CPRP with PAN */
+    /* Domain (section 0b01001), translation (page 0b00111). */
+    c->sr.dacr32_el2 = 0;
+    CHECK_EQ(at32(0x00123456, 1, false, false), 1 | 0x09 << 1);
+    c->sr.dacr32_el2 = 0x55555555;
+    set_l1(L1, 0x00200000, ptable(L2T, 0, false));
+    CHECK_EQ(at32(0x00200000, 1, false, false), 1 | 0x07 << 1);
+    /* Supersection: SS = 1, PA[31:24] in 31:24, PA[39:32] in 23:16. */
+    CHECK_EQ(at32(0x20abcdef, 1, false, false) & ~0xfcull, 0x56340002ull);
+    /* Memory attributes: TEX 101 (outer WB-WA), C 1 B 1 (inner WB no WA), S. */
+    set_l1(L1, 0x00300000, sect(DATA_PA, 3, 0, 5u << 12 | 3u << 2 | 1u << 16));
+    CHECK_EQ(at32(0x00300000, 1, false, false), DATA_PA | 1u << 2 | 7u << 4 | 1u << 7);
+    /* TEX remap: index TEX[0]:C:B = 3; PRRR TR3 = Normal, NMRR IR3 = WT,
+     * OR3 = WB-WA; S = 1 uses PRRR.NS1, NOS3 set. */
+    c->sr.sctlr_el1 |= SCTLR_TRE;
+    set_l1(L1, 0x00400000, sect(DATA_PA, 3, 0, 3u << 2 | 1u << 16));
+    c->sr.mair_el1 = (uint64_t)(2u << 6 | 1u << 22) << 32 | 2u << 6 | 1u << 19 | 1u << 27;
+    CHECK_EQ(at32(0x00400000, 1, false, false), DATA_PA | 1u << 2 | 6u << 4 | 1u << 7 | 1u << 10);
+    /* TEX 101 C 1 B 1 is index 7: PRRR TR7 = 0 (Strongly-ordered). */
+    CHECK_EQ(at32(0x00300000, 1, false, false), DATA_PA | 1u << 4 | 1u << 7);
+    c->sr.sctlr_el1 &= ~SCTLR_TRE;
+
+    /* Long format: LPAE = 1, PA[39:12], ATTR from MAIR0/1 by AttrIndx, SH. */
+    c->sr.tcr_el1 = 1u << 31;
+    c->sr.ttbr0_el1 = LPT;
+    c->sr.mair_el1 = 0x44ull << 40;   /* AttrIndx 5 */
+    w64(LPT)[0] = 0x40000000ull | LD_AF | LD_AP(1) | 5u << 2 | 3u << 8 | 1;
+    CHECK_EQ(at32(0x00123456, 0, true, false), 0x40123000ull | 0x44ull << 56 | 3u << 7 | 1u << 11);
+    /* Fault: F = 1, FST (translation level 1) in 6:1, LPAE = 1. */
+    CHECK_EQ(at32(0x40000000, 1, false, false), 1 | 0x05 << 1 | 1u << 11);
+    CHECK_EQ(at32(0x00123456, 1, false, true), 1 | 0x0d << 1 | 1u << 11);
+
+    /* From AArch64 EL2 (AT S1E1R): the 64-bit format even for short
+     * descriptors, domain faults as FST 0x3d/0x3e. */
+    reset();
+    set_l1(L1, 0x00100000, sect(DATA_PA, 2, 6, 0));
+    set_l1(L1, 0x00200000, ptable(L2T, 6, false));
+    set_l2(L2T, 0x00200000, small(DATA_PA, 3, false));
+    c->sr.dacr32_el2 = 0;
+    CHECK_EQ(mmu_at(c, 0x00100000, 1, false, false), 1 | 0x3d << 1 | 1u << 11);
+    CHECK_EQ(mmu_at(c, 0x00200000, 1, false, false), 1 | 0x3e << 1 | 1u << 11);
+    c->sr.dacr32_el2 = 0x55555555;
+    CHECK_EQ(mmu_at(c, 0x00100000, 1, false, false) & 0xfffffffff801ull, DATA_PA | 1u << 11);
+    CHECK_EQ(mmu_at(c, 0x00100000, 0, true, false), 1 | 0x0d << 1 | 1u << 11);
+
+    /* ATS1C* from EL1 with stage 2: a stage-2 fault on the walk is an
+     * abort, not a PAR value. */
+    reset();
+    s2_setup();
+    set_l1(L1, 0x00100000, sect(DATA_PA, 3, 0, 0));
+    CHECK_EQ(at32(0x00100000, 1, false, false) & ~0xfffull, DATA_PA);   /* stage 1 only: the IPA */
+    *s2_entry(L1) = 0;
+    uint64_t par = 0x1234;
+    struct exc_info exc = { 0 };
+    CHECK(!mmu_at32(c, 0x00100000, 1, false, false, &par, &exc));
+    CHECK(exc.stage2 && exc.s1ptw);
+    CHECK_EQ(exc.far, 0x00100000);
+    CHECK_EQ(par, 0x1234);
+}
+
+static void test_misc(void)
+{
+    /* MMU off: flat, everything permitted. */
+    reset();
+    c->sr.sctlr_el1 = 0;
+    EXPECT_OK(fill(EL0, 0x40001234, ACC_WRITE), 0x40001234);
+    /* The fault codes' short forms. */
+    CHECK_EQ(vmsa32_short_fs(0x05), 0x05);
+    CHECK_EQ(vmsa32_short_fs(0x06), 0x07);
+    CHECK_EQ(vmsa32_short_fs(0x09), 0x03);
+    CHECK_EQ(vmsa32_short_fs(0x0a), 0x06);
+    CHECK_EQ(vmsa32_short_fs(0x3d), 0x09);
+    CHECK_EQ(vmsa32_short_fs(0x3e), 0x0b);
+    CHECK_EQ(vmsa32_short_fs(0x0d), 0x0d);
+    CHECK_EQ(vmsa32_short_fs(0x0e), 0x0f);
+    CHECK_EQ(vmsa32_short_fs(0x15), 0x0c);
+    CHECK_EQ(vmsa32_short_fs(0x16), 0x0e);
+    CHECK_EQ(vmsa32_short_fs(0x21), 0x01);
+    CHECK_EQ(vmsa32_short_fs(0x10), 0x08);
+    /* A walk outside RAM: external abort on the walk (level 1). */
+    reset();
+    c->sr.ttbr0_el1 = 0x10000000;
+    struct res r = fill(EL1, 0, ACC_READ);
+    CHECK(!r.ok && r.a32_short);
+    CHECK_EQ(r.fsc, 0x15);
+    /* HCR_EL2.RW changes the stage-1 format: the EL1&0 TLB is flushed. */
+    reset();
+    set_l1(L1, 0x00100000, sect(DATA_PA, 3, 0, 0));
+    struct tlb_entry *e = &c->tlbs[EL1][(0x00100000 >> 12) & (TLB_SIZE - 1)];
+    CHECK(fill(EL1, 0x00100000, ACC_READ).ok);
+    *e = (struct tlb_entry){ 0x00100000, TLB_INVALID, TLB_INVALID, 0 };
+    CHECK(cpu_sysreg_set(c, SYSREG_KEY(3, 4, 1, 1, 0), HCR_RW));
+    CHECK_EQ(e->tag_r, TLB_INVALID);
+    *e = (struct tlb_entry){ 0x00100000, TLB_INVALID, TLB_INVALID, 0 };
+    CHECK(cpu_sysreg_set(c, SYSREG_KEY(3, 4, 1, 1, 0), 0));
+    CHECK_EQ(e->tag_r, TLB_INVALID);
+}
+
+int main(void)
+{
+    ram = aligned_alloc(4096, RAM_SIZE);
+    (void)map4k;
+    struct cpu_env env = { .ram_ptr = ram_ptr };
+    c = cpu_new(cpu_model_find_test("test-aarch32-el1"), &env, false);
+    c->el2_enabled = true;
+    cpu_power_on_reset(c, RAM_BASE);
+    CHECK_EQ(cpu_model_find_test("test-aarch32-el1")->id_aa64pfr0 & 0xff, 0x22);
+    CHECK(cpu_model_find("test-aarch32-el1") == NULL);
+    reset();
+    CHECK(cpu_el1_a32(c));
+    test_sections();
+    test_pages();
+    test_supersections_domains();
+    test_pan_wxn();
+    test_ttbcr_split();
+    test_long();
+    test_stage2();
+    test_par();
+    test_misc();
+    cpu_free(c);
+    return test_report("vmsa32");
+}
