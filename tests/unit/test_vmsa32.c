@@ -703,6 +703,210 @@ static void test_misc(void)
     CHECK_EQ(e->tag_r, TLB_INVALID);
 }
 
+
+/* ---- differential: Unicorn's ARM MMU (QEMU) ------------------------------ */
+
+/* Random short-descriptor cases: a first-level entry (fault, section,
+ * supersection, page table with a fault/large/small page), random AP, domain,
+ * XN/PXN, attribute and ignored bits; random TTBCR.N, PD0/PD1, DACR, AFE,
+ * WXN/UWXN.  Unicorn (Cortex-A15: LPAE, PXN, WXN) runs A32 code in SVC mode
+ * that writes the CP15 registers, turns the MMU on and runs ATS1CPR/CPW/
+ * CUR/CUW; the four PARs are compared with mmu_at32's.  The code runs from
+ * an identity section (VA 0x403xxxxx, domain 0 forced Client/Manager) that
+ * the cases keep away from.  Three places where QEMU 5 (Unicorn 2.0) is
+ * not the Arm ARM are steered around: it checks the domain straight after
+ * the first-level descriptor (before a page's translation fault and before
+ * the access flag), checks the access flag only in Client domains, and its
+ * short-format PAR has no attributes or SS layout (PA[31:12] and F/FS only
+ * are compared; PA[31:24] for supersections). */
+#include <unicorn/unicorn.h>
+
+#define UC_CODE (RAM_BASE + 0x3ff000)
+#define UC_SECT 0x403u
+static uint32_t uc_mcr(unsigned opc1, unsigned crn, unsigned crm, unsigned opc2, unsigned rt)
+{
+    return 0xee000f10u | opc1 << 21 | crn << 16 | rt << 12 | opc2 << 5 | crm;
+}
+static uint32_t uc_mrrc(unsigned crm, unsigned rt, unsigned rt2) { return 0xec500f00u | rt2 << 16 | rt << 12 | crm; }
+
+static uc_engine *uc_ref;
+
+/* r1 TTBR0, r2 TTBR1, r3 TTBCR, r4 DACR, r5 SCTLR, r6 VA, r7 PRRR, r8 NMRR,
+ * r0 SCTLR with M clear.  PARs: CPR r9:r10, CPW r11:r12, CUR r1:r2, CUW r3:r4. */
+static const uint32_t *uc_prog(size_t *n)
+{
+    static uint32_t p[32];
+    size_t i = 0;
+    p[i++] = uc_mcr(0, 1, 0, 0, 0);     /* SCTLR: MMU off */
+    p[i++] = uc_mcr(0, 2, 0, 0, 1);     /* TTBR0 */
+    p[i++] = uc_mcr(0, 2, 0, 1, 2);     /* TTBR1 */
+    p[i++] = uc_mcr(0, 2, 0, 2, 3);     /* TTBCR */
+    p[i++] = uc_mcr(0, 3, 0, 0, 4);     /* DACR */
+    p[i++] = uc_mcr(0, 10, 2, 0, 7);    /* PRRR */
+    p[i++] = uc_mcr(0, 10, 2, 1, 8);    /* NMRR */
+    p[i++] = uc_mcr(0, 8, 7, 0, 0);     /* TLBIALL */
+    p[i++] = uc_mcr(0, 1, 0, 0, 5);     /* SCTLR */
+    p[i++] = uc_mcr(0, 7, 8, 0, 6);     /* ATS1CPR */
+    p[i++] = uc_mrrc(7, 9, 10);
+    p[i++] = uc_mcr(0, 7, 8, 1, 6);     /* ATS1CPW */
+    p[i++] = uc_mrrc(7, 11, 12);
+    p[i++] = uc_mcr(0, 7, 8, 2, 6);     /* ATS1CUR */
+    p[i++] = uc_mrrc(7, 1, 2);
+    p[i++] = uc_mcr(0, 7, 8, 3, 6);     /* ATS1CUW */
+    p[i++] = uc_mrrc(7, 3, 4);
+    p[i++] = uc_mcr(0, 1, 0, 0, 0);     /* MMU off */
+    *n = i;
+    return p;
+}
+
+static bool uc_run(const uint32_t regs[9], uint64_t par[4])
+{
+    if (!uc_ref) {
+        if (uc_open(UC_ARCH_ARM, UC_MODE_ARM, &uc_ref) != UC_ERR_OK)
+            return false;
+        uc_ctl_set_cpu_model(uc_ref, UC_CPU_ARM_CORTEX_A15);
+        uc_mem_map(uc_ref, RAM_BASE, RAM_SIZE, UC_PROT_ALL);
+    }
+    size_t n;
+    const uint32_t *p = uc_prog(&n);
+    uc_mem_write(uc_ref, UC_CODE, p, n * 4);
+    uc_mem_write(uc_ref, L1, ram + (L1 - RAM_BASE), L2T + 0x4000 - L1);
+    uint32_t cpsr = 0x1d3;
+    uc_reg_write(uc_ref, UC_ARM_REG_CPSR, &cpsr);
+    for (int i = 0; i < 9; i++)
+        uc_reg_write(uc_ref, UC_ARM_REG_R0 + i, &regs[i]);
+    if (uc_emu_start(uc_ref, UC_CODE, UC_CODE + n * 4, 0, 0) != UC_ERR_OK)
+        return false;
+    static const int pr[4][2] = { { 9, 10 }, { 11, 12 }, { 1, 2 }, { 3, 4 } };
+    for (int k = 0; k < 4; k++) {
+        uint32_t lo, hi;
+        uc_reg_read(uc_ref, UC_ARM_REG_R0 + pr[k][0], &lo);
+        uc_reg_read(uc_ref, UC_ARM_REG_R0 + pr[k][1], &hi);
+        par[k] = (uint64_t)hi << 32 | lo;
+    }
+    return true;
+}
+
+static uint32_t rbase(unsigned low_bits)
+{
+    uint32_t b = rnd() & 1 ? (uint32_t)(RAM_BASE + rnd() % RAM_SIZE) : (uint32_t)rnd();
+    return b & ~((1u << low_bits) - 1);
+}
+
+static void test_unicorn_short(unsigned count)
+{
+    unsigned agree = 0, errors = 0, shown = 0, faults = 0;
+    for (unsigned i = 0; i < count; i++) {
+        reset();
+        memset(ram + (L1 - RAM_BASE), 0, L2T + 0x4000 - L1);
+        unsigned n = rnd() % 8;
+        uint32_t va;
+        do
+            va = (uint32_t)rnd() & (rnd() & 1 ? ~3u : ~0u);
+        while (va >> 20 == UC_SECT);
+        bool code1 = n >= 2;   /* the code's VA 0x403xxxxx is TTBR1's */
+        bool use1 = n && (va >> (32 - n)) != 0;
+        uint32_t dacr = (uint32_t)rnd();
+        dacr = (dacr & ~3u) | (rnd() & 1 ? 1 : 3);
+        uint32_t sctlr = 0x00c50078u | 1;   /* RAO bits (XP, U, ...) and M */
+        bool afe = rnd() % 10 < 3;
+        if (afe)
+            sctlr |= SCTLR_AFE;
+        if (rnd() % 10 < 3)
+            sctlr |= SCTLR_TRE;
+        if (rnd() % 10 < 2)
+            sctlr |= SCTLR_WXN;
+        if (rnd() % 10 < 2)
+            sctlr |= SCTLR_UWXN;
+        uint32_t ttbcr = n;
+        if (rnd() % 10 < 2)
+            ttbcr |= code1 ? 1u << 4 : 1u << 5;
+        uint64_t t0 = L1 + 0x4000 - (0x4000u >> n);
+        /* The code's identity section, in both tables: PL1 read-only (so WXN
+         * leaves it executable), AP[0] = 1 (the access flag under AFE). */
+        uint32_t code_sect = sect(UC_SECT << 20, 5, 0, 0);
+        *w32(L1B + UC_SECT * 4) = code_sect;
+        if (n <= 1)
+            *w32(t0 + UC_SECT * 4) = code_sect;
+        uint64_t l1a = use1 ? L1B + (va >> 20) * 4 : t0 + ((va >> 20) & (0xfffu >> n)) * 4;
+        unsigned kind = rnd() % 20;   /* 0-1 fault, 2-8 section, 9-11 supersection, 12- table */
+        uint32_t d1, d2 = 0;
+        unsigned dom;
+        if (kind < 2) {
+            d1 = (uint32_t)rnd() & ~3u;
+            dom = d1 >> 5 & 15;
+        } else if (kind < 9) {
+            d1 = (rbase(20) | ((uint32_t)rnd() & 0xfffff & ~(1u << 18))) | 2;
+            dom = d1 >> 5 & 15;
+        } else if (kind < 12) {
+            d1 = rbase(24) | ((uint32_t)rnd() & 0xffffff) | 1u << 18 | 2;
+            dom = 0;
+        } else {
+            uint64_t l2 = L2T + (rnd() % 16) * 0x400;
+            d1 = (uint32_t)l2 | ((uint32_t)rnd() & 0x3fc & ~0x10u) | 1;
+            dom = d1 >> 5 & 15;
+            unsigned k2 = rnd() % 10;
+            if (k2 < 1)
+                d2 = (uint32_t)rnd() & ~3u;
+            else if (k2 < 4)
+                d2 = rbase(16) | ((uint32_t)rnd() & 0xfffc) | 1;
+            else
+                d2 = rbase(12) | ((uint32_t)rnd() & 0xffc) | 2 | ((uint32_t)rnd() & 1);
+            unsigned dac = dacr >> (2 * dom) & 3;
+            if ((dac == 0 || dac == 2) && !(d2 & 3))
+                d2 |= 2;   /* QEMU reports the domain fault first */
+            if (afe && dac != 1 && (d2 & 3))
+                d2 |= 1u << 4;   /* AP[0]: QEMU checks the access flag in Client domains only */
+            *w32(l2 + (va >> 12 & 0xff) * 4) = d2;
+        }
+        if (kind >= 2 && kind < 12 && afe && (dacr >> (2 * dom) & 3) != 1)
+            d1 |= 1u << 10;
+        *w32(l1a) = d1;
+        uint32_t prrr = (uint32_t)rnd(), nmrr = (uint32_t)rnd();
+
+        uint32_t regs[9] = { sctlr & ~1u, t0 | ((uint32_t)rnd() & 0x7f & ~(0x3fffu >> n) & 0), L1B, ttbcr, dacr,
+                             sctlr, va, prrr, nmrr };
+        regs[1] = (uint32_t)t0;
+        uint64_t want[4];
+        if (!uc_run(regs, want)) {
+            errors++;
+            continue;
+        }
+        c->sr.sctlr_el1 = sctlr;
+        c->sr.ttbr0_el1 = t0;
+        c->sr.ttbr1_el1 = L1B;
+        c->sr.tcr_el1 = ttbcr;
+        c->sr.dacr32_el2 = dacr;
+        c->sr.mair_el1 = (uint64_t)nmrr << 32 | prrr;
+        cpu_tlb_flush(c);
+        bool bad = false;
+        uint64_t got[4];
+        for (int k = 0; k < 4; k++) {
+            got[k] = at32(va, k < 2 ? 1 : 0, k & 1, false);
+            uint64_t mask = (got[k] & 1) ? 0x7f : (kind >= 9 && kind < 12) ? 0xff000001ull : 0xfffff001ull;
+            if ((got[k] & mask) != (want[k] & mask))
+                bad = true;
+            faults += got[k] & 1;
+        }
+        if (bad) {
+            test_failures++;
+            if (shown++ < 10)
+                fprintf(stderr,
+                        "unicorn diff: va %#x n %u ttbcr %#x dacr %#x sctlr %#x l1 %#x l2 %#x\n"
+                        "  ours   %#llx %#llx %#llx %#llx\n  theirs %#llx %#llx %#llx %#llx\n",
+                        va, n, ttbcr, dacr, sctlr, d1, d2, (unsigned long long)got[0], (unsigned long long)got[1],
+                        (unsigned long long)got[2], (unsigned long long)got[3], (unsigned long long)want[0],
+                        (unsigned long long)want[1], (unsigned long long)want[2], (unsigned long long)want[3]);
+        } else {
+            agree++;
+        }
+        test_checks++;
+    }
+    printf("unicorn short descriptors: %u cases agree, %u ATS faults among them, %u errors\n", agree, faults,
+           errors);
+    CHECK_EQ(errors, 0);
+}
+
 int main(void)
 {
     ram = aligned_alloc(4096, RAM_SIZE);
@@ -724,6 +928,9 @@ int main(void)
     test_stage2();
     test_par();
     test_misc();
+    test_unicorn_short(3000);
+    if (uc_ref)
+        uc_close(uc_ref);
     cpu_free(c);
     return test_report("vmsa32");
 }
