@@ -341,6 +341,10 @@ struct cpu {
     /* Per regime: the span covering all blocks larger than a TLB page, so a
      * TLBI by VA inside one drops the whole regime's TLB. */
     uint64_t large_page_addr[NUM_MMU_IDX], large_page_mask[NUM_MMU_IDX];
+    /* VMSAv8-32 short descriptors: the domain + 1 each EL1&0 entry
+     * (MMU_EL10_0 .. MMU_EL10_1_PAN) was filled from, 0 for none, so a DACR
+     * write drops only the entries of the domains it changes. */
+    uint8_t tlb_domain[MMU_EL10_1_PAN + 1][TLB_SIZE];
 
     uint64_t insn_count_hint; /* blocks executed, for statistics */
 };

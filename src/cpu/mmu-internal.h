@@ -9,6 +9,7 @@ struct walk_out {
     uint64_t block_size;    /* size of the block/page that mapped it */
     bool r, w, x;           /* permissions for the access's EL */
     bool device;
+    uint8_t domain;         /* VMSAv8-32 short descriptors: the domain + 1; 0 otherwise */
 };
 
 /* One long-descriptor (VMSAv8-64 format) stage-1 walk, up to and including

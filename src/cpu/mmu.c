@@ -355,6 +355,8 @@ bool mmu_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry
             : !translate(c, rg, el_of(idx), pan_of(idx), va, acc, &out, exc, true))
         return false;
     uint64_t page = va & TLB_PAGE_MASK;
+    if (idx <= MMU_EL10_1_PAN)
+        c->tlb_domain[idx][(va >> TLB_PAGE_BITS) & (TLB_SIZE - 1)] = a32 ? out.domain : 0;
     uint8_t *host = c->env.ram_ptr(c->env.opaque, out.pa);
     if (out.block_size > TLB_PAGE_SIZE) {
         uint64_t mask = ~(out.block_size - 1);

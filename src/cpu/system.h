@@ -79,6 +79,10 @@ uint64_t mmu_at(struct cpu *c, uint64_t va, unsigned el, bool write, bool stage2
  * is that Data Abort to EL2 (stage2, s1ptw, ipa, iss, far = va, access) and
  * PAR is unchanged.  docs/aarch32.md, "VMSAv8-32". */
 bool mmu_at32(struct cpu *c, uint32_t va, unsigned el, bool write, bool pan, uint64_t *par, struct exc_info *exc);
+/* A write of DACR (DACR32_EL2) that drops, instead of the whole EL1&0 TLB,
+ * only the entries short-descriptor walks filled from the domains whose
+ * field changes (what a write must invalidate; docs/aarch32.md). */
+void mmu_dacr_write(struct cpu *c, uint32_t dacr);
 /* The VMSAv8-32 short-descriptor fault status FS[4:0] (DFSR/IFSR bits 10 and
  * 3:0, PAR bits 5:1) for an abort's AArch64 status code (exc_info.iss[5:0])
  * when exc_info.a32_short is set. */

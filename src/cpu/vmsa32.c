@@ -253,6 +253,7 @@ static bool sd_translate(struct cpu *c, unsigned el, bool pan, uint32_t va, enum
         return false;
     }
     out->block_size = size;
+    out->domain = (uint8_t)(domain + 1);
     if (dac == 3) {
         /* Manager: no permission check at all (AP, XN, PXN, WXN, PAN). */
         out->r = out->w = out->x = true;
@@ -340,6 +341,28 @@ static bool ld_translate(struct cpu *c, unsigned el, bool pan, uint32_t va, enum
     out->pa = wk.out_addr;
     out->block_size = 1ull << wk.shift;
     return true;
+}
+
+void mmu_dacr_write(struct cpu *c, uint32_t dacr)
+{
+    uint32_t diff = (uint32_t)c->sr.dacr32_el2 ^ dacr;
+    c->sr.dacr32_el2 = dacr;
+    if (!diff)
+        return;
+    unsigned changed = 0;   /* bit d: domain d's field changed */
+    for (unsigned d = 0; d < 16; d++)
+        if (diff >> (2 * d) & 3)
+            changed |= 1u << d;
+    for (unsigned m = MMU_EL10_0; m <= MMU_EL10_1_PAN; m++) {
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            unsigned d = c->tlb_domain[m][i];
+            if (d && (changed >> (d - 1) & 1)) {
+                struct tlb_entry *e = &c->tlbs[m][i];
+                e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+                c->tlb_domain[m][i] = 0;
+            }
+        }
+    }
 }
 
 bool vmsa32_translate(struct cpu *c, unsigned el, bool pan, uint32_t va, enum access_kind acc, struct walk_out *out,

@@ -723,6 +723,54 @@ static void test_misc(void)
 }
 
 
+/* mmu_dacr_write drops the entries of the domains whose field changes,
+ * keeps the others (and those of long-descriptor walks). */
+static struct tlb_entry *slot(enum mmu_idx idx, uint32_t va) { return &c->tlbs[idx][(va >> 12) & (TLB_SIZE - 1)]; }
+static void fill_slot(enum mmu_idx idx, uint32_t va)
+{
+    struct exc_info exc = { 0 };
+    c->mmu_idx = idx;
+    c->tlb = c->tlbs[idx];
+    bool ok = mmu_fill(c, va, ACC_READ, slot(idx, va), &exc);
+    CHECK(ok);
+    if (!ok)
+        fprintf(stderr, "  fill_slot %d %#x: fsc %#x\n", idx, va, exc.iss);
+}
+
+static void test_dacr_write(void)
+{
+    reset();
+    set_l1(L1, 0x00100000, sect(DATA_PA, 3, 3, 0));
+    set_l1(L1, 0x00200000, sect(DATA_PA, 3, 5, 0));
+    set_l1(L1, 0x00300000, ptable(L2T, 5, false));
+    set_l2(L2T, 0x00300000, small(DATA_PA, 1, false));   /* PL1 only: PAN allows it */
+    fill_slot(EL1, 0x00100000);
+    fill_slot(EL0, 0x00100000);
+    fill_slot(EL0, 0x00200000);
+    fill_slot(EL1PAN, 0x00300000);
+    CHECK_EQ(slot(EL0, 0x00200000)->tag_r, 0x00200000);
+    mmu_dacr_write(c, 0x55555555);   /* unchanged: nothing dropped */
+    CHECK_EQ(slot(EL0, 0x00200000)->tag_r, 0x00200000);
+    mmu_dacr_write(c, 0x55555555 & ~(3u << 10));   /* domain 5: No access */
+    CHECK_EQ(c->sr.dacr32_el2, 0x55555555 & ~(3u << 10));
+    CHECK_EQ(slot(EL1, 0x00100000)->tag_r, 0x00100000);
+    CHECK_EQ(slot(EL0, 0x00100000)->tag_r, 0x00100000);
+    CHECK_EQ(slot(EL0, 0x00200000)->tag_r, TLB_INVALID);
+    CHECK_EQ(slot(EL1PAN, 0x00300000)->tag_r, TLB_INVALID);
+    EXPECT_FAULT(fill(EL0, 0x00200000, ACC_READ), 0x3d);
+    EXPECT_FAULT(fill(EL1, 0x00300000, ACC_READ), 0x3e);
+    mmu_dacr_write(c, 0xffffffff);   /* domain 3 Client -> Manager too */
+    CHECK_EQ(slot(EL1, 0x00100000)->tag_r, TLB_INVALID);
+    /* Long-descriptor entries do not depend on DACR. */
+    reset();
+    c->sr.tcr_el1 = 1u << 31;
+    c->sr.ttbr0_el1 = LPT;
+    w64(LPT)[0] = 0x40000000ull | LD_AF | LD_AP(1) | 1;
+    fill_slot(EL0, 0x00100000);
+    mmu_dacr_write(c, 0);
+    CHECK_EQ(slot(EL0, 0x00100000)->tag_r, 0x00100000);
+}
+
 /* ---- differential: Unicorn's ARM MMU (QEMU) ------------------------------ */
 
 /* Random short-descriptor cases: a first-level entry (fault, section,
@@ -1073,6 +1121,7 @@ int main(void)
     test_stage2();
     test_par();
     test_misc();
+    test_dacr_write();
     test_unicorn_short(3000);
     test_unicorn_long(3000);
     if (uc_ref)
