@@ -10,6 +10,7 @@ struct walk_out {
     bool r, w, x;           /* permissions for the access's EL */
     bool device;
     uint8_t domain;         /* VMSAv8-32 short descriptors: the domain + 1; 0 otherwise */
+    bool ng;                /* VMSAv8-32: not global */
 };
 
 /* One long-descriptor (VMSAv8-64 format) stage-1 walk, up to and including

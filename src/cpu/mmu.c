@@ -356,7 +356,8 @@ bool mmu_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry
         return false;
     uint64_t page = va & TLB_PAGE_MASK;
     if (idx <= MMU_EL10_1_PAN)
-        c->tlb_domain[idx][(va >> TLB_PAGE_BITS) & (TLB_SIZE - 1)] = a32 ? out.domain : 0;
+        c->tlb_a32[idx][(va >> TLB_PAGE_BITS) & (TLB_SIZE - 1)] =
+            a32 ? (uint8_t)(out.domain | (out.ng ? TLB_A32_NG : 0)) : 0;
     uint8_t *host = c->env.ram_ptr(c->env.opaque, out.pa);
     if (out.block_size > TLB_PAGE_SIZE) {
         uint64_t mask = ~(out.block_size - 1);

@@ -83,6 +83,11 @@ bool mmu_at32(struct cpu *c, uint32_t va, unsigned el, bool write, bool pan, uin
  * only the entries short-descriptor walks filled from the domains whose
  * field changes (what a write must invalidate; docs/aarch32.md). */
 void mmu_dacr_write(struct cpu *c, uint32_t dacr);
+/* EL1 in AArch32: drop the EL1&0 TLB entries of non-global (nG)
+ * translations, all a change of the ASID (CONTEXTIDR[7:0] with short
+ * descriptors, TTBRn[55:48] with long ones) or of TTBR0/TTBR1 must drop:
+ * global entries may stay in a TLB across those (docs/aarch32.md). */
+void mmu_a32_drop_non_global(struct cpu *c);
 /* The VMSAv8-32 short-descriptor fault status FS[4:0] (DFSR/IFSR bits 10 and
  * 3:0, PAR bits 5:1) for an abort's AArch64 status code (exc_info.iss[5:0])
  * when exc_info.a32_short is set. */

@@ -188,7 +188,7 @@ static bool sd_translate(struct cpu *c, unsigned el, bool pan, uint32_t va, enum
         return false;
     }
     unsigned domain = d1 >> 5 & 15, level, ap, tex, cb;
-    bool xn, pxn, s;
+    bool xn, pxn, s, ng;
     uint64_t pa, size;
     switch (d1 & 3) {
     case 0:
@@ -210,6 +210,7 @@ static bool sd_translate(struct cpu *c, unsigned el, bool pan, uint32_t va, enum
         ap = (d2 >> 4 & 3) | (d2 >> 9 & 1) << 2;
         cb = d2 >> 2 & 3;
         s = d2 >> 10 & 1;
+        ng = d2 >> 11 & 1;
         if (d2 & 2) {   /* small page */
             xn = d2 & 1;
             tex = d2 >> 6 & 7;
@@ -231,6 +232,7 @@ static bool sd_translate(struct cpu *c, unsigned el, bool pan, uint32_t va, enum
         tex = d1 >> 12 & 7;
         cb = d1 >> 2 & 3;
         s = d1 >> 16 & 1;
+        ng = d1 >> 17 & 1;
         if (d1 & (1u << 18)) {   /* supersection: domain 0, PA[35:32] in 23:20, PA[39:36] in 8:5 */
             domain = 0;
             size = 0x1000000;
@@ -254,6 +256,7 @@ static bool sd_translate(struct cpu *c, unsigned el, bool pan, uint32_t va, enum
     }
     out->block_size = size;
     out->domain = (uint8_t)(domain + 1);
+    out->ng = ng;
     if (dac == 3) {
         /* Manager: no permission check at all (AP, XN, PXN, WXN, PAN). */
         out->r = out->w = out->x = true;
@@ -340,6 +343,7 @@ static bool ld_translate(struct cpu *c, unsigned el, bool pan, uint32_t va, enum
     }
     out->pa = wk.out_addr;
     out->block_size = 1ull << wk.shift;
+    out->ng = wk.desc >> 11 & 1;
     return true;
 }
 
@@ -355,11 +359,24 @@ void mmu_dacr_write(struct cpu *c, uint32_t dacr)
             changed |= 1u << d;
     for (unsigned m = MMU_EL10_0; m <= MMU_EL10_1_PAN; m++) {
         for (unsigned i = 0; i < TLB_SIZE; i++) {
-            unsigned d = c->tlb_domain[m][i];
+            unsigned d = c->tlb_a32[m][i] & TLB_A32_DOMAIN;
             if (d && (changed >> (d - 1) & 1)) {
                 struct tlb_entry *e = &c->tlbs[m][i];
                 e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
-                c->tlb_domain[m][i] = 0;
+                c->tlb_a32[m][i] = 0;
+            }
+        }
+    }
+}
+
+void mmu_a32_drop_non_global(struct cpu *c)
+{
+    for (unsigned m = MMU_EL10_0; m <= MMU_EL10_1_PAN; m++) {
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            if (c->tlb_a32[m][i] & TLB_A32_NG) {
+                struct tlb_entry *e = &c->tlbs[m][i];
+                e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+                c->tlb_a32[m][i] = 0;
             }
         }
     }

@@ -771,6 +771,36 @@ static void test_dacr_write(void)
     CHECK_EQ(slot(EL0, 0x00100000)->tag_r, 0x00100000);
 }
 
+/* An ASID or TTBR change drops the non-global entries only. */
+static void test_non_global(void)
+{
+    reset();
+    set_l1(L1, 0x00100000, sect(DATA_PA, 3, 0, 1u << 17));   /* nG section */
+    set_l1(L1, 0x00200000, sect(DATA_PA, 3, 0, 0));          /* global */
+    set_l1(L1, 0x00300000, ptable(L2T, 0, false));
+    set_l2(L2T, 0x00300000, small(DATA_PA, 3, false) | 1u << 11);   /* nG small page */
+    set_l2(L2T, 0x00301000, small(DATA_PA, 3, false));
+    fill_slot(EL0, 0x00100000);
+    fill_slot(EL1, 0x00200000);
+    fill_slot(EL1, 0x00300000);
+    fill_slot(EL1, 0x00301000);
+    mmu_a32_drop_non_global(c);
+    CHECK_EQ(slot(EL0, 0x00100000)->tag_r, TLB_INVALID);
+    CHECK_EQ(slot(EL1, 0x00200000)->tag_r, 0x00200000);
+    CHECK_EQ(slot(EL1, 0x00300000)->tag_r, TLB_INVALID);
+    CHECK_EQ(slot(EL1, 0x00301000)->tag_r, 0x00301000);
+    reset();
+    c->sr.tcr_el1 = 1u << 31;
+    c->sr.ttbr0_el1 = LPT;
+    w64(LPT)[0] = 0x40000000ull | LD_AF | LD_AP(1) | 1u << 11 | 1;
+    w64(LPT)[1] = 0x40000000ull | LD_AF | LD_AP(1) | 1;
+    fill_slot(EL0, 0x00100000);
+    fill_slot(EL0, 0x40200000);
+    mmu_a32_drop_non_global(c);
+    CHECK_EQ(slot(EL0, 0x00100000)->tag_r, TLB_INVALID);
+    CHECK_EQ(slot(EL0, 0x40200000)->tag_r, 0x40200000);
+}
+
 /* ---- differential: Unicorn's ARM MMU (QEMU) ------------------------------ */
 
 /* Random short-descriptor cases: a first-level entry (fault, section,
@@ -1122,6 +1152,7 @@ int main(void)
     test_par();
     test_misc();
     test_dacr_write();
+    test_non_global();
     test_unicorn_short(3000);
     test_unicorn_long(3000);
     if (uc_ref)
