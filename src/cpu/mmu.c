@@ -355,9 +355,14 @@ bool mmu_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry
             : !translate(c, rg, el_of(idx), pan_of(idx), va, acc, &out, exc, true))
         return false;
     uint64_t page = va & TLB_PAGE_MASK;
-    if (idx <= MMU_EL10_1_PAN)
-        c->tlb_a32[idx][(va >> TLB_PAGE_BITS) & (TLB_SIZE - 1)] =
-            a32 ? (uint8_t)(out.domain | (out.ng ? TLB_A32_NG : 0)) : 0;
+    if (idx <= MMU_EL10_1_PAN) {
+        /* The flags describe the entry that replaces the slot's: drop the
+         * old one now, so they never describe a different translation. */
+        unsigned slot = (unsigned)(va >> TLB_PAGE_BITS) & (TLB_SIZE - 1);
+        struct tlb_entry *old = &c->tlbs[idx][slot];
+        old->tag_r = old->tag_w = old->tag_x = TLB_INVALID;
+        c->tlb_a32[idx][slot] = a32 ? (uint8_t)(out.domain | (out.ng ? TLB_A32_NG : 0)) : 0;
+    }
     uint8_t *host = c->env.ram_ptr(c->env.opaque, out.pa);
     if (out.block_size > TLB_PAGE_SIZE) {
         uint64_t mask = ~(out.block_size - 1);
