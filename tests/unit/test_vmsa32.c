@@ -801,6 +801,57 @@ static void test_non_global(void)
     CHECK_EQ(slot(EL0, 0x40200000)->tag_r, 0x40200000);
 }
 
+/* End to end: A32 code at EL0 fetched, loading and storing through the
+ * walks (the TLB fill path of exec.c), leaving at a load from a non-RAM
+ * physical address (an MMIO exit, no exception involved). */
+static void run_el0(uint32_t code_va, uint32_t data_va, uint32_t mmio_va)
+{
+    static const uint32_t prog[] = {
+        0xe5940000,   /* ldr r0, [r4] */
+        0xe5840004,   /* str r0, [r4, #4] */
+        0xe5951000,   /* ldr r1, [r5] */
+    };
+    memcpy(w32(DATA_PA + 0x8000), prog, sizeof(prog));
+    *w32(DATA_PA + 0x10) = 0xcafef00d;
+    *w32(DATA_PA + 0x14) = 0;
+    c->x[4] = data_va;
+    c->x[5] = mmio_va;
+    uint32_t old = c->pstate;
+    c->pstate = PSTATE_DAIF;   /* EL0 */
+    sys_pstate_changed(c, old);
+    cpu_a32_enter(c, code_va, 0x10);
+    cpu_code_invalidate_all(c);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_MMIO);
+    CHECK(!c->mmio.write);
+    CHECK_EQ(c->mmio.size, 4);
+    CHECK_EQ(c->x[0], 0xcafef00d);
+    CHECK_EQ(*w32(DATA_PA + 0x14), 0xcafef00d);
+}
+
+static void test_end_to_end(void)
+{
+    reset();
+    set_l1(L1, 0x00000000, ptable(L2T, 2, false));
+    set_l2(L2T, 0x00008000, small(DATA_PA + 0x8000, 2 /* PL0 read-only */, false));
+    set_l1(L1, 0x00100000, sect(DATA_PA, 3, 2, S_XN));
+    for (int i = 0; i < 16; i++)
+        set_l1(L1, 0x20000000 + i * 0x100000, supersect(0x1234000000ull, 3, 0));
+    run_el0(0x00008000, 0x00100010, 0x20123450);
+    CHECK_EQ(c->mmio.pa, 0x1234123450ull);
+
+    reset();
+    c->sr.tcr_el1 = 1u << 31;
+    c->sr.ttbr0_el1 = LPT;
+    uint64_t l2 = LPT + 0x1000, l3 = LPT + 0x2000;
+    w64(LPT)[0] = l2 | 3;
+    w64(LPT)[2] = 0xab80000000ull | LD_AF | LD_AP(1) | 1;      /* 1 GiB at VA 2 GiB, 40-bit PA */
+    w64(l2)[0] = l3 | 3;
+    w64(l3)[8] = (DATA_PA + 0x8000) | LD_AF | LD_AP(3) | 3;    /* code at VA 0x8000 */
+    w64(l2)[1] = (DATA_PA & ~0x1fffffull) | LD_AF | LD_AP(1) | LD_XN | 1;   /* VA 2 MiB: 2 MiB block */
+    run_el0(0x00008000, 0x00200000 + (uint32_t)(DATA_PA & 0x1fffff) + 0x10, 0x80654320);
+    CHECK_EQ(c->mmio.pa, 0xab80654320ull);
+}
+
 /* ---- differential: Unicorn's ARM MMU (QEMU) ------------------------------ */
 
 /* Random short-descriptor cases: a first-level entry (fault, section,
@@ -1153,6 +1204,7 @@ int main(void)
     test_misc();
     test_dacr_write();
     test_non_global();
+    test_end_to_end();
     test_unicorn_short(3000);
     test_unicorn_long(3000);
     if (uc_ref)
