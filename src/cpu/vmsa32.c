@@ -23,30 +23,29 @@
 /* Domain fault status codes as ESR_ELx reports them for AArch32 stage 1. */
 #define FSC_DOMAIN(l) ((l) == 1 ? 0x3du : 0x3eu)
 
+/* Short-descriptor FS[4:0] by AArch64 status code (0: none, reported as a
+ * section translation fault). */
+static const uint8_t short_fs[64] = {
+    [0x21] = 0x01,                  /* alignment */
+    [0x22] = 0x02,                  /* debug */
+    [0x09] = 0x03, [0x0a] = 0x06,   /* access flag: section, page */
+    [0x04] = 0x05, [0x05] = 0x05,   /* translation: section (level 0: a VA beyond 32 bits) */
+    [0x06] = 0x07,                  /* translation: page */
+    [0x10] = 0x08,                  /* synchronous external abort */
+    [0x3d] = 0x09, [0x3e] = 0x0b,   /* domain: section, page */
+    [0x15] = 0x0c, [0x16] = 0x0e,   /* synchronous external abort on the walk: level 1, 2 */
+    [0x0d] = 0x0d, [0x0e] = 0x0f,   /* permission: section, page */
+    [0x30] = 0x10,                  /* TLB conflict */
+    [0x34] = 0x14,                  /* lockdown */
+    [0x11] = 0x16,                  /* SError */
+    [0x18] = 0x19,                  /* synchronous parity/ECC */
+    [0x1d] = 0x1c, [0x1e] = 0x1e,   /* parity/ECC on the walk: level 1, 2 */
+};
+
 uint32_t vmsa32_short_fs(uint32_t fsc)
 {
-    switch (fsc & 0x3f) {
-    case 0x21: return 0x01;                 /* alignment */
-    case 0x22: return 0x02;                 /* debug */
-    case 0x09: return 0x03;                 /* access flag, section */
-    case 0x04: case 0x05: return 0x05;      /* translation, section */
-    case 0x0a: return 0x06;                 /* access flag, page */
-    case 0x06: return 0x07;                 /* translation, page */
-    case 0x10: return 0x08;                 /* synchronous external abort */
-    case 0x3d: return 0x09;                 /* domain, section */
-    case 0x3e: return 0x0b;                 /* domain, page */
-    case 0x15: return 0x0c;                 /* external abort on the walk, level 1 */
-    case 0x0d: return 0x0d;                 /* permission, section */
-    case 0x16: return 0x0e;                 /* external abort on the walk, level 2 */
-    case 0x0f: case 0x0e: return 0x0f;      /* permission, page */
-    case 0x34: return 0x14;                 /* lockdown */
-    case 0x11: return 0x16;                 /* SError */
-    case 0x18: return 0x19;                 /* synchronous parity/ECC */
-    case 0x1d: return 0x1c;                 /* parity/ECC on the walk, level 1 */
-    case 0x1e: return 0x1e;                 /* parity/ECC on the walk, level 2 */
-    case 0x30: return 0x10;                 /* TLB conflict */
-    default: return 0x05;
-    }
+    uint32_t fs = short_fs[fsc & 0x3f];
+    return fs ? fs : 0x05;
 }
 
 /* A 32-bit short descriptor at IPA ipa (stage 2 translates it when on). */
@@ -105,7 +104,7 @@ enum mtype { MT_SO, MT_DEVICE, MT_NORMAL };
 static void set_attrs(struct vmsa32_attrs *a, enum mtype t, unsigned inner, unsigned outer, bool shareable, bool nos)
 {
     switch (t) {
-    case MT_SO:
+    case MT_SO:   /* Strongly-ordered and Device: always shareable */
         a->mair = 0x00, a->inner = 1, a->outer = 0, shareable = true;
         break;
     case MT_DEVICE:
@@ -133,8 +132,8 @@ static void sd_attrs(const struct cpu *c, unsigned tex, unsigned cb, bool s, str
         unsigned tr = prrr >> (2 * n) & 3;
         if (tr == 0)
             set_attrs(a, MT_SO, 0, 0, true, false);
-        else if (tr == 1)
-            set_attrs(a, MT_DEVICE, 0, 0, prrr >> (s ? 17 : 16) & 1, false);
+        else if (tr == 1)   /* Device is Outer Shareable whatever PRRR.DS0/DS1 say */
+            set_attrs(a, MT_DEVICE, 0, 0, true, false);
         else   /* 0b11 is reserved: Normal, as 0b10 */
             set_attrs(a, MT_NORMAL, nmrr >> (2 * n) & 3, nmrr >> (16 + 2 * n) & 3, prrr >> (s ? 19 : 18) & 1,
                       prrr >> (24 + n) & 1);
