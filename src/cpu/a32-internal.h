@@ -117,4 +117,21 @@ static inline bool a32_il16(const cpu_t *c, uop_t *u) { return (c->blk->ctx & CT
 
 void a32_emit_bx_reg(struct xlat *x, unsigned rm, bool link, uint32_t ret);
 
+/* Alignment fault of an AArch32 access at va (MemA, LDRD, LDM ...). */
+noreturn void a32_align_fault(cpu_t *c, uop_t *u, uint64_t va, bool write);
+
+/* VFP: the cp10/cp11 space (a32-vfp.c).  insn is an A32 word; a T32
+ * instruction whose first halfword is 1110 11xx/1111 1110 is the same word.
+ * cond != 1111: loads/stores, transfers and data processing, conditional;
+ * cond == 1111: the ARMv8 unconditional forms (1111 1110). */
+static inline bool a32_vfp_space(uint32_t insn)
+{
+    if ((insn >> 9 & 7) != 5)
+        return false;
+    unsigned op = insn >> 24 & 0xf;
+    return (insn >> 28) == 15 ? op == 0xe : op >= 0xc && op <= 0xe;
+}
+/* Translates a word of a32_vfp_space; false when UNDEFINED. */
+bool a32_vfp_translate(struct xlat *x, uint32_t insn);
+
 #endif

@@ -66,6 +66,7 @@ static inline uint64_t *fld(struct cpu *c, size_t off) { return (uint64_t *)((ch
 static uint64_t rd_nzcv(struct cpu *c, const struct sysreg *r) { (void)r; return c->nzcv; }
 static void wr_nzcv(struct cpu *c, const struct sysreg *r, uint64_t v) { (void)r; c->nzcv = (uint32_t)v & 0xf0000000u; }
 static uint64_t rd_model(struct cpu *c, const struct sysreg *r) { return *(const uint64_t *)((const char *)c->model + r->off); }
+static uint64_t rd_model32(struct cpu *c, const struct sysreg *r) { return *(const uint32_t *)((const char *)c->model + r->off); }
 static uint64_t rd_zero(struct cpu *c, const struct sysreg *r) { (void)c, (void)r; return 0; }
 static void wr_ignore(struct cpu *c, const struct sysreg *r, uint64_t v) { (void)c, (void)r, (void)v; }
 
@@ -369,6 +370,7 @@ static void wr_gic(struct cpu *c, const struct sysreg *r, uint64_t v)
 #define TIMER(name, key, flags, ctl, vhe_ctl_key) TIMER_T(name, key, flags, ctl, vhe_ctl_key, 0)
 
 #define ID(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO0, MODEL(f), rd_model, NULL, 0, 0, T_TID3 }
+#define ID32(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO0, MODEL(f), rd_model32, NULL, 0, 0, T_TID3 }
 
 /* Rows without EL2 trap controls leave the last column (traps) out. */
 #pragma GCC diagnostic push
@@ -395,6 +397,16 @@ static const struct sysreg sysregs[] = {
     { "REVIDR_EL1", K(3, 0, 0, 0, 6), RO0, 0, rd_zero, NULL, 0, 0, T_TID1 },
     { "ID_AA64PFR0_EL1", K(3, 0, 0, 4, 0), RO0, 0, rd_pfr0, NULL, 0, 0, T_TID3 },
     ID("ID_AA64PFR1_EL1", 4, 1, id_aa64pfr1),
+    /* The AArch32 ID registers' AArch64 views (zero on AArch64-only models). */
+    ID32("ID_PFR0_EL1", 1, 0, id_pfr0), ID32("ID_PFR1_EL1", 1, 1, id_pfr1), ID32("ID_DFR0_EL1", 1, 2, id_dfr0),
+    ID32("ID_MMFR0_EL1", 1, 4, id_mmfr[0]), ID32("ID_MMFR1_EL1", 1, 5, id_mmfr[1]),
+    ID32("ID_MMFR2_EL1", 1, 6, id_mmfr[2]), ID32("ID_MMFR3_EL1", 1, 7, id_mmfr[3]),
+    ID32("ID_ISAR0_EL1", 2, 0, id_isar[0]), ID32("ID_ISAR1_EL1", 2, 1, id_isar[1]),
+    ID32("ID_ISAR2_EL1", 2, 2, id_isar[2]), ID32("ID_ISAR3_EL1", 2, 3, id_isar[3]),
+    ID32("ID_ISAR4_EL1", 2, 4, id_isar[4]), ID32("ID_ISAR5_EL1", 2, 5, id_isar[5]),
+    ID32("ID_MMFR4_EL1", 2, 6, id_mmfr[4]), ID32("ID_ISAR6_EL1", 2, 7, id_isar[6]),
+    ID32("MVFR0_EL1", 3, 0, mvfr0), ID32("MVFR1_EL1", 3, 1, mvfr1), ID32("MVFR2_EL1", 3, 2, mvfr2),
+    ID32("ID_PFR2_EL1", 3, 4, id_pfr2),
     ID("ID_AA64ZFR0_EL1", 4, 4, id_aa64zfr0),
     ID("ID_AA64DFR0_EL1", 5, 0, id_aa64dfr0),
     ID("ID_AA64ISAR0_EL1", 6, 0, id_aa64isar0),

@@ -1034,7 +1034,9 @@ unsigned t32_translate(struct xlat *x, const uint8_t *host, unsigned off, unsign
             skip = x->nuops;
             emit(x, op_a32_skip)->e = (uint8_t)cond;
         }
-        bool ok = wide ? t32_decode_insn(x, insn) : t16_decode_insn(x, insn);
+        /* VFP words are the A32 ones (1110: always/IT, 1111: unconditional) */
+        bool ok = !wide ? t16_decode_insn(x, insn)
+                  : a32_vfp_space(insn) ? a32_vfp_translate(x, insn) : t32_decode_insn(x, insn);
         unsigned next = x->it_next ? (x->it_next & 0xff) : it_advance(it);
         unsigned size = wide ? 4 : 2;
         if (!ok) {
