@@ -102,6 +102,20 @@ static const struct cpu_model test_models[] = {
         .ctr = CTR_BASE,
         .dczid = 4,
     },
+    {
+        .name = "test-aarch32-el1",
+        .doc = "Tests only: the default model with AArch32 at EL0 and EL1 (integer only, no VFP/Advanced SIMD).",
+        .id_aa64isar0 = ISAR0_BASE,
+        .id_aa64isar1 = ISAR1_BASE,
+        .id_aa64pfr0 = (PFR0_BASE & ~0xffull) | 0x22ull,
+        .id_aa64mmfr0 = MMFR0_BASE,
+        .id_aa64mmfr1 = MMFR1_BASE,
+        .id_aa64mmfr2 = MMFR2_BASE,
+        .id_aa64dfr0 = DFR0_BASE,
+        .midr = 0x4eull << 24 | 0xfull << 16 | 0xf01ull << 4,
+        .ctr = CTR_BASE,
+        .dczid = 4,
+    },
 };
 
 const struct cpu_model *cpu_model_find(const char *name)

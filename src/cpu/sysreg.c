@@ -243,7 +243,10 @@ static void wr_ctx_reg(struct cpu *c, const struct sysreg *r, uint64_t v)
     /* CPACR/CPTR: FP enable is part of the translation context (SR_END). */
     *fld(c, r->off) = r->wmask ? v & r->wmask : v;
 }
-/* The EL1&0 tables hold translations for the VM/TGE state they were filled
+/* The HCR_EL2 bits the EL1&0 translation depends on: stage 2 (VM), TGE, and
+ * RW, which picks VMSAv8-64 or VMSAv8-32 for stage 1. */
+#define HCR_EL10_TLB (HCR_VM | HCR_TGE | HCR_RW)
+/* The EL1&0 tables hold translations for the VM/TGE/RW state they were filled
  * under (HCR_EL2's other regimes have tables of their own).  A VHE host (E2H
  * and TGE set) never uses them, so a world switch to the host and back to the
  * same guest state keeps them; any other state needs them empty. */
@@ -251,7 +254,7 @@ static void el10_tlb_follow_hcr(struct cpu *c, uint64_t hcr)
 {
     if ((hcr & HCR_E2H) && (hcr & HCR_TGE))
         return;
-    uint64_t st = hcr & (HCR_VM | HCR_TGE);
+    uint64_t st = hcr & HCR_EL10_TLB;
     if (st != c->el10_tlb_hcr) {
         cpu_tlb_flush_mmu_idx(c, MASK_EL10);
         c->el10_tlb_hcr = st;
@@ -266,8 +269,8 @@ static void wr_hcr(struct cpu *c, const struct sysreg *r, uint64_t v)
     c->sr.hcr_el2 = v;
     if ((old ^ v) & HCR_E2H) {
         cpu_tlb_flush(c);
-        c->el10_tlb_hcr = v & (HCR_VM | HCR_TGE);
-    } else if ((old ^ v) & (HCR_VM | HCR_TGE)) {
+        c->el10_tlb_hcr = v & HCR_EL10_TLB;
+    } else if ((old ^ v) & HCR_EL10_TLB) {
         el10_tlb_follow_hcr(c, v);
     }
     sys_pstate_changed(c, c->pstate);   /* regime may change; VI/VF may now pend */
