@@ -115,6 +115,11 @@ bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned op
 /* A 16-bit T32 instruction (ESR.IL = 0 when it is trapped). */
 static inline bool a32_il16(const cpu_t *c, uop_t *u) { return (c->blk->ctx & CTX_T32) && u->insn <= 0xffff; }
 
+/* Advanced SIMD (a32-neon.c): an A32 instruction of its spaces (false when
+ * UNDEFINED or not one); the A32 form of a T32 one (0 when not one). */
+bool a32_neon_insn(struct xlat *x, uint32_t insn);
+uint32_t t32_neon_to_a32(uint32_t insn);
+
 void a32_emit_bx_reg(struct xlat *x, unsigned rm, bool link, uint32_t ret);
 
 /* Alignment fault of an AArch32 access at va (MemA, LDRD, LDM ...). */

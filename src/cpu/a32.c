@@ -1508,7 +1508,7 @@ static bool a32_insn(struct xlat *x, uint32_t insn)
 {
     unsigned cond = insn >> 28;
     if (cond == 15)
-        return a32_vfp_space(insn) ? a32_vfp_translate(x, insn) : a32u_decode_insn(x, insn);
+        return a32_vfp_space(insn) ? a32_vfp_translate(x, insn) : a32u_decode_insn(x, insn) || a32_neon_insn(x, insn);
     if (cond == 14)
         return a32_decode_cond(x, insn);
     /* Conditional B: a two-way block end instead of a skip. */

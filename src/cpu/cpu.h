@@ -27,6 +27,9 @@ enum {
     NUM_XSLOTS = 36,
 };
 
+/* Vector register slots: V0-V31 and three AArch32 temporaries. */
+enum { VREG_T0 = 32, VREG_T1 = 33, VREG_T2 = 34, NUM_VSLOTS = 35 };
+
 /* PSTATE.NZCV kept in its architectural position (bits 31:28). */
 #define NZCV_N (1u << 31)
 #define NZCV_Z (1u << 30)
@@ -273,7 +276,10 @@ struct cpu {
     uint64_t pc;
     uint32_t nzcv;
     uint32_t fpcr, fpsr;
-    vreg v[32];
+    /* V0-V31, then VREG_T0.. : AArch32 Advanced SIMD staging slots (a D
+     * register operand copied into a low half so the AArch64 vector handlers
+     * can run on it); never architectural state. */
+    vreg v[NUM_VSLOTS];
     /* AArch32 state (PSTATE.nRW = 1), see docs/aarch32.md.  ctx holds the
      * translation-context bits of that state (CTX_A32, T, ITSTATE, mode) and
      * is 0 in AArch64, so AArch64 never looks at the rest. */
