@@ -884,7 +884,7 @@ bool trans_n_scalar(struct xlat *x, const arg_n_scalar *a)
     bool q = a->q;  /* U for the long forms */
     if (sz == 0 || sz == 3)
         return false;
-    unsigned dm = sz == 1 ? (a->vm & 7) : dnum(a->m, a->vm);
+    unsigned dm = sz == 1 ? (a->vm & 7) : a->vm;
     unsigned idx = sz == 1 ? (a->m << 1 | a->vm >> 3) : a->m;
     idx += (dm & 1) * (sz == 1 ? 4 : 2);   /* the lane within V */
     uint8_t ms = (uint8_t)(dm >> 1);
@@ -1236,6 +1236,8 @@ bool trans_n_2misc(struct xlat *x, const arg_n_2misc *a)
                 return false;
             if (op >= 2 && !q && sz == 2)
                 return false;
+            if (op && vd == vm)
+                return false;   /* UNPREDICTABLE */
             struct uop *u = emit(x, op_n_perm);
             u->a = (uint8_t)vd, u->b = (uint8_t)vm, u->e = (uint8_t)regs, u->d = (uint8_t)sz, u->f = (uint8_t)op;
             return true;

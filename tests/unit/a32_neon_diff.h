@@ -213,7 +213,11 @@ static uint32_t n_gen(struct n_state *s, enum n_class cls)
             unsigned opc = n_bits(4), sz = a32_rndn(3);
             if (opc == 14 && sz == 2)
                 continue;   /* VMULL.P64 */
+            if ((opc == 9 || opc == 11 || opc == 13) && u && a32_rndn(8))
+                continue;   /* below */
             w = 0xf2800000u | u << 24 | sz << 20 | opc << 8;
+            if (opc == 9 || opc == 11 || opc == 13)
+                w &= ~(1u << 24);   /* the reference ignores U of VQDMLAL/VQDMLSL/VQDMULL (UNDEFINED) */
             bool nq = opc == 1 || opc == 3 || opc == 4 || opc == 6, mq = opc == 4 || opc == 6;
             bool dq = !(opc == 4 || opc == 6);
             return n_regs(w, n_vreg(dq), n_vreg(nq), n_vreg(mq));
@@ -243,7 +247,10 @@ static uint32_t n_gen(struct n_state *s, enum n_class cls)
             w = 0xf3b00000u | sz << 18 | opc1 << 16 | opc2 << 7 | q << 6;
             bool narrow = opc1 == 2 && (opc2 == 4 || opc2 == 5);
             bool wd = opc1 == 2 && (opc2 == 6 || opc2 == 14), wm = opc1 == 2 && opc2 == 12;
-            return n_regs(w, n_vreg((q && !narrow) || wd), 0, n_vreg(q || narrow || wm));
+            unsigned vd = n_vreg((q && !narrow) || wd), vm = n_vreg(q || narrow || wm);
+            if (opc1 == 2 && opc2 >= 1 && opc2 <= 3 && vd == vm)
+                vm ^= 2;    /* UNPREDICTABLE */
+            return n_regs(w, vd, 0, vm);
         }
         default: /* NC_PERM: VEXT, VTBL/VTBX, VDUP, VSWP/VTRN/VUZP/VZIP, VREV */
             switch (a32_rndn(5)) {
@@ -258,9 +265,13 @@ static uint32_t n_gen(struct n_state *s, enum n_class cls)
             case 2:
                 w = 0xf3b00c00u | n_bits(4) << 16 | q << 6;
                 return n_regs(w, n_vreg(q), 0, n_vreg(false));
-            case 3:
-                w = 0xf3b20000u | n_bits(2) << 18 | a32_rndn(4) << 7 | q << 6;
-                return n_regs(w, n_vreg(q), 0, n_vreg(q));
+            case 3: { /* d == m is UNPREDICTABLE for VTRN/VUZP/VZIP */
+                unsigned op = a32_rndn(4), vd = n_vreg(q), vm = n_vreg(q);
+                if (op && vd == vm)
+                    vm ^= 2;
+                w = 0xf3b20000u | n_bits(2) << 18 | op << 7 | q << 6;
+                return n_regs(w, vd, 0, vm);
+            }
             default:
                 w = 0xf3b00000u | n_bits(2) << 18 | a32_rndn(3) << 7 | q << 6;
                 return n_regs(w, n_vreg(q), 0, n_vreg(q));
