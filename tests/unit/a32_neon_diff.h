@@ -239,6 +239,8 @@ static uint32_t n_gen(struct n_state *s, enum n_class cls)
             bool fp = (opc1 == 1 && (opc2 & 8)) || (opc1 == 2 && opc2 >= 8) || opc1 == 3;
             if (fp != (cls == NC_2MISCF))
                 continue;
+            if (fp && a32_rndn(4))
+                sz = opc1 == 2 && (opc2 == 12 || opc2 == 14) ? 1 : 2;   /* mostly defined sizes */
             if ((opc1 == 0 && (opc2 == 6 || opc2 == 7)) || (opc1 == 1 && opc2 == 5) || (opc1 == 2 && opc2 == 7))
                 continue;   /* crypto */
             if (fp && sz == 1 && !(opc1 == 2 && (opc2 == 12 || opc2 == 14)))
@@ -402,6 +404,8 @@ static bool n_run_case(struct n_diff *nd, uint32_t w, bool thumb, unsigned itcon
             st->exc_both++;
         } else if (ours_exc && ref_exc) {
             st->exc_both++;
+            if (getenv("N_SHOW_EXC"))
+                printf("both-exc %s %08x%s ours %d ref %d\n", cname, w, thumb ? " T32" : "", (int)r, (int)err);
         } else if (ours_exc) {
             st->undef_ours++;
             ok = false, why = r == CPU_EXIT_UNDEF ? "UNDEFINED on ours only" : "exception on ours only";

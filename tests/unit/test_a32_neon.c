@@ -4,17 +4,78 @@
 #include "a32_neon_diff.h"
 
 #ifndef N_CASES
-#define N_CASES 2000
+#define N_CASES 5000
 #endif
 
 static struct a32_diff d;
 static struct n_diff nd;
+
+/* Run one A32 word then SVC at a fresh code slot. */
+static enum cpu_exit run1(uint32_t w)
+{
+    uint32_t pc = d.next_code;
+    d.next_code += 8;
+    memcpy(&d.h.mem[pc - HARNESS_BASE], &w, 4);
+    memcpy(&d.h.mem[pc + 4 - HARNESS_BASE], &(uint32_t){ A32_SVC }, 4);
+    cpu_a32_enter(d.h.cpu, pc, 0x10);
+    return cpu_run(d.h.cpu);
+}
+
+/* The alignment the align fields ask for (the reference does not check
+ * it), and a load that faults part way. */
+static void directed(void)
+{
+    struct cpu *c = d.h.cpu;
+    static const struct { uint32_t w; uint32_t off; bool write; } al[] = {
+        { 0xf4200aafu, 8, false },  /* vld1.32 {d0-d1}, [r0:128] */
+        { 0xf4200aafu, 16, false },
+        { 0xf400075fu, 4, true },   /* vst1.16 {d0}, [r0:64] */
+        { 0xf480055fu, 2, true },   /* vst2.16 {d0[1], d1[1]}, [r0:32] */
+        { 0xf4a00f9fu, 4, false },  /* vld4.32 {d0[], d1[], d2[], d3[]}, [r0:64] */
+        { 0xf4a00c1fu, 1, false },  /* vld1.8 {d0[]}, [r0]: a = 1 with size 8 is UNDEFINED */
+    };
+    uint32_t base = A32_DATA_MID;
+    for (unsigned i = 0; i < sizeof(al) / sizeof(al[0]); i++) {
+        uint32_t pc = d.next_code;
+        c->x[0] = base + al[i].off;
+        enum cpu_exit r = run1(al[i].w);
+        if (al[i].w == 0xf4a00c1fu) {
+            CHECK_EQ(r, CPU_EXIT_UNDEF);
+            continue;
+        }
+        bool aligned = al[i].off % 16 == 0;
+        CHECK_EQ(r, aligned ? CPU_EXIT_SVC : CPU_EXIT_FAULT);
+        if (!aligned) {
+            CHECK_EQ(c->pc, pc);
+            CHECK_EQ(c->exc.ec, EC_DABORT_LOWER);
+            CHECK_EQ(c->exc.iss & 0x3f, 0x21);  /* alignment fault */
+            CHECK_EQ(c->exc.iss >> 6 & 1, al[i].write);
+            CHECK_EQ(c->exc.far, base + al[i].off);
+        }
+    }
+    /* vld1.8 {d0-d3}, [r0]! across the end of memory: faults, and neither
+     * the registers nor the base change. */
+    c->x[0] = HARNESS_BASE + HARNESS_SIZE - 16;
+    c->v[0].d[0] = 0x1122334455667788ull;
+    c->v[1].d[1] = 0x99;
+    CHECK_EQ(run1(0xf420020du), CPU_EXIT_FAULT);
+    CHECK_EQ(c->x[0], HARNESS_BASE + HARNESS_SIZE - 16);
+    CHECK_EQ(c->v[0].d[0], 0x1122334455667788ull);
+    CHECK_EQ(c->v[1].d[1], 0x99);
+    CHECK_EQ(c->exc.far, HARNESS_BASE + HARNESS_SIZE);
+    /* vadd.i32 d3, d1, d5 writes V1[127:64] only. */
+    c->v[1].d[0] = 7, c->v[0].d[1] = 1, c->v[2].d[1] = 2;
+    CHECK_EQ(run1(0xf2213805u), CPU_EXIT_SVC);
+    CHECK_EQ(c->v[1].d[1], 3);
+    CHECK_EQ(c->v[1].d[0], 7);
+}
 
 int main(int argc, char **argv)
 {
     uint64_t cases = argc > 1 ? strtoull(argv[1], NULL, 0) : N_CASES;
     a32_diff_init(&d);
     n_diff_init(&nd, &d);
+    directed();
     uint64_t total = 0, mism = 0;
     for (int t = 0; t < 2; t++) {
         for (int cls = 0; cls < NC_COUNT; cls++) {
