@@ -508,6 +508,50 @@ static bool emit_f3(struct xlat *x, nf3_fn f, bool q, bool acc, unsigned vd, uns
     return emit_dq(x, op_n_f3, op_n_f3, q, acc, vd, vn, vm, (uint64_t)(uintptr_t)f, q ? 4 : 2);
 }
 
+/* ---- the cryptographic extension ---------------------------------------------------------------- */
+
+/* AArch32 AES/SHA/VMULL.P64 run the AArch64 translations of crypto.c on the
+ * Q registers (the same operations on V registers); they are there when the
+ * AArch64 forms are (ID_ISAR5 mirrors ID_AA64ISAR0). */
+static bool n_qregs(unsigned vd, unsigned vn, unsigned vm) { return !((vd | vn | vm) & 1); }
+
+static bool n_sha3(struct xlat *x, unsigned u, unsigned sz, bool q, unsigned vd, unsigned vn, unsigned vm)
+{
+    if (!q || !n_qregs(vd, vn, vm))
+        return false;
+    unsigned d = vd >> 1, n = vn >> 1, m = vm >> 1;
+    if (!u) {
+        switch (sz) {
+        case 0: return trans_SHA1C(x, &(const arg_SHA1C){ .rd = d, .rn = n, .rm = m });
+        case 1: return trans_SHA1P(x, &(const arg_SHA1P){ .rd = d, .rn = n, .rm = m });
+        case 2: return trans_SHA1M(x, &(const arg_SHA1M){ .rd = d, .rn = n, .rm = m });
+        default: return trans_SHA1SU0(x, &(const arg_SHA1SU0){ .rd = d, .rn = n, .rm = m });
+        }
+    }
+    switch (sz) {
+    case 0: return trans_SHA256H(x, &(const arg_SHA256H){ .rd = d, .rn = n, .rm = m });
+    case 1: return trans_SHA256H2(x, &(const arg_SHA256H2){ .rd = d, .rn = n, .rm = m });
+    case 2: return trans_SHA256SU1(x, &(const arg_SHA256SU1){ .rd = d, .rn = n, .rm = m });
+    default: return false;
+    }
+}
+
+/* VMULL.P64 Qd, Dn, Dm: PMULL (low halves) or PMULL2 (high halves) of the
+ * V registers, an odd operand of a mixed pair staged. */
+static bool n_vmull_p64(struct xlat *x, unsigned vd, unsigned vn, unsigned vm)
+{
+    if (vd & 1)
+        return false;
+    unsigned q = 0, n, m;
+    if ((vn & 1) == (vm & 1)) {
+        q = vn & 1, n = vn >> 1, m = vm >> 1;
+    } else {
+        n = dsrc(x, vn, VREG_T1);
+        m = dsrc(x, vm, VREG_T2);
+    }
+    return trans_PMULL_64(x, &(const arg_PMULL_64){ .q = q, .rd = vd >> 1, .rn = n, .rm = m });
+}
+
 /* ---- three registers of the same length --------------------------------------------------------- */
 
 #define T43(n) simd_##n
@@ -580,8 +624,10 @@ bool trans_n_3same(struct xlat *x, const arg_n_3same *a)
         }
         return emit_dq(x, t[sz][0], t[sz][1], q, acc, vd, swap ? vm : vn, swap ? vn : vm, 0, 0);
     }
-    if (opc == 12) /* SHA (o1 = 0) and VFMA/VFMS; VQRDMLSH (U = 1) not implemented */
-        return !o1 || u || (sz & 1) ? false : emit_f3(x, sz ? nf_fms : nf_fma, q, true, vd, vn, vm);
+    if (opc == 12 && !o1)
+        return n_sha3(x, u, sz, q, vd, vn, vm);
+    if (opc == 12) /* VFMA/VFMS; VQRDMLSH (U = 1) not implemented */
+        return u || (sz & 1) ? false : emit_f3(x, sz ? nf_fms : nf_fma, q, true, vd, vn, vm);
     if (sz & 1)
         return false;   /* half precision: FEAT_FP16 */
     bool hi = sz >> 1;
@@ -852,9 +898,11 @@ bool trans_n_3diff(struct xlat *x, const arg_n_3diff *a)
             return false;
         return emit_long2(x, (a->opc == 9 ? simd_sqdmlal : a->opc == 11 ? simd_sqdmlsl : simd_sqdmull)[sz], vd, vn,
                           vm, 0);
-    case 14: /* VMULL.P8 (VMULL.P64 needs the crypto extension: not implemented) */
-        if (u || sz != 0)
+    case 14: /* VMULL.P8, VMULL.P64 */
+        if (u || sz == 1)
             return false;
+        if (sz == 2)
+            return n_vmull_p64(x, vd, vn, vm);
         return emit_long2(x, simd_pmull[0], vd, vn, vm, 0);
     default:
         return false;
@@ -1209,7 +1257,18 @@ bool trans_n_2misc(struct xlat *x, const arg_n_2misc *a)
         case 11: if (sz) return false; t = simd_not; break;
         case 14: t = simd_sqabs; break;
         case 15: t = simd_sqneg; break;
-        default: return false;   /* AES: not implemented */
+        case 6: case 7: { /* AESE, AESD, AESMC, AESIMC */
+            if (sz || !n_qregs(vd, vm, 0))
+                return false;
+            unsigned d = vd >> 1, m = vm >> 1;
+            if (op == 6)
+                return q ? trans_AESD(x, &(const arg_AESD){ .rd = d, .rn = m })
+                         : trans_AESE(x, &(const arg_AESE){ .rd = d, .rn = m });
+            return q ? trans_AESIMC(x, &(const arg_AESIMC){ .rd = d, .rn = m })
+                     : trans_AESMC(x, &(const arg_AESMC){ .rd = d, .rn = m });
+        }
+        default:
+            return false;
         }
         if (sz == 3)
             return false;
@@ -1226,8 +1285,10 @@ bool trans_n_2misc(struct xlat *x, const arg_n_2misc *a)
                                                       simd_cmlt0, NULL, simd_abs, simd_neg };
             t = it[op];
         }
+        if (op == 5 && sz == 2 && q) /* SHA1H */
+            return trans_SHA1H(x, &(const arg_SHA1H){ .rd = vd >> 1, .rn = vm >> 1 });
         if (!t || sz == 3)
-            return false;   /* (SHA1H: not implemented) */
+            return false;
         return emit_dq(x, t[sz][0], t[sz][1], q, false, vd, vm, vm, 0, 0);
     case 2:
         switch (op) {
@@ -1271,8 +1332,14 @@ bool trans_n_2misc(struct xlat *x, const arg_n_2misc *a)
             u->f = up;
             return true;
         }
+        case 7: /* SHA1SU1, SHA256SU0 */
+            if (sz != 2 || !n_qregs(vd, vm, 0))
+                return false;
+            if (q)
+                return trans_SHA256SU0(x, &(const arg_SHA256SU0){ .rd = vd >> 1, .rn = vm >> 1 });
+            return trans_SHA1SU1(x, &(const arg_SHA1SU1){ .rd = vd >> 1, .rn = vm >> 1 });
         default:
-            return false;   /* SHA1SU1, SHA256SU0: not implemented */
+            return false;
         }
     default:
         if (sz != 2)
