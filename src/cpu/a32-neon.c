@@ -65,6 +65,58 @@ static uint8_t dsrc(struct xlat *x, unsigned d, uint8_t tmp)
     return tmp;
 }
 
+/* D-register instances of the AArch64 element-wise families (the same
+ * element expressions of simd-internal.h): a = Dd, b = Dn, c = Dm as D
+ * register numbers, the result written to Dd alone, so the common D forms
+ * are one uop with no staging. */
+#define N_EWD_FN(FN, EXPR, ...)                                                                    \
+    static const struct uop *FN(cpu_t *c, uop_t *u)                                                \
+    {                                                                                              \
+        SIMD_TYPEDEFS(__VA_ARGS__)                                                                 \
+        ut pn[64 / E_], pm[64 / E_], pd[64 / E_], pr[64 / E_];                                     \
+        memcpy(pn, dreg(c, u->b), 8);                                                              \
+        memcpy(pm, dreg(c, u->c), 8);                                                              \
+        memcpy(pd, dreg(c, u->a), 8);                                                              \
+        const int sh = (int)u->imm;                                                                \
+        uint32_t qc = 0;                                                                           \
+        for (unsigned i = 0; i < 64 / E_; i++) {                                                   \
+            const ut a = pn[i], b = pm[i], d = pd[i];                                              \
+            (void)a, (void)b, (void)d, (void)sh;                                                   \
+            pr[i] = (ut)(EXPR);                                                                    \
+        }                                                                                          \
+        memcpy(dreg(c, u->a), pr, 8);                                                              \
+        if (qc)                                                                                    \
+            c->fpsr |= FPSR_QC;                                                                    \
+        return u + 1;                                                                              \
+    }
+
+#define N_EWD(NAME, EXPR)                                                                          \
+    SIMD_EXPAND(N_EWD_FN, n_##NAME##_8, EXPR, SIMD_T8)                                             \
+    SIMD_EXPAND(N_EWD_FN, n_##NAME##_16, EXPR, SIMD_T16)                                           \
+    SIMD_EXPAND(N_EWD_FN, n_##NAME##_32, EXPR, SIMD_T32)                                           \
+    SIMD_EXPAND(N_EWD_FN, n_##NAME##_64, EXPR, SIMD_T64)
+SIMD_EW_LIST_A(N_EWD)
+SIMD_EW_LIST_B(N_EWD)
+
+/* The D instance of an AArch64 family table (NULL: none, stage instead). */
+static const struct {
+    const uop_fn (*t)[3];
+    uop_fn d[4];
+} n_ewd_tab[] = {
+#define N_EWD_ENT(NAME, EXPR) { simd_##NAME, { n_##NAME##_8, n_##NAME##_16, n_##NAME##_32, n_##NAME##_64 } },
+    SIMD_EW_LIST_A(N_EWD_ENT) SIMD_EW_LIST_B(N_EWD_ENT)
+#undef N_EWD_ENT
+};
+
+static uop_fn n_ewd(uop_fn fd)
+{
+    for (unsigned i = 0; i < sizeof(n_ewd_tab) / sizeof(n_ewd_tab[0]); i++)
+        for (unsigned s = 0; s < 4; s++)
+            if (n_ewd_tab[i].t[s][0] == fd)
+                return n_ewd_tab[i].d[s];
+    return NULL;
+}
+
 /* Vd = fn(Vn, Vm) on D (fd) or Q (fq) registers; acc: the handler reads Vd.
  * False when a Q form names an odd D register (UNDEFINED). */
 static bool emit_dq(struct xlat *x, uop_fn fd, uop_fn fq, bool q, bool acc, unsigned vd, unsigned vn, unsigned vm,
@@ -82,6 +134,15 @@ static bool emit_dq(struct xlat *x, uop_fn fd, uop_fn fq, bool q, bool acc, unsi
         u->e = e;
         return true;
     }
+    uop_fn dd = n_ewd(fd);
+    if (dd) {
+        u = emit(x, dd);
+        u->a = (uint8_t)vd;
+        u->b = (uint8_t)vn;
+        u->c = (uint8_t)vm;
+        u->imm = imm;
+        return true;
+    }
     uint8_t b = dsrc(x, vn, VREG_T1), m = vm == vn ? b : dsrc(x, vm, VREG_T2);
     if (acc)
         dget(x, VREG_T0, vd);
@@ -96,6 +157,9 @@ static bool emit_dq(struct xlat *x, uop_fn fd, uop_fn fq, bool q, bool acc, unsi
 }
 
 static inline unsigned dnum(unsigned hi, unsigned v4) { return hi << 4 | v4; }
+
+
+
 
 /* ---- loads and stores --------------------------------------------------------------------------- */
 
