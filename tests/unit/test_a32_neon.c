@@ -70,12 +70,59 @@ static void directed(void)
     CHECK_EQ(c->v[1].d[0], 7);
 }
 
+/* A loop run often enough for the block to be cached and compiled: D forms
+ * in place (odd Dd), staged (VPADD), Q forms and a post-indexed VLD1. */
+static void loop(void)
+{
+    struct cpu *c = d.h.cpu;
+    const uint32_t code[] = {
+        0xf4210a8du, /* vld1.32 {d0-d1}, [r1]! */
+        0xf2233800u, /* vadd.i32 d3, d3, d0 */
+        0xf2244840u, /* vadd.i32 q2, q2, q0 */
+        0xf2206b11u, /* vpadd.i32 d6, d0, d1 */
+        0xf2277806u, /* vadd.i32 d7, d7, d6 */
+        0xe2500001u, /* subs r0, r0, #1 */
+        0x1afffff8u, /* bne the vld1 */
+        A32_SVC,
+    };
+    const unsigned n = 1000;
+    const uint32_t data = HARNESS_BASE + 0xa0000u;
+    uint32_t *w = (uint32_t *)&d.h.mem[data - HARNESS_BASE];
+    uint32_t e3[2] = { 0, 0 }, e2[4] = { 0, 0, 0, 0 }, e7[2] = { 0, 0 };
+    for (unsigned i = 0; i < 4 * n; i++)
+        w[i] = (uint32_t)a32_rnd();
+    for (unsigned i = 0; i < n; i++) {
+        const uint32_t *q = w + 4 * i;
+        e3[0] += q[0], e3[1] += q[1];
+        for (int k = 0; k < 4; k++)
+            e2[k] += q[k];
+        e7[0] += q[0] + q[1], e7[1] += q[2] + q[3];
+    }
+    uint32_t pc = d.next_code;
+    d.next_code += sizeof(code);
+    memcpy(&d.h.mem[pc - HARNESS_BASE], code, sizeof(code));
+    for (int i = 0; i < 8; i++)
+        c->v[i].q = 0;
+    c->x[0] = n, c->x[1] = data;
+    cpu_a32_enter(c, pc, 0x10);
+    CHECK_EQ(cpu_run(c), CPU_EXIT_SVC);
+    CHECK_EQ(c->x[1], data + 16 * n);
+    CHECK_EQ(c->v[1].s[2], e3[0]);
+    CHECK_EQ(c->v[1].s[3], e3[1]);
+    CHECK_EQ(c->v[1].d[0], 0);
+    for (int k = 0; k < 4; k++)
+        CHECK_EQ(c->v[2].s[k], e2[k]);
+    CHECK_EQ(c->v[3].s[2], e7[0]);
+    CHECK_EQ(c->v[3].s[3], e7[1]);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t cases = argc > 1 ? strtoull(argv[1], NULL, 0) : N_CASES;
     a32_diff_init(&d);
     n_diff_init(&nd, &d);
     directed();
+    loop();
     uint64_t total = 0, mism = 0;
     for (int t = 0; t < 2; t++) {
         for (int cls = 0; cls < NC_COUNT; cls++) {
