@@ -3,17 +3,17 @@
  * docs/aarch32.md, "Advanced SIMD".
  *
  * D<n> is c->v[n / 2].d[n % 2] and Q<n> is c->v[n].  Q forms run the AArch64
- * integer handlers (simd*.c, _q) on the V registers directly.  D forms run
- * their _d handlers, which read the low halves of their sources and zero the
- * upper half of the destination, through staging: an even D source is the
- * low half of its V register and is used in place, an odd one is copied into
- * a temporary slot (VREG_T1/VREG_T2, op_n_dget); the result goes to VREG_T0
- * (with the old Dd copied in first for the accumulating forms) and is copied
- * to Dd (op_n_dput), so the other half of V is untouched.  Long, wide and
- * narrowing forms pick the AArch64 "2" variants for odd D registers instead
- * of staging where they can, and by-scalar forms index the scalar within its
- * V register.  Floating point is an element loop here over the fpu.c
- * functions, run under the standard FPSCR value (FZ, DN, round to nearest).
+ * integer handlers (simd*.c, _q) on the V registers directly.  D forms of the
+ * element-wise, pairwise and by-scalar families are instances generated here
+ * from the same element expressions (simd-internal.h) that read and write D
+ * registers in place, so the other half of V is untouched.  Long, wide and
+ * narrowing forms pick the AArch64 "2" variants (upper half) for odd D
+ * registers; where that does not fit (a long form with one odd and one even
+ * source, a narrowing result into an even Dd), staging: an odd D source is
+ * copied into the low half of a scratch slot (VREG_T1/T2, op_n_dget), a
+ * result goes to VREG_T0 and then to Dd (op_n_dput).  Floating point is an
+ * element loop over the fpu.c functions, run under the standard FPSCR value
+ * (FZ, DN, round to nearest).
  */
 #include "uop.h"
 #include "a32-internal.h"
@@ -98,14 +98,97 @@ static uint8_t dsrc(struct xlat *x, unsigned d, uint8_t tmp)
 SIMD_EW_LIST_A(N_EWD)
 SIMD_EW_LIST_B(N_EWD)
 
+/* Pairwise (VPADD, VPMAX, VPMIN): pairs of Dn then Dm. */
+#define N_PAIRD_FN(FN, EXPR, ...)                                                                  \
+    static const struct uop *FN(cpu_t *c, uop_t *u)                                                \
+    {                                                                                              \
+        SIMD_TYPEDEFS(__VA_ARGS__)                                                                 \
+        ut cat[128 / E_], pr[64 / E_];                                                             \
+        memcpy(cat, dreg(c, u->b), 8);                                                             \
+        memcpy(cat + 64 / E_, dreg(c, u->c), 8);                                                   \
+        for (unsigned i = 0; i < 64 / E_; i++) {                                                   \
+            const ut a = cat[2 * i], b = cat[2 * i + 1];                                           \
+            pr[i] = (ut)(EXPR);                                                                    \
+        }                                                                                          \
+        memcpy(dreg(c, u->a), pr, 8);                                                              \
+        return u + 1;                                                                              \
+    }
+#define N_PAIRD(NAME, EXPR)                                                                        \
+    SIMD_EXPAND(N_PAIRD_FN, n_##NAME##_8, EXPR, SIMD_T8)                                           \
+    SIMD_EXPAND(N_PAIRD_FN, n_##NAME##_16, EXPR, SIMD_T16)                                         \
+    SIMD_EXPAND(N_PAIRD_FN, n_##NAME##_32, EXPR, SIMD_T32)                                         \
+    SIMD_EXPAND(N_PAIRD_FN, n_##NAME##_64, EXPR, SIMD_T64)
+SIMD_PAIR_LIST(N_PAIRD)
+
+/* Pairwise long (VPADDL, VPADAL): wide sums of adjacent elements of Dm. */
+#define N_PAIRLD_FN(FN, EXPR, ...)                                                                 \
+    static const struct uop *FN(cpu_t *c, uop_t *u)                                                \
+    {                                                                                              \
+        SIMD_TYPEDEFS(__VA_ARGS__)                                                                 \
+        ut pn[64 / E_];                                                                            \
+        uw pd[32 / E_], pr[32 / E_];                                                               \
+        memcpy(pn, dreg(c, u->b), 8);                                                              \
+        memcpy(pd, dreg(c, u->a), 8);                                                              \
+        for (unsigned i = 0; i < 32 / E_; i++) {                                                   \
+            const ut a = pn[2 * i], b = pn[2 * i + 1];                                             \
+            const uw d = pd[i];                                                                    \
+            (void)d;                                                                               \
+            pr[i] = (uw)(EXPR);                                                                    \
+        }                                                                                          \
+        memcpy(dreg(c, u->a), pr, 8);                                                              \
+        return u + 1;                                                                              \
+    }
+#define N_PAIRLD(NAME, EXPR)                                                                       \
+    SIMD_EXPAND(N_PAIRLD_FN, n_##NAME##_8, EXPR, SIMD_T8)                                          \
+    SIMD_EXPAND(N_PAIRLD_FN, n_##NAME##_16, EXPR, SIMD_T16)                                        \
+    SIMD_EXPAND(N_PAIRLD_FN, n_##NAME##_32, EXPR, SIMD_T32)
+SIMD_PAIRL_LIST(N_PAIRLD)
+
+/* By scalar (VMUL, VMLA, VMLS, VQDMULH, VQRDMULH): b = Dn, c = the scalar's
+ * V register, e = its element there. */
+#define N_EWXD_FN(FN, EXPR, ...)                                                                   \
+    static const struct uop *FN(cpu_t *c, uop_t *u)                                                \
+    {                                                                                              \
+        SIMD_TYPEDEFS(__VA_ARGS__)                                                                 \
+        ut pn[64 / E_], pd[64 / E_], pr[64 / E_];                                                  \
+        memcpy(pn, dreg(c, u->b), 8);                                                              \
+        memcpy(pd, dreg(c, u->a), 8);                                                              \
+        const ut b = ((const ut *)&c->v[u->c])[u->e];                                              \
+        uint32_t qc = 0;                                                                           \
+        for (unsigned i = 0; i < 64 / E_; i++) {                                                   \
+            const ut a = pn[i], d = pd[i];                                                         \
+            (void)d;                                                                               \
+            pr[i] = (ut)(EXPR);                                                                    \
+        }                                                                                          \
+        memcpy(dreg(c, u->a), pr, 8);                                                              \
+        if (qc)                                                                                    \
+            c->fpsr |= FPSR_QC;                                                                    \
+        return u + 1;                                                                              \
+    }
+#define N_EWXD(NAME, EXPR)                                                                         \
+    SIMD_EXPAND(N_EWXD_FN, n_##NAME##_16, EXPR, SIMD_T16)                                          \
+    SIMD_EXPAND(N_EWXD_FN, n_##NAME##_32, EXPR, SIMD_T32)
+SIMD_EWX_LIST(N_EWXD)
+
 /* The D instance of an AArch64 family table (NULL: none, stage instead). */
 static const struct {
     const uop_fn (*t)[3];
     uop_fn d[4];
 } n_ewd_tab[] = {
 #define N_EWD_ENT(NAME, EXPR) { simd_##NAME, { n_##NAME##_8, n_##NAME##_16, n_##NAME##_32, n_##NAME##_64 } },
-    SIMD_EW_LIST_A(N_EWD_ENT) SIMD_EW_LIST_B(N_EWD_ENT)
+#define N_EWXD_ENT(NAME, EXPR) { simd_##NAME, { NULL, n_##NAME##_16, n_##NAME##_32, NULL } },
+    SIMD_EW_LIST_A(N_EWD_ENT) SIMD_EW_LIST_B(N_EWD_ENT) SIMD_PAIR_LIST(N_EWD_ENT) SIMD_EWX_LIST(N_EWXD_ENT)
 #undef N_EWD_ENT
+#undef N_EWXD_ENT
+};
+
+static const struct {
+    const uop_fn (*t)[2];
+    uop_fn d[3];
+} n_pairld_tab[] = {
+#define N_PAIRLD_ENT(NAME, EXPR) { simd_##NAME, { n_##NAME##_8, n_##NAME##_16, n_##NAME##_32 } },
+    SIMD_PAIRL_LIST(N_PAIRLD_ENT)
+#undef N_PAIRLD_ENT
 };
 
 static uop_fn n_ewd(uop_fn fd)
@@ -114,6 +197,10 @@ static uop_fn n_ewd(uop_fn fd)
         for (unsigned s = 0; s < 4; s++)
             if (n_ewd_tab[i].t[s][0] == fd)
                 return n_ewd_tab[i].d[s];
+    for (unsigned i = 0; i < sizeof(n_pairld_tab) / sizeof(n_pairld_tab[0]); i++)
+        for (unsigned s = 0; s < 3; s++)
+            if (n_pairld_tab[i].t[s][0] == fd)
+                return n_pairld_tab[i].d[s];
     return NULL;
 }
 
@@ -539,19 +626,6 @@ static const struct uop *op_n_f3(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
-/* Pairwise (D only): Vd = f over adjacent pairs of Vn then Vm. */
-static const struct uop *op_n_f3p(cpu_t *c, uop_t *u)
-{
-    nf3_fn f = (nf3_fn)(uintptr_t)u->imm;
-    uint32_t save = c->fpcr;
-    c->fpcr = n_std_fpcr(c);
-    uint32_t r0 = f(c, 0, c->v[u->b].s[0], c->v[u->b].s[1]);
-    uint32_t r1 = f(c, 0, c->v[u->c].s[0], c->v[u->c].s[1]);
-    c->fpcr = save;
-    c->v[u->a].s[0] = r0;
-    c->v[u->a].s[1] = r1;
-    return u + 1;
-}
 
 /* e elements of Vd = f(Vm) (in slot b). */
 static const struct uop *op_n_f1(cpu_t *c, uop_t *u)
@@ -567,9 +641,73 @@ static const struct uop *op_n_f1(cpu_t *c, uop_t *u)
     return u + 1;
 }
 
+/* The D forms: a, b, c are D registers (c a V slot and d the element for
+ * the by-scalar form). */
+static const struct uop *op_n_f3d(cpu_t *c, uop_t *u)
+{
+    nf3_fn f = (nf3_fn)(uintptr_t)u->imm;
+    uint32_t save = c->fpcr, n[2], m[2], d[2];
+    memcpy(n, dreg(c, u->b), 8);
+    memcpy(m, dreg(c, u->c), 8);
+    memcpy(d, dreg(c, u->a), 8);
+    c->fpcr = n_std_fpcr(c);
+    d[0] = f(c, d[0], n[0], m[0]);
+    d[1] = f(c, d[1], n[1], m[1]);
+    c->fpcr = save;
+    memcpy(dreg(c, u->a), d, 8);
+    return u + 1;
+}
+
+static const struct uop *op_n_f3pd(cpu_t *c, uop_t *u)
+{
+    nf3_fn f = (nf3_fn)(uintptr_t)u->imm;
+    uint32_t save = c->fpcr, n[2], m[2], d[2];
+    memcpy(n, dreg(c, u->b), 8);
+    memcpy(m, dreg(c, u->c), 8);
+    c->fpcr = n_std_fpcr(c);
+    d[0] = f(c, 0, n[0], n[1]);
+    d[1] = f(c, 0, m[0], m[1]);
+    c->fpcr = save;
+    memcpy(dreg(c, u->a), d, 8);
+    return u + 1;
+}
+
+static const struct uop *op_n_f3xd(cpu_t *c, uop_t *u)
+{
+    nf3_fn f = (nf3_fn)(uintptr_t)u->imm;
+    uint32_t save = c->fpcr, n[2], d[2], m = c->v[u->c].s[u->d];
+    memcpy(n, dreg(c, u->b), 8);
+    memcpy(d, dreg(c, u->a), 8);
+    c->fpcr = n_std_fpcr(c);
+    d[0] = f(c, d[0], n[0], m);
+    d[1] = f(c, d[1], n[1], m);
+    c->fpcr = save;
+    memcpy(dreg(c, u->a), d, 8);
+    return u + 1;
+}
+
+static const struct uop *op_n_f1d(cpu_t *c, uop_t *u)
+{
+    nf1_fn f = (nf1_fn)(uintptr_t)u->imm;
+    uint32_t save = c->fpcr, m[2];
+    memcpy(m, dreg(c, u->b), 8);
+    c->fpcr = n_std_fpcr(c);
+    m[0] = f(c, m[0], u);
+    m[1] = f(c, m[1], u);
+    c->fpcr = save;
+    memcpy(dreg(c, u->a), m, 8);
+    return u + 1;
+}
+
 static bool emit_f3(struct xlat *x, nf3_fn f, bool q, bool acc, unsigned vd, unsigned vn, unsigned vm)
 {
-    return emit_dq(x, op_n_f3, op_n_f3, q, acc, vd, vn, vm, (uint64_t)(uintptr_t)f, q ? 4 : 2);
+    if (!q) {
+        struct uop *u = emit(x, op_n_f3d);
+        u->a = (uint8_t)vd, u->b = (uint8_t)vn, u->c = (uint8_t)vm;
+        u->imm = (uint64_t)(uintptr_t)f;
+        return true;
+    }
+    return emit_dq(x, op_n_f3, op_n_f3, q, acc, vd, vn, vm, (uint64_t)(uintptr_t)f, 4);
 }
 
 /* ---- the cryptographic extension ---------------------------------------------------------------- */
@@ -715,7 +853,10 @@ bool trans_n_3same(struct xlat *x, const arg_n_3same *a)
     if (pair) {
         if (q)
             return false;
-        return emit_dq(x, op_n_f3p, op_n_f3p, false, false, vd, vn, vm, (uint64_t)(uintptr_t)f, 2);
+        struct uop *u = emit(x, op_n_f3pd);
+        u->a = (uint8_t)vd, u->b = (uint8_t)vn, u->c = (uint8_t)vm;
+        u->imm = (uint64_t)(uintptr_t)f;
+        return true;
     }
     return emit_f3(x, f, q, acc, vd, vn, vm);
 }
@@ -814,16 +955,12 @@ static bool emit_f1(struct xlat *x, nf1_fn f, bool q, unsigned vd, unsigned vm, 
         u->b = (uint8_t)(vm >> 1);
         u->e = 4;
     } else {
-        uint8_t b = dsrc(x, vm, VREG_T1);
-        u = emit(x, op_n_f1);
-        u->a = VREG_T0;
-        u->b = b;
-        u->e = 2;
+        u = emit(x, op_n_f1d);
+        u->a = (uint8_t)vd;
+        u->b = (uint8_t)vm;
     }
     u->imm = (uint64_t)(uintptr_t)f;
     u->d = d, u->c = cc, u->f = ff;
-    if (!q)
-        dput(x, vd, VREG_T0);
     return true;
 }
 
@@ -1001,10 +1138,9 @@ bool trans_n_scalar(struct xlat *x, const arg_n_scalar *a)
     idx += (dm & 1) * (sz == 1 ? 4 : 2);   /* the lane within V */
     uint8_t ms = (uint8_t)(dm >> 1);
     const uop_fn (*t)[3] = NULL;
-    bool acc = false;
     switch (opc) {
-    case 0: t = simd_mla_x; acc = true; break;
-    case 4: t = simd_mls_x; acc = true; break;
+    case 0: t = simd_mla_x; break;
+    case 4: t = simd_mls_x; break;
     case 8: t = simd_mul_x; break;
     case 12: t = simd_sqdmulh_x; break;
     case 13: t = simd_sqrdmulh_x; break;
@@ -1020,19 +1156,14 @@ bool trans_n_scalar(struct xlat *x, const arg_n_scalar *a)
             u->a = (uint8_t)(vd >> 1);
             u->b = (uint8_t)(vn >> 1);
         } else {
-            uint8_t b = dsrc(x, vn, VREG_T1);
-            if (opc != 9)
-                dget(x, VREG_T0, vd);
-            u = emit(x, op_n_f3x);
-            u->a = VREG_T0;
-            u->b = b;
+            u = emit(x, op_n_f3xd);
+            u->a = (uint8_t)vd;
+            u->b = (uint8_t)vn;
         }
         u->c = ms;
         u->d = (uint8_t)idx;
-        u->e = q ? 4 : 2;
+        u->e = 4;
         u->imm = (uint64_t)(uintptr_t)f;
-        if (!q)
-            dput(x, vd, VREG_T0);
         return true;
     }
     case 2: case 6: case 10: /* VMLAL, VMLSL, VMULL (U in q) */
@@ -1062,17 +1193,12 @@ bool trans_n_scalar(struct xlat *x, const arg_n_scalar *a)
         u->a = (uint8_t)(vd >> 1);
         u->b = (uint8_t)(vn >> 1);
     } else {
-        uint8_t b = dsrc(x, vn, VREG_T1);
-        if (acc)
-            dget(x, VREG_T0, vd);
-        u = emit(x, t[sz][0]);
-        u->a = VREG_T0;
-        u->b = b;
+        u = emit(x, n_ewd(t[sz][0]));
+        u->a = (uint8_t)vd;
+        u->b = (uint8_t)vn;
     }
     u->c = ms;
     u->e = (uint8_t)idx;
-    if (!q)
-        dput(x, vd, VREG_T0);
     return true;
 }
 

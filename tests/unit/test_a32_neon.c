@@ -71,7 +71,8 @@ static void directed(void)
 }
 
 /* A loop run often enough for the block to be cached and compiled: D forms
- * in place (odd Dd), staged (VPADD), Q forms and a post-indexed VLD1. */
+ * (odd Dd, pairwise), Q forms, a staged narrowing form and a post-indexed
+ * VLD1. */
 static void loop(void)
 {
     struct cpu *c = d.h.cpu;
@@ -81,8 +82,9 @@ static void loop(void)
         0xf2244840u, /* vadd.i32 q2, q2, q0 */
         0xf2206b11u, /* vpadd.i32 d6, d0, d1 */
         0xf2277806u, /* vadd.i32 d7, d7, d6 */
+        0xf3b68204u, /* vmovn.i32 d8, q2 */
         0xe2500001u, /* subs r0, r0, #1 */
-        0x1afffff8u, /* bne the vld1 */
+        0x1afffff7u, /* bne the vld1 */
         A32_SVC,
     };
     const unsigned n = 1000;
@@ -114,6 +116,9 @@ static void loop(void)
         CHECK_EQ(c->v[2].s[k], e2[k]);
     CHECK_EQ(c->v[3].s[2], e7[0]);
     CHECK_EQ(c->v[3].s[3], e7[1]);
+    CHECK_EQ(c->v[4].d[0], (uint64_t)(uint16_t)e2[3] << 48 | (uint64_t)(uint16_t)e2[2] << 32 |
+                               (uint64_t)(uint16_t)e2[1] << 16 | (uint16_t)e2[0]);
+    CHECK_EQ(c->v[4].d[1], 0);
 }
 
 int main(int argc, char **argv)
