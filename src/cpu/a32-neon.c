@@ -339,8 +339,12 @@ static const struct uop *op_n_ldm(cpu_t *c, uop_t *u)
     uint64_t t[8] = { 0 };
     unsigned per = 8u >> p.esz, eb = 1u << p.esz;
     if (p.n == 1) {
-        for (unsigned r = 0; r < p.regs; r++, a += 8)
-            t[r] = ld64(c, u, a);
+        const void *h = mem_fast(c, va, 8u * p.regs, ACC_READ);   /* within a page: one copy */
+        if (likely(h != NULL))
+            memcpy(t, h, 8u * p.regs);
+        else
+            for (unsigned r = 0; r < p.regs; r++, a += 8)
+                t[r] = ld64(c, u, a);
     } else {
         for (unsigned r = 0; r < p.regs; r++)
             for (unsigned e = 0; e < per; e++)
@@ -362,8 +366,14 @@ static const struct uop *op_n_stm(cpu_t *c, uop_t *u)
     uint32_t va = n_addr(c, u, &p, true), a = va;
     unsigned per = 8u >> p.esz, eb = 1u << p.esz;
     if (p.n == 1) {
-        for (unsigned r = 0; r < p.regs; r++, a += 8)
-            st64(c, u, a, *dreg(c, p.d + r));
+        void *h = mem_fast(c, va, 8u * p.regs, ACC_WRITE);
+        if (likely(h != NULL)) {
+            for (unsigned r = 0; r < p.regs; r++)
+                memcpy((uint8_t *)h + 8 * r, dreg(c, p.d + r), 8);
+        } else {
+            for (unsigned r = 0; r < p.regs; r++, a += 8)
+                st64(c, u, a, *dreg(c, p.d + r));
+        }
     } else {
         for (unsigned r = 0; r < p.regs; r++)
             for (unsigned e = 0; e < per; e++)
