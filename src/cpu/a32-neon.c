@@ -269,20 +269,13 @@ static inline struct nls nls_of(uop_t *u)
     return p;
 }
 
-static noreturn void n_align_fault(cpu_t *c, uop_t *u, uint64_t va, bool write)
-{
-    c->exc.access = write ? ACC_WRITE : ACC_READ;
-    c->exc.perm = false;
-    cpu_raise(c, uop_pc_any(c, u), EC_DABORT_LOWER, 0x21u | (write ? 1u << 6 : 0), va);
-}
-
 /* The address (a = Rn slot), alignment checked; writeback after the access
  * by n_wb (f: 0 none, 1 the transfer size, 2 Rm in slot b). */
 static inline uint32_t n_addr(cpu_t *c, uop_t *u, const struct nls *p, bool write)
 {
     uint32_t va = (uint32_t)c->x[u->a];
     if (unlikely(va & (p->align - 1)))
-        n_align_fault(c, u, va, write);
+        a32_align_fault(c, u, va, write);
     return va;
 }
 
