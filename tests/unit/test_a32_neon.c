@@ -1,5 +1,6 @@
 /* AArch32 Advanced SIMD against Unicorn's ARM mode: random encodings of
- * every class in A32 and T32 (see a32_neon_diff.h). */
+ * every class in A32 and T32 (see a32_neon_diff.h), N_CASES per class and
+ * instruction set; `test_a32_neon N SEED` for long runs. */
 #include "test.h"
 #include "a32_neon_diff.h"
 
@@ -125,6 +126,8 @@ int main(int argc, char **argv)
 {
     uint64_t cases = argc > 1 ? strtoull(argv[1], NULL, 0) : N_CASES;
     a32_diff_init(&d);
+    if (argc > 2)   /* test_a32_neon N SEED: long runs (scripts/difftest-a32) */
+        a32_rng = strtoull(argv[2], NULL, 0) * 0x9E3779B97F4A7C15ull | 1;
     n_diff_init(&nd, &d);
     directed();
     loop();
