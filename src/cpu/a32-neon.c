@@ -204,8 +204,10 @@ static uop_fn n_ewd(uop_fn fd)
     return NULL;
 }
 
-/* Vd = fn(Vn, Vm) on D (fd) or Q (fq) registers; acc: the handler reads Vd.
- * False when a Q form names an odd D register (UNDEFINED). */
+/* Vd = fn(Vn, Vm) on D (fd, the AArch64 _d handler) or Q (fq) registers;
+ * acc: the handler reads Vd.  A D form runs fd's D instance; a family
+ * without one (none at present) would be staged.  False when a Q form names
+ * an odd D register (UNDEFINED). */
 static bool emit_dq(struct xlat *x, uop_fn fd, uop_fn fq, bool q, bool acc, unsigned vd, unsigned vn, unsigned vm,
                     uint64_t imm, uint8_t e)
 {
@@ -244,8 +246,6 @@ static bool emit_dq(struct xlat *x, uop_fn fd, uop_fn fq, bool q, bool acc, unsi
 }
 
 static inline unsigned dnum(unsigned hi, unsigned v4) { return hi << 4 | v4; }
-
-
 
 
 /* ---- loads and stores --------------------------------------------------------------------------- */
