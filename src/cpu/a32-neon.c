@@ -757,6 +757,10 @@ static bool n_vmull_p64(struct xlat *x, unsigned vd, unsigned vn, unsigned vm)
     return trans_PMULL_64(x, &(const arg_PMULL_64){ .q = q, .rd = vd >> 1, .rn = n, .rm = m });
 }
 
+/* FEAT_RDM (VQRDMLAH, VQRDMLSH) with the AArch64 one (ID_ISAR5.RDM mirrors
+ * ID_AA64ISAR0.RDM). */
+static bool n_have_rdm(struct xlat *x) { return (x->cpu->model->id_aa64isar0 >> 28 & 0xf) >= 1; }
+
 /* ---- three registers of the same length --------------------------------------------------------- */
 
 #define T43(n) simd_##n
@@ -773,7 +777,7 @@ static const uop_fn (*const n3_int[16][2][2])[3] = {
     [0x8] = { { T43(add), T43(sub) }, { T43(cmtst), T43(cmeq) } },
     [0x9] = { { T43(mla), T43(mls) }, { T43(mul), T43(pmul) } },
     [0xa] = { { T43(smaxp), T43(umaxp) }, { T43(sminp), T43(uminp) } },
-    [0xb] = { { T43(sqdmulh), T43(sqrdmulh) }, { T43(addp), NULL } },
+    [0xb] = { { T43(sqdmulh), T43(sqrdmulh) }, { T43(addp), T43(sqrdmlah) } },
 };
 
 bool trans_n_3same(struct xlat *x, const arg_n_3same *a)
@@ -822,17 +826,25 @@ bool trans_n_3same(struct xlat *x, const arg_n_3same *a)
             if (sz == 3 || q)
                 return false;
             break;
-        case 0xb:
-            if (o1 ? (sz == 3 || q) : (sz == 0 || sz == 3))
+        case 0xb: /* VQDMULH, VQRDMULH; VPADD; VQRDMLAH (FEAT_RDM) */
+            if (o1 && !u ? (sz == 3 || q) : (sz == 0 || sz == 3))
                 return false;
+            if (o1 && u && !n_have_rdm(x))
+                return false;
+            acc = o1 && u;
             break;
         }
         return emit_dq(x, t[sz][0], t[sz][1], q, acc, vd, swap ? vm : vn, swap ? vn : vm, 0, 0);
     }
     if (opc == 12 && !o1)
         return n_sha3(x, u, sz, q, vd, vn, vm);
-    if (opc == 12) /* VFMA/VFMS; VQRDMLSH (U = 1) not implemented */
-        return u || (sz & 1) ? false : emit_f3(x, sz ? nf_fms : nf_fma, q, true, vd, vn, vm);
+    if (opc == 12 && u) { /* VQRDMLSH (FEAT_RDM) */
+        if (sz == 0 || sz == 3 || !n_have_rdm(x))
+            return false;
+        return emit_dq(x, simd_sqrdmlsh[sz][0], simd_sqrdmlsh[sz][1], q, true, vd, vn, vm, 0, 0);
+    }
+    if (opc == 12) /* VFMA/VFMS */
+        return (sz & 1) ? false : emit_f3(x, sz ? nf_fms : nf_fma, q, true, vd, vn, vm);
     if (sz & 1)
         return false;   /* half precision: FEAT_FP16 */
     bool hi = sz >> 1;
@@ -1147,6 +1159,11 @@ bool trans_n_scalar(struct xlat *x, const arg_n_scalar *a)
     case 8: t = simd_mul_x; break;
     case 12: t = simd_sqdmulh_x; break;
     case 13: t = simd_sqrdmulh_x; break;
+    case 14: case 15: /* VQRDMLAH, VQRDMLSH (FEAT_RDM) */
+        if (!n_have_rdm(x))
+            return false;
+        t = opc == 14 ? simd_sqrdmlah_x : simd_sqrdmlsh_x;
+        break;
     case 1: case 5: case 9: { /* VMLA, VMLS, VMUL (float) */
         if (sz != 2)
             return false;
@@ -1186,7 +1203,7 @@ bool trans_n_scalar(struct xlat *x, const arg_n_scalar *a)
         return true;
     }
     default:
-        return false;   /* VQRDMLAH, VQRDMLSH (FEAT_RDM) */
+        return false;
     }
     struct uop *u;
     if (q) {

@@ -12,7 +12,7 @@
  * D0-D31, FPSCR (QC, cumulative flags), the stopping point and the data
  * memory must match; an exception (UNDEFINED, alignment fault) must happen on
  * both sides or neither.  Encodings outside what nestvm implements are not
- * generated: FEAT_RDM (VQRDMLAH/VQRDMLSH), FEAT_FP16 forms. */
+ * generated: FEAT_FP16 forms. */
 #ifndef NESTVM_TEST_A32_NEON_DIFF_H
 #define NESTVM_TEST_A32_NEON_DIFF_H
 
@@ -176,15 +176,11 @@ static uint32_t n_gen(struct n_state *s, enum n_class cls)
             return n_gen_ldst(s, cls);
         case NC_3SAME: {
             unsigned opc = a32_rndn(12), o1 = a32_rndn(2);
-            if (opc == 11 && o1 && u)
-                continue;   /* VQRDMLAH */
             w = 0xf2000000u | u << 24 | n_bits(2) << 20 | opc << 8 | q << 6 | o1 << 4;
             return n_regs(w, n_vreg(q), n_vreg(q), n_vreg(q));
         }
         case NC_3SAMEF: {
             unsigned opc = 12 + a32_rndn(4), o1 = a32_rndn(2);
-            if (opc == 12 && o1 && u)
-                continue;   /* VQRDMLSH */
             if (opc == 13 && o1 && u && a32_rndn(8))
                 continue;   /* VMUL: below */
             n_want_fp = true;
@@ -221,8 +217,6 @@ static uint32_t n_gen(struct n_state *s, enum n_class cls)
         }
         case NC_SCALAR: {
             unsigned opc = n_bits(4), sz = 1 + a32_rndn(2);
-            if (opc >= 14)
-                continue;   /* VQRDMLAH/VQRDMLSH */
             if ((opc & 3) == 1) {
                 n_want_fp = true;
                 if (sz == 1)
