@@ -323,57 +323,75 @@ static inline uint64_t elem_set(uint64_t v, unsigned esz, unsigned i, uint64_t e
 }
 
 /* VLDn/VSTn (multiple structures): register d + r + inc * s holds element s
- * of the structures of row r.  Loads gather first, so a fault leaves the
- * registers as they were. */
+ * of the structures of row r.  The transfer (at most 32 bytes) goes through
+ * a buffer in memory order: one copy when it stays within a page, else one
+ * access per element.  Loads gather first, so a fault leaves the registers
+ * as they were. */
 static const struct uop *op_n_ldm(cpu_t *c, uop_t *u)
 {
     struct nls p = nls_of(u);
-    uint32_t va = n_addr(c, u, &p, false), a = va;
-    uint64_t t[8] = { 0 };
-    unsigned per = 8u >> p.esz, eb = 1u << p.esz;
-    if (p.n == 1) {
-        const void *h = mem_fast(c, va, 8u * p.regs, ACC_READ);   /* within a page: one copy */
-        if (likely(h != NULL))
-            memcpy(t, h, 8u * p.regs);
-        else
-            for (unsigned r = 0; r < p.regs; r++, a += 8)
-                t[r] = ld64(c, u, a);
+    uint32_t va = n_addr(c, u, &p, false);
+    unsigned per = 8u >> p.esz, eb = 1u << p.esz, total = 8u * p.regs * p.n;
+    uint8_t buf[32];
+    const void *h = mem_fast(c, va, total, ACC_READ);
+    if (likely(h != NULL)) {
+        memcpy(buf, h, total);
     } else {
+        for (unsigned o = 0; o < total; o += eb) {
+            uint64_t v = n_ld(c, u, va + o, p.esz);
+            memcpy(buf + o, &v, eb);
+        }
+    }
+    if (p.n == 1) {
+        for (unsigned r = 0; r < p.regs; r++)
+            memcpy(dreg(c, p.d + r), buf + 8 * r, 8);
+    } else {
+        uint64_t t[8] = { 0 };
+        const uint8_t *b = buf;
         for (unsigned r = 0; r < p.regs; r++)
             for (unsigned e = 0; e < per; e++)
-                for (unsigned s = 0; s < p.n; s++, a += eb) {
-                    unsigned k = r + p.inc * s;
-                    t[k] = elem_set(t[k], p.esz, e, n_ld(c, u, a, p.esz));
+                for (unsigned s = 0; s < p.n; s++, b += eb) {
+                    uint64_t v = 0;
+                    memcpy(&v, b, eb);
+                    t[r + p.inc * s] = elem_set(t[r + p.inc * s], p.esz, e, v);
                 }
+        for (unsigned r = 0; r < p.regs; r++)
+            for (unsigned s = 0; s < p.n; s++)
+                *dreg(c, p.d + r + p.inc * s) = t[r + p.inc * s];
     }
-    for (unsigned r = 0; r < p.regs; r++)
-        for (unsigned s = 0; s < p.n; s++)
-            *dreg(c, p.d + r + p.inc * s) = t[r + p.inc * s];
-    n_wb(c, u, va, 8u * p.regs * p.n);
+    n_wb(c, u, va, total);
     return u + 1;
 }
 
 static const struct uop *op_n_stm(cpu_t *c, uop_t *u)
 {
     struct nls p = nls_of(u);
-    uint32_t va = n_addr(c, u, &p, true), a = va;
-    unsigned per = 8u >> p.esz, eb = 1u << p.esz;
+    uint32_t va = n_addr(c, u, &p, true);
+    unsigned per = 8u >> p.esz, eb = 1u << p.esz, total = 8u * p.regs * p.n;
+    uint8_t buf[32];
     if (p.n == 1) {
-        void *h = mem_fast(c, va, 8u * p.regs, ACC_WRITE);
-        if (likely(h != NULL)) {
-            for (unsigned r = 0; r < p.regs; r++)
-                memcpy((uint8_t *)h + 8 * r, dreg(c, p.d + r), 8);
-        } else {
-            for (unsigned r = 0; r < p.regs; r++, a += 8)
-                st64(c, u, a, *dreg(c, p.d + r));
-        }
+        for (unsigned r = 0; r < p.regs; r++)
+            memcpy(buf + 8 * r, dreg(c, p.d + r), 8);
     } else {
+        uint8_t *b = buf;
         for (unsigned r = 0; r < p.regs; r++)
             for (unsigned e = 0; e < per; e++)
-                for (unsigned s = 0; s < p.n; s++, a += eb)
-                    n_st(c, u, a, p.esz, elem_get(*dreg(c, p.d + r + p.inc * s), p.esz, e));
+                for (unsigned s = 0; s < p.n; s++, b += eb) {
+                    uint64_t v = elem_get(*dreg(c, p.d + r + p.inc * s), p.esz, e);
+                    memcpy(b, &v, eb);
+                }
     }
-    n_wb(c, u, va, 8u * p.regs * p.n);
+    void *h = mem_fast(c, va, total, ACC_WRITE);
+    if (likely(h != NULL)) {
+        memcpy(h, buf, total);
+    } else {
+        for (unsigned o = 0; o < total; o += eb) {
+            uint64_t v = 0;
+            memcpy(&v, buf + o, eb);
+            n_st(c, u, va + o, p.esz, v);
+        }
+    }
+    n_wb(c, u, va, total);
     return u + 1;
 }
 
