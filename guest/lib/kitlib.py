@@ -69,6 +69,18 @@ def cmd_image(src, dst):
     os.replace(tmp, dst)
 
 
+def cmd_zimage(src, dst):
+    """A 32-bit ARM zImage is booted as shipped: check its magic (0x016f2818
+    at offset 0x24, Linux's arch/arm boot protocol) and copy it."""
+    data = open(src, "rb").read()
+    if len(data) < 0x30 or struct.unpack_from("<I", data, 0x24)[0] != 0x016F2818:
+        die("%s: not an ARM zImage (no magic 0x016f2818 at offset 0x24)" % src)
+    tmp = dst + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, dst)
+
+
 # --------------------------------------------------------------- modules
 def _read_ko(path):
     data = open(path, "rb").read()
@@ -303,6 +315,8 @@ def cmd_cpio(out, spec):
 def main(argv):
     if len(argv) >= 3 and argv[0] == "image":
         cmd_image(argv[1], argv[2])
+    elif len(argv) == 3 and argv[0] == "zimage":
+        cmd_zimage(argv[1], argv[2])
     elif len(argv) >= 3 and argv[0] == "modules":
         cmd_modules(argv[1], argv[2], argv[3:])
     elif len(argv) == 3 and argv[0] == "cpio":

@@ -126,6 +126,40 @@ static uint64_t le64(const uint8_t *p)
     return v;
 }
 
+static uint32_t le32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* A 32-bit ARM zImage (Linux's arch/arm boot protocol, "booting.rst"): the
+ * magic at 0x24, start and end at 0x28/0x2c (start 0: position independent),
+ * the endianness word at 0x30.  The decompressor finds its own room, so the
+ * image is placed 32 KiB into RAM as the protocol suggests and its file size
+ * is all that is loaded. */
+#define ZIMAGE_MAGIC 0x016f2818u
+static int check_zimage(const char *path, const uint8_t *raw, struct kernel_image *k)
+{
+    uint32_t start = le32(raw + 0x28), end = le32(raw + 0x2c), endian = le32(raw + 0x30);
+    if (endian == 0x01020304u) {
+        fprintf(stderr, "nestvm: '%s' is a big-endian zImage, which nestvm does not run\n", path);
+        goto bad;
+    }
+    if (endian != 0x04030201u || end <= start || end - start > k->file.len || end - start < 0x34) {
+        fprintf(stderr, "nestvm: '%s': inconsistent zImage header (start 0x%x, end 0x%x, file %zu)\n", path,
+                start, end, k->file.len);
+        goto bad;
+    }
+    k->aarch32 = true;
+    k->image_size = k->file.len;
+    k->text_offset = 0x8000;
+    return 0;
+bad:
+    kernel_image_release(k);
+    return -1;
+}
+
 /* The Image stays in its file until kernel_image_copy() reads it straight
  * into guest memory (one copy of ~30 MB instead of two); a gzip-compressed
  * one is decompressed here. */
@@ -156,8 +190,12 @@ int load_kernel_image(const char *path, struct kernel_image *k)
         raw = img;
         len = ilen;
     }
+    k->aarch32 = false;
+    if (!k->data && len >= 0x34 && le32(raw + 0x24) == ZIMAGE_MAGIC)
+        return check_zimage(path, raw, k);
     if (len < 64 || memcmp(raw + 56, "ARM\x64", 4) != 0) {
-        fprintf(stderr, "nestvm: '%s' is not an arm64 Linux Image (no 'ARM\\x64' magic in the header)\n", path);
+        fprintf(stderr, "nestvm: '%s' is neither an arm64 Linux Image (no 'ARM\\x64' magic in the header) "
+                "nor a 32-bit ARM zImage\n", path);
         goto bad;
     }
     uint64_t text_offset = le64(raw + 8), image_size = le64(raw + 16), flags = le64(raw + 24);

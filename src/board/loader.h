@@ -2,6 +2,7 @@
 #ifndef NESTVM_LOADER_H
 #define NESTVM_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,10 +21,11 @@ struct kernel_image {
     struct blob file;       /* ... then the Image is still in this file; len: bytes of the Image */
     uint64_t image_size;    /* memory the kernel occupies (header) */
     uint64_t text_offset;
+    bool aarch32;           /* a 32-bit ARM zImage: boots at AArch32 EL1 */
 };
 
-/* Open and validate an arm64 Image (gzip accepted).  Prints one error line
- * and returns -1 on bad input. */
+/* Open and validate an arm64 Image (gzip accepted) or a 32-bit ARM zImage.
+ * Prints one error line and returns -1 on bad input. */
 int load_kernel_image(const char *path, struct kernel_image *k);
 /* Put the Image's file.len bytes at dst; -1 (one error line) if the file
  * changed underneath. */

@@ -25,6 +25,7 @@ struct board_vcpu {
     unsigned id;
     enum vcpu_state state;
     uint64_t entry, context;
+    bool boot_regs_a32;     /* next reset: the 32-bit boot registers (r1, r2) */
     pthread_t thread;
     bool thread_started;
     bool parked;            /* waiting outside the guest (control: pause) */
@@ -40,6 +41,7 @@ struct board {
     struct board_vcpu vcpus[MAX_VCPUS];
     unsigned ncpus;
     uint64_t kernel_entry, dtb_addr;
+    bool aarch32;           /* a 32-bit kernel: vCPUs start at AArch32 EL1 */
     pthread_mutex_t lock;
     pthread_cond_t cond;
     bool stopping;
@@ -353,7 +355,11 @@ static bool psci_call(struct board_vcpu *v)
     default:
         break;
     }
-    hv_vcpu_set_reg(v->hv, HV_REG_X0, (uint64_t)ret);
+    /* An AArch32 caller gets r0 (SMCCC's 32-bit results); AArch32 registers
+     * hold zero-extended values. */
+    uint64_t pstate = 0;
+    hv_vcpu_get_reg(v->hv, HV_REG_PSTATE, &pstate);
+    hv_vcpu_set_reg(v->hv, HV_REG_X0, (pstate & 0x10) ? (uint32_t)ret : (uint64_t)ret);
     return keep_running;
 }
 
@@ -388,6 +394,11 @@ static void *vcpu_thread(void *arg)
         }
         if (v->state == VCPU_ON_PENDING) {
             hv_vcpu_reset(v->hv, v->entry, v->context);
+            if (v->boot_regs_a32) {
+                hv_vcpu_set_reg(v->hv, HV_REG_X0 + 1, 0xffffffffu);
+                hv_vcpu_set_reg(v->hv, HV_REG_X0 + 2, b->dtb_addr);
+                v->boot_regs_a32 = false;
+            }
             v->state = VCPU_ON;
         }
         pthread_mutex_unlock(&b->lock);
@@ -463,11 +474,27 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
         goto fail;
     size_t initrd_len = initrd.len;
 
+    if (k.aarch32 && cfg->nested) {
+        fprintf(stderr, "nestvm: '%s' is a 32-bit ARM kernel: it boots at AArch32 EL1, and nested "
+                "virtualization (EL2) needs an arm64 kernel\n", cfg->kernel);
+        goto fail;
+    }
     /* Layout: kernel at RAM + text_offset (2 MiB aligned base), initrd after
-     * it on a 2 MiB boundary, DTB in the last 2 MiB. */
+     * it on a 2 MiB boundary, DTB in the last 2 MiB.  A zImage decompresses
+     * from RAM + 32 KiB upwards, and its DTB and initrd must stay in the
+     * lowmem mapping of a 32-bit kernel: both go at 128 MiB (half of a
+     * smaller RAM), out of the decompressor's way, as the boot protocol
+     * recommends. */
     uint64_t kernel_off = k.text_offset;
     uint64_t initrd_off = align_up(kernel_off + k.image_size, 2u << 20);
     uint64_t dtb_off = b->ram_size - DTB_MAX;
+    if (k.aarch32) {
+        initrd_off = b->ram_size >= (256ull << 20) ? 128ull << 20 : b->ram_size / 2;
+        dtb_off = align_up(initrd_off + initrd_len, 2u << 20);
+        if (dtb_off + DTB_MAX > b->ram_size)
+            initrd_off = b->ram_size;   /* reported as too small below */
+    }
+    b->aarch32 = k.aarch32;
     if (b->ram_size < (64ull << 20) || initrd_off + initrd_len > dtb_off) {
         fprintf(stderr, "nestvm: %llu MiB of memory cannot hold the kernel (%llu MiB)%s and the device tree\n",
                 (unsigned long long)(b->ram_size >> 20), (unsigned long long)(k.image_size >> 20),
@@ -495,6 +522,7 @@ struct board *board_create(const struct board_config *cfg, int *exit_code)
     for (vcfg.ipa_bits = 32; (VIRT_RAM + b->ram_size - 1) >> vcfg.ipa_bits; vcfg.ipa_bits++)
         ;
     hv_vm_config_set_el2_enabled(&vcfg, cfg->nested);
+    vcfg.el1_aarch32 = k.aarch32;
     hv_return_t r = hv_vm_create(&vcfg, &b->vm);
     if (r != HV_SUCCESS) {
         fprintf(stderr, "nestvm: cannot create the VM: %s\n", hv_last_error() ? hv_last_error() : hv_strerror(r));
@@ -572,7 +600,10 @@ int board_run(struct board *b)
 {
     struct board_vcpu *boot = &b->vcpus[0];
     boot->entry = b->kernel_entry;
-    boot->context = b->dtb_addr;
+    /* arm64: x0 = DTB.  32-bit ARM: r0 = 0, r1 = ~0 (no machine number: a
+     * device tree), r2 = DTB. */
+    boot->context = b->aarch32 ? 0 : b->dtb_addr;
+    boot->boot_regs_a32 = b->aarch32;
     boot->state = VCPU_ON_PENDING;
     /* A backend with its own PSCI starts the other vCPUs on CPU_ON itself:
      * their threads run from the start. */

@@ -115,6 +115,11 @@ bool a32_trans_cp(struct xlat *x, unsigned cp, bool wide, bool read, unsigned op
 /* A 16-bit T32 instruction (ESR.IL = 0 when it is trapped). */
 static inline bool a32_il16(const cpu_t *c, uop_t *u) { return (c->blk->ctx & CTX_T32) && u->insn <= 0xffff; }
 
+/* Advanced SIMD (a32-neon.c): an A32 instruction of its spaces (false when
+ * UNDEFINED or not one); the A32 form of a T32 one (0 when not one). */
+bool a32_neon_insn(struct xlat *x, uint32_t insn);
+uint32_t t32_neon_to_a32(uint32_t insn);
+
 void a32_emit_bx_reg(struct xlat *x, unsigned rm, bool link, uint32_t ret);
 noreturn void a32_align_fault(cpu_t *c, uop_t *u, uint64_t va, bool write);
 
@@ -127,5 +132,22 @@ bool a32_trans_hint(struct xlat *x, unsigned op, unsigned len);
 bool a32_trans_excret(struct xlat *x, uint8_t slot);
 bool a32_trans_cps(struct xlat *x, unsigned imod, unsigned m, unsigned aif, unsigned mode, unsigned len);
 bool a32_trans_banked(struct xlat *x, bool write, unsigned r, unsigned sysm, unsigned reg);
+
+/* Alignment fault of an AArch32 access at va (MemA, LDRD, LDM ...). */
+noreturn void a32_align_fault(cpu_t *c, uop_t *u, uint64_t va, bool write);
+
+/* VFP: the cp10/cp11 space (a32-vfp.c).  insn is an A32 word; a T32
+ * instruction whose first halfword is 1110 11xx/1111 1110 is the same word.
+ * cond != 1111: loads/stores, transfers and data processing, conditional;
+ * cond == 1111: the ARMv8 unconditional forms (1111 1110). */
+static inline bool a32_vfp_space(uint32_t insn)
+{
+    if ((insn >> 9 & 7) != 5)
+        return false;
+    unsigned op = insn >> 24 & 0xf;
+    return (insn >> 28) == 15 ? op == 0xe : op >= 0xc && op <= 0xe;
+}
+/* Translates a word of a32_vfp_space; false when UNDEFINED. */
+bool a32_vfp_translate(struct xlat *x, uint32_t insn);
 
 #endif

@@ -1530,15 +1530,22 @@ bool trans_a32_PLI_reg(struct xlat *x, const arg_a32_PLI_reg *a) { return a->rm 
 #include "a32-decode.inc"
 #include "a32u-decode.inc"
 
+/* A conditional-space word: cp10/cp11 (VFP) before a32_MCR/MCRR, which
+ * match any coprocessor. */
+static bool a32_decode_cond(struct xlat *x, uint32_t insn)
+{
+    return a32_vfp_space(insn) ? a32_vfp_translate(x, insn) : a32_decode_insn(x, insn);
+}
+
 /* One A32 instruction: false when UNDEFINED (a condition-failed UNDEFINED
  * instruction is UNDEFINED too, one of the permitted behaviours). */
 static bool a32_insn(struct xlat *x, uint32_t insn)
 {
     unsigned cond = insn >> 28;
     if (cond == 15)
-        return a32u_decode_insn(x, insn);
+        return a32_vfp_space(insn) ? a32_vfp_translate(x, insn) : a32u_decode_insn(x, insn) || a32_neon_insn(x, insn);
     if (cond == 14)
-        return a32_decode_insn(x, insn);
+        return a32_decode_cond(x, insn);
     /* Conditional B: a two-way block end instead of a skip. */
     if ((insn & 0x0f000000u) == 0x0a000000u) {
         struct uop *u = emit(x, op_a32_bcond);
@@ -1549,7 +1556,7 @@ static bool a32_insn(struct xlat *x, uint32_t insn)
     }
     unsigned skip = x->nuops;
     emit(x, op_a32_skip)->e = (uint8_t)cond;
-    if (!a32_decode_insn(x, insn))
+    if (!a32_decode_cond(x, insn))
         return false;
     if (x->end) {   /* the skip lands on the fall-through */
         struct uop *g = emit(x, op_a32_goto);

@@ -27,6 +27,9 @@ enum {
     NUM_XSLOTS = 36,
 };
 
+/* Vector register slots: V0-V31 and three AArch32 temporaries. */
+enum { VREG_T0 = 32, VREG_T1 = 33, VREG_T2 = 34, NUM_VSLOTS = 35 };
+
 /* PSTATE.NZCV kept in its architectural position (bits 31:28). */
 #define NZCV_N (1u << 31)
 #define NZCV_Z (1u << 30)
@@ -60,6 +63,8 @@ typedef union vreg {
 #define TLB_SLOW 1ull
 #define TLB_MMIO 2ull   /* device page: addend maps VA to PA, never to host memory */
 #define TLB_WATCH 4ull  /* page overlaps an armed watchpoint: accesses take the slow path */
+#define TLB_A32_DOMAIN 0x1fu   /* struct cpu.tlb_a32: short-descriptor domain + 1, 0 for none */
+#define TLB_A32_NG 0x80u       /* struct cpu.tlb_a32: a non-global (nG) AArch32 translation */
 
 struct tlb_entry {
     uint64_t tag_r, tag_w, tag_x;
@@ -271,7 +276,10 @@ struct cpu {
     uint64_t pc;
     uint32_t nzcv;
     uint32_t fpcr, fpsr;
-    vreg v[32];
+    /* V0-V31, then VREG_T0.. : AArch32 Advanced SIMD staging slots (a D
+     * register operand copied into a low half so the AArch64 vector handlers
+     * can run on it); never architectural state. */
+    vreg v[NUM_VSLOTS];
     /* AArch32 state (PSTATE.nRW = 1), see docs/aarch32.md.  ctx holds the
      * translation-context bits of that state (CTX_A32, T, ITSTATE, mode) and
      * is 0 in AArch64, so AArch64 never looks at the rest. */
@@ -304,7 +312,7 @@ struct cpu {
     enum mmu_idx mmu_idx;
     bool el2_enabled;       /* the CPU implements EL2 (nested virtualization) */
     bool el1_a32_reset;     /* no EL2: EL1 was reset into AArch32 (32-bit boot) */
-    uint64_t el10_tlb_hcr;  /* HCR_EL2.{VM,TGE} the EL1&0 TLB tables were filled under */
+    uint64_t el10_tlb_hcr;  /* HCR_EL2.{VM,TGE,RW} the EL1&0 TLB tables were filled under */
     struct sysregs sr;
     /* Self-hosted debug (debug.c): what is configured, derived from the
      * debug registers when they are written; zero costs nothing. */
@@ -341,6 +349,10 @@ struct cpu {
     /* Per regime: the span covering all blocks larger than a TLB page, so a
      * TLBI by VA inside one drops the whole regime's TLB. */
     uint64_t large_page_addr[NUM_MMU_IDX], large_page_mask[NUM_MMU_IDX];
+    /* VMSAv8-32: what each EL1&0 entry (MMU_EL10_0 .. MMU_EL10_1_PAN) was
+     * filled from, TLB_A32_*: a DACR write drops only the entries of the
+     * domains it changes, an ASID or TTBR change only the non-global ones. */
+    uint8_t tlb_a32[MMU_EL10_1_PAN + 1][TLB_SIZE];
 
     uint64_t insn_count_hint; /* blocks executed, for statistics */
 };

@@ -16,6 +16,14 @@
  *    the block now in c->blk (a chained branch) and that block has code, jump
  *    into its body; otherwise return rax to the caller's loop (NULL, an
  *    interpreted block, the middle of a block).
+ *  - Register cache: the guest registers a block's inline uops use most
+ *    live in r13-r15 for the whole block (loaded at its body's start), so a
+ *    value flows between instructions in a register instead of through a
+ *    store and a forwarded load.  Writes go through to c->x as well, so
+ *    memory is always current (handlers, faults and every other reader see
+ *    the architectural state); after any call the cached registers are
+ *    reloaded, because the handler may have written them.  A branch to the
+ *    block itself (a loop) skips the reload.
  *
  * Faults longjmp out of handlers as in the interpreter; generated code keeps
  * no state of its own across calls, so that is safe.  Semantics are the
@@ -77,7 +85,11 @@ static enum jit_kind kind_of(uop_fn fn)
 
 /* ---- a small x86_64 assembler ---------------------------------------------- */
 
-enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12 };
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+
+/* Host registers of the register cache. */
+#define NCACHE 3
+static const uint8_t cache_reg[NCACHE] = { R13, R14, R15 };
 
 /* The assembler also tracks one guest register held in rax: after rax was
  * stored to (or loaded from) x[rax_slot], a load of that slot becomes a
@@ -90,6 +102,10 @@ struct as {
     uint8_t *p;
     uint8_t *valid_at;
     unsigned rax_slot;
+    /* Register cache: guest slot held by cache_reg[i] (ncached in use). */
+    unsigned ncached;
+    uint8_t cslot[NCACHE];
+    uint8_t *loop_entry;    /* the body after the cache loads (a branch to the block itself) */
 };
 
 static bool rax_holds(const struct as *a, unsigned slot) { return a->valid_at == a->p && a->rax_slot == slot; }
@@ -123,6 +139,35 @@ static void rbx_mem(struct as *a, bool w, const uint8_t *op, size_t oplen, unsig
 
 static int32_t xoff(unsigned slot) { return (int32_t)(offsetof(struct cpu, x) + 8 * slot); }
 
+/* The host register caching slot, or -1. */
+static int cached(const struct as *a, unsigned slot)
+{
+    for (unsigned i = 0; i < a->ncached; i++)
+        if (a->cslot[i] == slot)
+            return cache_reg[i];
+    return -1;
+}
+/* mov hreg, reg64 (reg < 8, hreg >= 8) */
+static void mov_to_cache(struct as *a, unsigned h, unsigned reg)
+{
+    b1(a, 0x49);
+    b1(a, 0x89);
+    b1(a, (uint8_t)(0xc0 | reg << 3 | (h & 7)));
+}
+/* mov reg64|reg32, hreg */
+static void mov_from_cache(struct as *a, bool w, unsigned reg, unsigned h)
+{
+    b1(a, w ? 0x49 : 0x41);
+    b1(a, 0x8b);
+    b1(a, (uint8_t)(0xc0 | reg << 3 | (h & 7)));
+}
+/* Load every cached register from c->x (block entry, after calls). */
+static void reload_cached(struct as *a)
+{
+    for (unsigned i = 0; i < a->ncached; i++)
+        rbx_mem(a, true, (const uint8_t[]){ 0x8b }, 1, cache_reg[i], xoff(a->cslot[i]));
+}
+
 /* mov reg, rax|eax (reg < 8) */
 static void mov_from_rax(struct as *a, bool w, unsigned reg)
 {
@@ -143,7 +188,11 @@ static void ld_x(struct as *a, unsigned reg, unsigned slot)
         }
         return;
     }
-    rbx_mem(a, true, (const uint8_t[]){ 0x8b }, 1, reg, xoff(slot));
+    int h = cached(a, slot);
+    if (h >= 0)
+        mov_from_cache(a, true, reg, (unsigned)h);
+    else
+        rbx_mem(a, true, (const uint8_t[]){ 0x8b }, 1, reg, xoff(slot));
     if (reg == RAX)
         rax_is(a, slot);
     else
@@ -159,15 +208,22 @@ static void ld_w(struct as *a, unsigned reg, unsigned slot)
             keep(a, start);
         return;
     }
-    rbx_mem(a, false, (const uint8_t[]){ 0x8b }, 1, reg, xoff(slot));
+    int h = cached(a, slot);
+    if (h >= 0)
+        mov_from_cache(a, false, reg, (unsigned)h);
+    else
+        rbx_mem(a, false, (const uint8_t[]){ 0x8b }, 1, reg, xoff(slot));
     if (reg != RAX)
         keep(a, start);
 }
-/* x[slot] = reg64 */
+/* x[slot] = reg64 (and its cache register) */
 static void st_x(struct as *a, unsigned reg, unsigned slot)
 {
     uint8_t *start = a->p;
     bool held = a->valid_at == a->p;
+    int h = cached(a, slot);
+    if (h >= 0)
+        mov_to_cache(a, (unsigned)h, reg);
     rbx_mem(a, true, (const uint8_t[]){ 0x89 }, 1, reg, xoff(slot));
     if (reg == RAX)
         rax_is(a, slot);
@@ -729,6 +785,7 @@ static bool gen_mem(struct as *a, enum jit_kind k, const struct uop *u, int32_t 
     bytes(a, (const uint8_t[]){ 0x48, 0x89, 0xdf }, 3);  /* mov rdi, rbx */
     lea_r12(a, RSI, self_disp);
     call_abs(a, (const void *)u->fn);
+    reload_cached(a);
     *done = (uint8_t)(a->p - (done + 1));
     return true;
 }
@@ -767,6 +824,10 @@ static void gen_chain(struct as *a, struct fixups *fx, int slot, uint64_t target
     b1(a, 0x75); uint8_t *s2 = a->p++;                                     /* jne slow */
     rbx_mem(a, true, (const uint8_t[]){ 0x89 }, 1, RAX, (int32_t)offsetof(struct cpu, blk));    /* c->blk = rax */
     b1(a, 0x48); b1(a, 0x05); b4(a, (uint32_t)offsetof(struct block, uops)); /* add rax, uops */
+    /* The block itself (a loop): its cached registers are current. */
+    b1(a, 0x4c); b1(a, 0x39); b1(a, 0xe0);                                 /* cmp rax, r12 */
+    b1(a, 0x0f); b1(a, 0x84);                                              /* je loop_entry */
+    b4(a, (uint32_t)(int32_t)(a->loop_entry - (a->p + 4)));
     jmp_leave(a, fx, false);
     *s1 = (uint8_t)(a->p - (s1 + 1));
     *s2 = (uint8_t)(a->p - (s2 + 1));
@@ -855,8 +916,36 @@ void jit_reset(struct jit *j)
         j->used = 0;
 }
 
+/* The register cache's slots: the guest registers the block's inline uops
+ * name most often (at least twice; operand fields of calls do not count, and
+ * over-counting an unused field only costs a load). */
+static void choose_cached(struct as *a, const struct block *b)
+{
+    unsigned uses[NUM_XSLOTS] = { 0 };
+    for (unsigned i = 0; i + 1 < b->nuops; i++) {
+        const struct uop *u = &b->uops[i];
+        if (kind_of(u->fn) == JK_NONE)
+            continue;
+        const uint8_t f[4] = { u->a, u->b, u->c, u->d };
+        for (unsigned k = 0; k < 4; k++)
+            if (f[k] < NUM_XSLOTS && f[k] != REG_SINK)
+                uses[f[k]]++;
+    }
+    a->ncached = 0;
+    while (a->ncached < NCACHE) {
+        unsigned best = 0;
+        for (unsigned s = 1; s < NUM_XSLOTS; s++)
+            if (uses[s] > uses[best])
+                best = s;
+        if (uses[best] < 2)
+            break;
+        a->cslot[a->ncached++] = (uint8_t)best;
+        uses[best] = 0;
+    }
+}
+
 /* Bytes of the block prologue (pushes, cpu into rbx, uops into r12). */
-#define JIT_BODY_OFFSET 18
+#define JIT_BODY_OFFSET 22
 /* Worst-case bytes per uop and for the block frame. */
 #define UOP_BYTES 192
 #define END_BYTES 256
@@ -875,7 +964,9 @@ const void *jit_block(struct jit *j, const struct block *b)
     static const uint8_t prologue[] = {
         0x53,                   /* push rbx */
         0x41, 0x54,             /* push r12 */
-        0x41, 0x55,             /* push r13 (keeps rsp 16-aligned at calls) */
+        0x41, 0x55,             /* push r13 */
+        0x41, 0x56,             /* push r14 */
+        0x41, 0x57,             /* push r15 (five pushes keep rsp 16-aligned at calls) */
         0x48, 0x89, 0xfb,       /* mov rbx, rdi */
         0x49, 0xbc,             /* movabs r12, imm64 */
     };
@@ -883,6 +974,9 @@ const void *jit_block(struct jit *j, const struct block *b)
     b8(a, (uint64_t)(uintptr_t)b->uops);
     _Static_assert(sizeof(prologue) + 8 == JIT_BODY_OFFSET, "body offset");
     /* Chained entry point (JIT_BODY_OFFSET): r12 = uops[0], frame set up. */
+    choose_cached(a, b);
+    reload_cached(a);
+    a->loop_entry = a->p;
 
     struct fixups fx = { .n = 0 };
     for (unsigned i = 0; i < b->nuops; i++) {
@@ -904,6 +998,7 @@ const void *jit_block(struct jit *j, const struct block *b)
         call_abs(a, (const void *)u->fn);
         if (i + 1 == b->nuops)
             break;              /* the last uop always leaves */
+        reload_cached(a);       /* the handler may have written them */
         lea_r12(a, RCX, disp + (int32_t)sizeof(struct uop));
         bytes(a, (const uint8_t[]){ 0x48, 0x39, 0xc8 }, 3);  /* cmp rax, rcx */
         jmp_leave(a, &fx, true);                            /* jne leave */
@@ -928,7 +1023,7 @@ const void *jit_block(struct jit *j, const struct block *b)
     *jz1 = (uint8_t)(out - (jz1 + 1));
     *jne2 = (uint8_t)(out - (jne2 + 1));
     *jz3 = (uint8_t)(out - (jz3 + 1));
-    static const uint8_t epilogue[] = { 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0xc3 }; /* pop r13; pop r12; pop rbx; ret */
+    static const uint8_t epilogue[] = { 0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0xc3 }; /* pop r15..r12, rbx; ret */
     bytes(a, epilogue, sizeof(epilogue));
     for (unsigned i = 0; i < fx.n; i++) {
         int32_t rel = (int32_t)(leave - (fx.at[i] + 4));

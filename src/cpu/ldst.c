@@ -1028,6 +1028,21 @@ static void vld_multi(cpu_t *c, uop_t *u)
 {
     unsigned selem = SV_SELEM(u), nregs = selem * SV_RPT(u), ebytes = 1u << SV_SIZE(u);
     unsigned regbytes = 8u << SV_Q(u), total = nregs * regbytes, t = u->a;
+    /* LD1 of whole registers from one page (memcpy, strlen ...): straight
+     * from guest memory, with fixed-size copies the compiler inlines. */
+    const uint8_t *p;
+    if (selem == 1 && (p = mem_fast(c, c->x[u->b], total, ACC_READ)) != NULL) {
+        for (unsigned r = 0; r < nregs; r++, p += regbytes) {
+            vreg *v = &c->v[(t + r) & 31];
+            if (regbytes == 16) {
+                memcpy(v->b, p, 16);
+            } else {
+                memcpy(v->b, p, 8);
+                v->d[1] = 0;
+            }
+        }
+        return;
+    }
     uint8_t buf[64];
     vreg tmp[4];
     memset(tmp, 0, sizeof(tmp));
@@ -1049,6 +1064,16 @@ static void vst_multi(cpu_t *c, uop_t *u)
 {
     unsigned selem = SV_SELEM(u), nregs = selem * SV_RPT(u), ebytes = 1u << SV_SIZE(u);
     unsigned regbytes = 8u << SV_Q(u), total = nregs * regbytes, t = u->a;
+    uint8_t *p;
+    if (selem == 1 && (p = mem_fast(c, c->x[u->b], total, ACC_WRITE)) != NULL) {
+        for (unsigned r = 0; r < nregs; r++, p += regbytes) {
+            if (regbytes == 16)
+                memcpy(p, c->v[(t + r) & 31].b, 16);
+            else
+                memcpy(p, c->v[(t + r) & 31].b, 8);
+        }
+        return;
+    }
     uint8_t buf[64];
     if (selem == 1) {
         for (unsigned r = 0; r < nregs; r++)

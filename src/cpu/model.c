@@ -103,14 +103,8 @@ static const struct cpu_model test_models[] = {
         .dczid = 4,
     },
     {
-        /* AArch32 at EL0 and EL1 (ID_AA64PFR0_EL1.EL0 = EL1 = 0b0010) with
-         * the AArch32 ID registers a 32-bit kernel reads: ID_PFR0 A32 and
-         * T32 (Thumb-2), ID_PFR1 programmers' model, Virtualization,
-         * generic timer, GIC CPU interface 3.0; ID_DFR0 none; ID_MMFR0
-         * VMSAv7 with LPAE, ID_MMFR3 maintenance by MVA/set-way/BP, ID_ISAR
-         * with SDIV/UDIV, LDREX/STREX and barriers (ARMv8-A AArch32). */
         .name = "test-aarch32-el1",
-        .doc = "Tests only: the default model with AArch32 at EL0 and EL1 (integer only).",
+        .doc = "Tests only: the default model with AArch32 at EL0 and EL1 (integer only, no VFP/Advanced SIMD).",
         .id_aa64isar0 = ISAR0_BASE,
         .id_aa64isar1 = ISAR1_BASE,
         .id_aa64pfr0 = (PFR0_BASE & ~0xffull) | 0x22ull,
@@ -118,14 +112,9 @@ static const struct cpu_model test_models[] = {
         .id_aa64mmfr1 = MMFR1_BASE,
         .id_aa64mmfr2 = MMFR2_BASE,
         .id_aa64dfr0 = DFR0_BASE,
-        .midr = 0x4eull << 24 | 0xfull << 16 | 0xf02ull << 4,
+        .midr = 0x4eull << 24 | 0xfull << 16 | 0xf01ull << 4,
         .ctr = CTR_BASE,
         .dczid = 4,
-        .id_pfr0 = 0x00000031,
-        .id_pfr1 = 0x10011001,
-        .id_dfr0 = 0,
-        .id_mmfr = { 0x10101105, 0x40000000, 0x01260000, 0x02102211, 0 },
-        .id_isar = { 0x02101110, 0x13112111, 0x21232042, 0x01112131, 0x00011142, 0, 0 },
     },
 };
 

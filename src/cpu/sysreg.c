@@ -244,7 +244,10 @@ static void wr_ctx_reg(struct cpu *c, const struct sysreg *r, uint64_t v)
     /* CPACR/CPTR: FP enable is part of the translation context (SR_END). */
     *fld(c, r->off) = r->wmask ? v & r->wmask : v;
 }
-/* The EL1&0 tables hold translations for the VM/TGE state they were filled
+/* The HCR_EL2 bits the EL1&0 translation depends on: stage 2 (VM), TGE, and
+ * RW, which picks VMSAv8-64 or VMSAv8-32 for stage 1. */
+#define HCR_EL10_TLB (HCR_VM | HCR_TGE | HCR_RW)
+/* The EL1&0 tables hold translations for the VM/TGE/RW state they were filled
  * under (HCR_EL2's other regimes have tables of their own).  A VHE host (E2H
  * and TGE set) never uses them, so a world switch to the host and back to the
  * same guest state keeps them; any other state needs them empty. */
@@ -252,7 +255,7 @@ static void el10_tlb_follow_hcr(struct cpu *c, uint64_t hcr)
 {
     if ((hcr & HCR_E2H) && (hcr & HCR_TGE))
         return;
-    uint64_t st = hcr & (HCR_VM | HCR_TGE);
+    uint64_t st = hcr & HCR_EL10_TLB;
     if (st != c->el10_tlb_hcr) {
         cpu_tlb_flush_mmu_idx(c, MASK_EL10);
         c->el10_tlb_hcr = st;
@@ -269,12 +272,8 @@ static void wr_hcr(struct cpu *c, const struct sysreg *r, uint64_t v)
     c->sr.hcr_el2 = v;
     if ((old ^ v) & HCR_E2H) {
         cpu_tlb_flush(c);
-        c->el10_tlb_hcr = v & (HCR_VM | HCR_TGE);
-    } else if ((old ^ v) & HCR_RW) {
-        /* EL1&0 translation changes format (VMSAv8-32 / VMSAv8-64). */
-        cpu_tlb_flush_mmu_idx(c, MASK_EL10);
-        c->el10_tlb_hcr = v & (HCR_VM | HCR_TGE);
-    } else if ((old ^ v) & (HCR_VM | HCR_TGE)) {
+        c->el10_tlb_hcr = v & HCR_EL10_TLB;
+    } else if ((old ^ v) & HCR_EL10_TLB) {
         el10_tlb_follow_hcr(c, v);
     }
     sys_pstate_changed(c, c->pstate);   /* regime may change; VI/VF may now pend */
@@ -374,7 +373,7 @@ static void wr_gic(struct cpu *c, const struct sysreg *r, uint64_t v)
 #define TIMER(name, key, flags, ctl, vhe_ctl_key) TIMER_T(name, key, flags, ctl, vhe_ctl_key, 0)
 
 #define ID(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO0, MODEL(f), rd_model, NULL, 0, 0, T_TID3 }
-#define ID32(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO1, MODEL(f), rd_model32, NULL, 0, 0, T_TID3 }
+#define ID32(name, crm, op2, f) { name, K(3, 0, 0, crm, op2), RO0, MODEL(f), rd_model32, NULL, 0, 0, T_TID3 }
 
 /* Rows without EL2 trap controls leave the last column (traps) out. */
 #pragma GCC diagnostic push
@@ -401,15 +400,7 @@ static const struct sysreg sysregs[] = {
     { "REVIDR_EL1", K(3, 0, 0, 0, 6), RO0, 0, rd_zero, NULL, 0, 0, T_TID1 },
     { "ID_AA64PFR0_EL1", K(3, 0, 0, 4, 0), RO0, 0, rd_pfr0, NULL, 0, 0, T_TID3 },
     ID("ID_AA64PFR1_EL1", 4, 1, id_aa64pfr1),
-    ID("ID_AA64ZFR0_EL1", 4, 4, id_aa64zfr0),
-    ID("ID_AA64DFR0_EL1", 5, 0, id_aa64dfr0),
-    ID("ID_AA64ISAR0_EL1", 6, 0, id_aa64isar0),
-    ID("ID_AA64ISAR1_EL1", 6, 1, id_aa64isar1),
-    ID("ID_AA64ISAR2_EL1", 6, 2, id_aa64isar2),
-    ID("ID_AA64MMFR0_EL1", 7, 0, id_aa64mmfr0),
-    { "ID_AA64MMFR1_EL1", K(3, 0, 0, 7, 1), RO0, 0, rd_mmfr1, NULL, 0, 0, T_TID3 },
-    { "ID_AA64MMFR2_EL1", K(3, 0, 0, 7, 2), RO0, 0, rd_mmfr2, NULL, 0, 0, T_TID3 },
-    /* AArch32 ID registers (zero on models without AArch32) */
+    /* The AArch32 ID registers' AArch64 views (zero on AArch64-only models). */
     ID32("ID_PFR0_EL1", 1, 0, id_pfr0), ID32("ID_PFR1_EL1", 1, 1, id_pfr1), ID32("ID_DFR0_EL1", 1, 2, id_dfr0),
     ID32("ID_MMFR0_EL1", 1, 4, id_mmfr[0]), ID32("ID_MMFR1_EL1", 1, 5, id_mmfr[1]),
     ID32("ID_MMFR2_EL1", 1, 6, id_mmfr[2]), ID32("ID_MMFR3_EL1", 1, 7, id_mmfr[3]),
@@ -419,6 +410,14 @@ static const struct sysreg sysregs[] = {
     ID32("ID_MMFR4_EL1", 2, 6, id_mmfr[4]), ID32("ID_ISAR6_EL1", 2, 7, id_isar[6]),
     ID32("MVFR0_EL1", 3, 0, mvfr0), ID32("MVFR1_EL1", 3, 1, mvfr1), ID32("MVFR2_EL1", 3, 2, mvfr2),
     ID32("ID_PFR2_EL1", 3, 4, id_pfr2),
+    ID("ID_AA64ZFR0_EL1", 4, 4, id_aa64zfr0),
+    ID("ID_AA64DFR0_EL1", 5, 0, id_aa64dfr0),
+    ID("ID_AA64ISAR0_EL1", 6, 0, id_aa64isar0),
+    ID("ID_AA64ISAR1_EL1", 6, 1, id_aa64isar1),
+    ID("ID_AA64ISAR2_EL1", 6, 2, id_aa64isar2),
+    ID("ID_AA64MMFR0_EL1", 7, 0, id_aa64mmfr0),
+    { "ID_AA64MMFR1_EL1", K(3, 0, 0, 7, 1), RO0, 0, rd_mmfr1, NULL, 0, 0, T_TID3 },
+    { "ID_AA64MMFR2_EL1", K(3, 0, 0, 7, 2), RO0, 0, rd_mmfr2, NULL, 0, 0, T_TID3 },
     { "CCSIDR_EL1", K(3, 1, 0, 0, 0), RO1, 0, rd_ccsidr, NULL, 0, 0, T_TID2 },
     { "CLIDR_EL1", K(3, 1, 0, 0, 1), RO1, 0, rd_clidr, NULL, 0, 0, T_TID2 },
     { "AIDR_EL1", K(3, 1, 0, 0, 7), RO1, 0, rd_zero, NULL, 0, 0, T_TID1 },

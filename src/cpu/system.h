@@ -79,6 +79,29 @@ bool mmu_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry
 /* AT instructions: translate without filling the TLB; returns PAR_EL1. */
 uint64_t mmu_at(struct cpu *c, uint64_t va, unsigned el, bool write, bool stage2);
 
+/* AArch32 ATS1CPR/ATS1CPW/ATS1CUR/ATS1CUW (el 1/1/0/0) and ATS1CPRP/ATS1CPWP
+ * (pan = PSTATE.PAN) from EL1 when it uses AArch32: stage-1 translation of
+ * va in the EL1&0 regime (VMSAv8-32), without filling the TLB.  true: *par
+ * is the new PAR (PAR_EL1), the 32-bit format zero-extended when TTBCR.EAE
+ * is 0, the 64-bit one (LPAE = 1) when it is 1, F = 1 with the fault status
+ * for a stage-1 fault.  false: the stage-1 walk took a stage-2 fault, *exc
+ * is that Data Abort to EL2 (stage2, s1ptw, ipa, iss, far = va, access) and
+ * PAR is unchanged.  docs/aarch32.md, "VMSAv8-32". */
+bool mmu_at32(struct cpu *c, uint32_t va, unsigned el, bool write, bool pan, uint64_t *par, struct exc_info *exc);
+/* A write of DACR (DACR32_EL2) that drops, instead of the whole EL1&0 TLB,
+ * only the entries short-descriptor walks filled from the domains whose
+ * field changes (what a write must invalidate; docs/aarch32.md). */
+void mmu_dacr_write(struct cpu *c, uint32_t dacr);
+/* EL1 in AArch32: drop the EL1&0 TLB entries of non-global (nG)
+ * translations, all a change of the ASID (CONTEXTIDR[7:0] with short
+ * descriptors, TTBRn[55:48] with long ones) or of TTBR0/TTBR1 must drop:
+ * global entries may stay in a TLB across those (docs/aarch32.md). */
+void mmu_a32_drop_non_global(struct cpu *c);
+/* The VMSAv8-32 short-descriptor fault status FS[4:0] (DFSR/IFSR bits 10 and
+ * 3:0, PAR bits 5:1) for an abort's AArch64 status code (exc_info.iss[5:0])
+ * when exc_info.a32_short is set. */
+uint32_t vmsa32_short_fs(uint32_t fsc);
+
 /* ESR_ELx layout helpers. */
 #define ESR_IL (1u << 25)
 static inline uint32_t esr_make(uint32_t ec, uint32_t iss) { return ec << 26 | ESR_IL | (iss & 0x1ffffff); }

@@ -1057,7 +1057,12 @@ unsigned t32_translate(struct xlat *x, const uint8_t *host, unsigned off, unsign
             skip = x->nuops;
             emit(x, op_a32_skip)->e = (uint8_t)cond;
         }
-        bool ok = wide ? t32_decode_insn(x, insn) : t16_decode_insn(x, insn);
+        /* VFP words are the A32 ones (1110: always/IT, 1111: unconditional);
+         * Advanced SIMD ones are turned into their A32 form. */
+        uint32_t neon = wide ? t32_neon_to_a32(insn) : 0;
+        bool ok = !wide ? t16_decode_insn(x, insn)
+                  : neon ? a32_neon_insn(x, neon)
+                  : a32_vfp_space(insn) ? a32_vfp_translate(x, insn) : t32_decode_insn(x, insn);
         unsigned next = x->it_next ? (x->it_next & 0xff) : it_advance(it);
         unsigned size = wide ? 4 : 2;
         if (!ok) {

@@ -33,6 +33,9 @@ struct hv_vm_config {
     bool el2_enabled;       /* vCPUs start at EL2 with the virtualization extensions */
     unsigned ipa_bits;      /* guest physical address size (default 40) */
     const char *cpu_model;  /* soft backend: CPU model name (NULL = default) */
+    /* vCPUs reset into AArch32 EL1 (Supervisor mode, MMU off, A/I/F masked):
+     * for 32-bit kernels.  Needs a CPU with AArch32 at EL1 and no EL2. */
+    bool el1_aarch32;
 };
 
 void hv_vm_config_init(struct hv_vm_config *cfg);

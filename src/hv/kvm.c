@@ -252,9 +252,20 @@ hv_return_t kvm_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
     vm->features = 1u << KVM_ARM_VCPU_PSCI_0_2;
     if (cfg->el2_enabled)
         vm->features |= 1u << KVM_ARM_VCPU_HAS_EL2;
+    /* A 32-bit kernel: KVM resets the vCPU into AArch32 SVC mode. */
+    if (cfg->el1_aarch32) {
+        if (cfg->el2_enabled || ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL1_32BIT) <= 0) {
+            hv_set_error(cfg->el2_enabled ? "a 32-bit guest cannot have EL2"
+                                          : "this host's KVM cannot run 32-bit guests (no AArch32 at EL1: "
+                                            "KVM_CAP_ARM_EL1_32BIT is absent)");
+            ret = HV_UNSUPPORTED;
+            goto fail;
+        }
+        vm->features |= 1u << KVM_ARM_VCPU_EL1_32BIT;
+    }
     /* Pointer authentication when the host offers both halves (the host CPU's
-     * feature, hidden from guests unless asked for). */
-    if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
+     * feature, hidden from guests unless asked for); not for 32-bit guests. */
+    if (!cfg->el1_aarch32 && ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
         ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0)
         vm->features |= 1u << KVM_ARM_VCPU_PTRAUTH_ADDRESS | 1u << KVM_ARM_VCPU_PTRAUTH_GENERIC;
 

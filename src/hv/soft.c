@@ -325,8 +325,15 @@ static void dump_start(hv_vm_t *vm);
 hv_return_t soft_vm_create(const struct hv_vm_config *cfg, hv_vm_t **out)
 {
     const char *model = cfg->cpu_model;
-    if (model && !cpu_model_find(model))
+    const struct cpu_model *m = model ? cpu_model_find(model) : cpu_model_default();
+    if (!m)
         return HV_BAD_ARGUMENT;
+    if (cfg->el1_aarch32 && (cfg->el2_enabled || !cpu_model_a32_el1(m))) {
+        hv_set_error(cfg->el2_enabled ? "a 32-bit guest cannot have EL2"
+                                      : "CPU model '%s' does not implement AArch32 at EL1, which a 32-bit kernel needs",
+                     m->name);
+        return HV_UNSUPPORTED;
+    }
     hv_vm_t *vm = calloc(1, sizeof(*vm));
     if (!vm)
         return HV_NO_RESOURCES;
@@ -626,8 +633,8 @@ static hv_return_t soft_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *va
         *value = c->x[REG_SP];
     else if (reg == HV_REG_PC)
         *value = c->pc;
-    else if (reg == HV_REG_PSTATE)
-        *value = c->pstate | c->nzcv;
+    else if (reg == HV_REG_PSTATE)  /* AArch32: the CPSR (M[4] = 1) */
+        *value = c->a32.ctx ? cpu_a32_cpsr(c) | (c->pstate & (PSTATE_A | PSTATE_I | PSTATE_F)) : c->pstate | c->nzcv;
     else
         return HV_BAD_ARGUMENT;
     return HV_SUCCESS;

@@ -16,12 +16,23 @@ be = struct.pack('<II QQQ QQQ I I', 0x14000000, 0, 0, 1 << 20, 3, 0, 0, 0, 0x644
 open(f'{w}/bigendian', 'wb').write(be)
 open(f'{w}/trunc.gz', 'wb').write(gzip.compress(hdr + os.urandom(100000))[:2000])
 open(f'{w}/big-initrd', 'wb').truncate(253 << 20)
+# 32-bit ARM zImages: magic at 0x24, start/end at 0x28/0x2c, endianness at 0x30.
+def zimage(start, end, endian, size):
+    z = bytearray(size)
+    struct.pack_into('<IIII', z, 0x24, 0x016f2818, start, end, endian)
+    return bytes(z)
+open(f'{w}/zimage', 'wb').write(zimage(0, 4096, 0x04030201, 4096))
+open(f'{w}/zimage-long', 'wb').write(zimage(0, 1 << 20, 0x04030201, 4096))
+open(f'{w}/zimage-be', 'wb').write(zimage(0, 4096, 0x01020304, 4096))
 PY
 fails=0 n=0
 expect_one_error "--kernel IMAGE is required" run
 expect_one_error "cannot open '$W/none'" run --kernel "$W/none"
 expect_one_error "is not a regular file" run --kernel "$W"
-expect_one_error "is not an arm64 Linux Image" run --kernel "$W/text"
+expect_one_error "is neither an arm64 Linux Image .* nor a 32-bit ARM zImage" run --kernel "$W/text"
+expect_one_error "inconsistent zImage header" run --kernel "$W/zimage-long"
+expect_one_error "big-endian zImage" run --kernel "$W/zimage-be"
+expect_one_error "32-bit ARM kernel: it boots at AArch32 EL1, and nested" run --kernel "$W/zimage" --nested
 expect_one_error "inconsistent Image header" run --kernel "$W/absurd"
 expect_one_error "big-endian" run --kernel "$W/bigendian"
 expect_one_error "corrupt or truncated gzip" run --kernel "$W/trunc.gz"

@@ -92,13 +92,17 @@ static void directed(void)
     CHECK_EQ(c->x[0], 0x80000000u);
     CHECK_EQ(cpu_a32_cpsr(c) & (1u << 27), 1u << 27);
 
-    /* Coprocessor (MRC p15) and VFP are UNDEFINED in this phase. */
+    /* MRC of a CP15 register EL0 cannot reach (SCTLR) is UNDEFINED; VFP
+     * (cp10/cp11) is tested in test_a32_vfp.c. */
     uint32_t p2[] = { 0xee110f10 /* mrc p15, 0, r0, c1, c0, 0 */ };
     pc = d.next_code;
     CHECK_EQ(run_words(p2, 1, 0x10), CPU_EXIT_UNDEF);
     CHECK_EQ(c->pc, pc);
-    uint32_t p3[] = { 0xee300a01 /* vadd.f32 s0, s0, s2 */ };
+    /* Other coprocessors' space stays UNDEFINED: cdp p5 / mrc p9. */
+    uint32_t p3[] = { 0xee300501 };
     CHECK_EQ(run_words(p3, 1, 0x10), CPU_EXIT_UNDEF);
+    uint32_t p3b[] = { 0xee100910 };
+    CHECK_EQ(run_words(p3b, 1, 0x10), CPU_EXIT_UNDEF);
 
     /* cmp r0, #1; addeq r1, r1, #1; addne r2, r2, #1; svc: skips in a block. */
     uint32_t p4[] = { 0xe3500001, 0x02811001, 0x12822001, 0xef000000 };

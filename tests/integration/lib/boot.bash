@@ -24,16 +24,31 @@ CACHE=${NESTVM_CACHE:-$HOME/.cache/nestvm}
 
 skip() { echo "SKIP: $*"; exit 77; }
 
-need_kernel() {   # id
-    [ -f "$CACHE/kernels/$1/Image" ] && [ -x "$CACHE/busybox/busybox" ] && return 0
-    "$G/fetch" "$1" busybox >/dev/null 2>&1 || skip "kernel $1 is not cached and guest/fetch failed"
+# The kernel file of a kit id: Image (arm64) or zImage (armhf).
+kernel_file() { if [ -f "$CACHE/kernels/$1/zImage" ]; then echo "$CACHE/kernels/$1/zImage"; else echo "$CACHE/kernels/$1/Image"; fi; }
+
+need_kernel() {   # id [busybox id]
+    local bb=${2:-busybox}
+    [ -f "$(kernel_file "$1")" ] && [ -x "$CACHE/$bb/busybox" ] && return 0
+    "$G/fetch" "$1" "$bb" >/dev/null 2>&1 || skip "kernel $1 is not cached and guest/fetch failed"
+}
+
+# The a32-check programs (static armhf, A32 and T32) and the reference output
+# qemu-arm gives: prints mkinitramfs arguments adding them as
+# /bin/a32-check-arm, /bin/a32-check-thumb and /etc/a32-expected.
+a32_check_args() {
+    command -v arm-linux-gnueabihf-gcc >/dev/null || skip "arm-linux-gnueabihf-gcc not installed"
+    local d; d=$("$G/build-a32-check") || { echo "FAIL: build-a32-check failed"; exit 1; }
+    echo "--add $d/a32-check-arm --add $d/a32-check-thumb --add $d/expected:/etc/a32-expected"
 }
 
 boot_test() {
     local name=$1 kid=$2 args=$3 append=$4 cmds=$5
     shift 5
     [ -x "$NESTVM" ] || { echo "FAIL: $name: $NESTVM not built"; exit 1; }
-    need_kernel "$kid"
+    local bbid=busybox
+    [[ "${BOOT_MK_ARGS:-}" == *--armhf* ]] && bbid=busybox-armhf
+    need_kernel "$kid" "$bbid"
     local work; work=$(mktemp -d)
     trap 'rm -rf "$work" ${BOOT_TMP:+"$BOOT_TMP"}; ${BOOT_CLEANUP:-}' EXIT
     local mk=("$G/mkinitramfs" -o "$work/initrd.cpio.gz" --kernel "$kid")
@@ -57,7 +72,7 @@ boot_test() {
     "${mk[@]}" >/dev/null || { echo "FAIL: $name: mkinitramfs failed"; exit 1; }
     local start; start=$(date +%s.%N)
     # shellcheck disable=SC2086
-    "$NESTVM" run --kernel "$CACHE/kernels/$kid/Image" --initrd "$work/initrd.cpio.gz" \
+    "$NESTVM" run --kernel "$(kernel_file "$kid")" --initrd "$work/initrd.cpio.gz" \
         --append "console=ttyAMA0 $append" --timeout "${BOOT_TIMEOUT:-240}" $args \
         <"${BOOT_STDIN:-/dev/null}" >"$work/console.log" 2>&1
     local rc=$?
