@@ -122,24 +122,10 @@ static uint32_t fsr_for(const struct cpu *c, const struct exc_info *exc, unsigne
 {
     if (c->sr.tcr_el1 & TTBCR_EAE)
         return fsc | 1u << 9;
-    unsigned fs;
-    switch (fsc) {
-    case 0x21: fs = 0x01; break;                        /* alignment */
-    case 0x22: fs = 0x02; break;                        /* debug event */
-    case 0x08: case 0x09: fs = 0x03; break;             /* access flag, section */
-    case 0x0a: case 0x0b: fs = 0x06; break;             /* access flag, page */
-    case 0x04: case 0x05: fs = 0x05; break;             /* translation, section */
-    case 0x06: case 0x07: fs = 0x07; break;             /* translation, page */
-    case 0x3d: fs = 0x09; break;                        /* domain, section */
-    case 0x3e: fs = 0x0b; break;                        /* domain, page */
-    case 0x0c: case 0x0d: fs = 0x0d; break;             /* permission, section */
-    case 0x0e: case 0x0f: fs = 0x0f; break;             /* permission, page */
-    case 0x10: fs = 0x08; break;                        /* synchronous external */
-    case 0x14: case 0x15: fs = 0x0c; break;             /* external on walk, level 1 */
-    case 0x16: case 0x17: fs = 0x0e; break;             /* external on walk, level 2 */
-    case 0x30: fs = 0x10; break;                        /* TLB conflict */
-    default: fs = 0x05; break;
-    }
+    /* Level 3 of an AArch64-style code (not from a short walk) as a page. */
+    if ((fsc & 0x3c) <= 0x0c && (fsc & 3) == 3)
+        fsc--;
+    unsigned fs = vmsa32_short_fs(fsc);
     unsigned dom = exc->a32_short ? exc->a32_domain & 0xf : 0;
     return (fs & 0xf) | (fs >> 4) << 10 | dom << 4;
 }

@@ -32,9 +32,14 @@ enum cp_kind {
     K_IC,           /* key: 0 IALLU, 1 IALLUIS, 2 IMVAU */
     K_DC,           /* by VA: the address must translate */
     K_NOP,          /* set/way maintenance, branch predictor */
-    K_AT,           /* key: EL to translate for | 2 write */
+    K_AT,           /* key: EL to translate for | 2 write | 4 PAN-checked */
     K_GIC,          /* GIC CPU interface: the AArch64 key through the env */
     K_CPACR,        /* CPACR: cp10 and cp11 are CPACR_EL1.FPEN; ASEDIS, D32DIS RAZ/WI */
+    /* Registers whose writes drop only what VMSAv8-32 cached from them
+     * (docs/aarch32.md, "What the CP15 side must flush"). */
+    K_TTBR,         /* TTBR0/TTBR1: the nG entries when the value changes */
+    K_DACR,         /* DACR: the entries of the domains that change */
+    K_CONTEXTIDR,   /* CONTEXTIDR: the nG entries when the short-descriptor ASID changes */
 };
 enum { P_ALL, P_LO, P_HI };     /* the AArch64 register's bits 63:0, 31:0, 63:32 */
 enum { TLBI_ALL, TLBI_VA, TLBI_ASID, TLBI_VAA, TLBI_IS = 4 };
@@ -123,13 +128,13 @@ static const struct cp_reg cp_regs[] = {
     EL1R("ACTLR", 1, 0, 1, P_LO, T_TACR, K(3, 0, 1, 0, 1)),
     EL1R("ACTLR2", 1, 0, 3, P_HI, T_TACR, K(3, 0, 1, 0, 1)),
     C32("CPACR", 0, 1, 0, 2, 0, CP_RW, K_CPACR, P_ALL, T_TCPAC, K(3, 0, 1, 0, 2)),
-    EL1R("TTBR0", 2, 0, 0, P_LO, T_TVM, K(3, 0, 2, 0, 0)),
-    EL1R("TTBR1", 2, 0, 1, P_LO, T_TVM, K(3, 0, 2, 0, 1)),
+    C32("TTBR0", 0, 2, 0, 0, 0, CP_RW, K_TTBR, P_LO, T_TVM, K(3, 0, 2, 0, 0)),
+    C32("TTBR1", 0, 2, 0, 1, 0, CP_RW, K_TTBR, P_LO, T_TVM, K(3, 0, 2, 0, 1)),
     EL1R("TTBCR", 2, 0, 2, P_LO, T_TVM, K(3, 0, 2, 0, 2)),
     EL1R("TTBCR2", 2, 0, 3, P_HI, T_TVM, K(3, 0, 2, 0, 2)),
-    C64("TTBR0_64", 0, 2, 0, CP_RW, T_TVM, K(3, 0, 2, 0, 0)),
-    C64("TTBR1_64", 1, 2, 0, CP_RW, T_TVM, K(3, 0, 2, 0, 1)),
-    EL1R("DACR", 3, 0, 0, P_LO, T_TVM, K(3, 4, 3, 0, 0)),
+    { "TTBR0_64", 15, 1, 0, 0, 2, 0, 0, CP_RW, CTL_NONE, K_TTBR, P_ALL, 0, T_TVM, K(3, 0, 2, 0, 0) },
+    { "TTBR1_64", 15, 1, 1, 0, 2, 0, 0, CP_RW, CTL_NONE, K_TTBR, P_ALL, 0, T_TVM, K(3, 0, 2, 0, 1) },
+    C32("DACR", 0, 3, 0, 0, 0, CP_RW, K_DACR, P_LO, T_TVM, K(3, 4, 3, 0, 0)),
     EL1R("DFSR", 5, 0, 0, P_LO, T_TVM, K(3, 0, 5, 2, 0)),
     EL1R("IFSR", 5, 0, 1, P_LO, T_TVM, K(3, 4, 5, 0, 1)),
     EL1R("ADFSR", 5, 1, 0, P_LO, T_TVM, K(3, 0, 5, 1, 0)),
@@ -144,7 +149,7 @@ static const struct cp_reg cp_regs[] = {
     EL1R("AMAIR1", 10, 3, 1, P_HI, T_TVM, K(3, 0, 10, 3, 0)),
     EL1R("VBAR", 12, 0, 0, P_LO, 0, K(3, 0, 12, 0, 0)),
     IDR("ISR", 12, 1, 0, 0, K(3, 0, 12, 1, 0)),
-    EL1R("CONTEXTIDR", 13, 0, 1, P_LO, T_TVM, K(3, 0, 13, 0, 1)),
+    C32("CONTEXTIDR", 0, 13, 0, 1, 0, CP_RW, K_CONTEXTIDR, P_LO, T_TVM, K(3, 0, 13, 0, 1)),
 
     /* Cache and branch predictor maintenance */
     OP("ICIALLUIS", 1, 0, K_IC, T_TPU, 1),
@@ -165,6 +170,8 @@ static const struct cp_reg cp_regs[] = {
     OP("ATS1CPW", 8, 1, K_AT, 0, 1 | 2),
     OP("ATS1CUR", 8, 2, K_AT, 0, 0),
     OP("ATS1CUW", 8, 3, K_AT, 0, 0 | 2),
+    OP("ATS1CPRP", 9, 0, K_AT, 0, 1 | 4),
+    OP("ATS1CPWP", 9, 1, K_AT, 0, 1 | 2 | 4),
     /* TLB maintenance of the EL1&0 regime */
     TLBI("TLBIALLIS", 3, 0, TLBI_ALL | TLBI_IS), TLBI("TLBIMVAIS", 3, 1, TLBI_VA | TLBI_IS),
     TLBI("TLBIASIDIS", 3, 2, TLBI_ASID | TLBI_IS), TLBI("TLBIMVAAIS", 3, 3, TLBI_VAA | TLBI_IS),
@@ -287,9 +294,16 @@ static void cp_op(cpu_t *c, uop_t *u, const struct cp_reg *r, uint32_t v)
     case K_DC:
         (void)ld8(c, u, v);     /* no data effect; the address must translate */
         break;
-    case K_AT:
-        c->sr.par_el1 = mmu_at(c, v, r->key & 1, r->key & 2, false);
+    case K_AT: {
+        /* Stage 1 of the EL1&0 regime; a stage-2 fault on the walk is a
+         * Data Abort to EL2 (mmu_at32). */
+        uint64_t par;
+        struct exc_info exc = { 0 };
+        if (!mmu_at32(c, v, r->key & 1, r->key & 2, (r->key & 4) && (c->pstate & PSTATE_PAN), &par, &exc))
+            cpu_raise_abort(c, u, &exc, v, (r->key & 2) ? ACC_WRITE : ACC_READ);
+        c->sr.par_el1 = par;
         break;
+    }
     default:
         break;      /* K_ISB (the block ends after it), K_NOP */
     }
@@ -339,7 +353,7 @@ static const struct uop *op_a32_cp(cpu_t *c, uop_t *u)
         case K_FRQ:
             v = CNT_FREQ_HZ;
             break;
-        case K_SYSREG:
+        case K_SYSREG: case K_TTBR: case K_DACR: case K_CONTEXTIDR:
             cpu_sysreg_get(c, r->key, &v);
             break;
         case K_CPACR:
@@ -363,14 +377,30 @@ static const struct uop *op_a32_cp(cpu_t *c, uop_t *u)
     uint64_t v = lo;
     if (r->wide)
         v |= c->x[u->b] << 32;
+    uint64_t old = 0;
+    if (r->kind == K_SYSREG || r->kind == K_TTBR || r->kind == K_CONTEXTIDR) {
+        cpu_sysreg_get(c, r->key, &old);
+        if (r->part != P_ALL)
+            v = r->part == P_LO ? (old & ~0xffffffffull) | lo : (old & 0xffffffffull) | (uint64_t)lo << 32;
+    }
     switch (r->kind) {
     case K_SYSREG:
-        if (r->part != P_ALL) {
-            uint64_t old = 0;
-            cpu_sysreg_get(c, r->key, &old);
-            v = r->part == P_LO ? (old & ~0xffffffffull) | lo : (old & 0xffffffffull) | (uint64_t)lo << 32;
-        }
         cpu_sysreg_set(c, r->key, v);
+        break;
+    case K_TTBR:
+        /* Global entries are not tied to a TTBR or an ASID. */
+        if (v != old) {
+            *(r->key == K(3, 0, 2, 0, 0) ? &c->sr.ttbr0_el1 : &c->sr.ttbr1_el1) = v;
+            mmu_a32_drop_non_global(c);
+        }
+        break;
+    case K_CONTEXTIDR:
+        c->sr.contextidr_el1 = v;
+        if (((v ^ old) & 0xff) && !(c->sr.tcr_el1 >> 31 & 1))
+            mmu_a32_drop_non_global(c);     /* the short-descriptor ASID */
+        break;
+    case K_DACR:
+        mmu_dacr_write(c, lo);
         break;
     case K_CPACR:
         /* cp10 sets FPEN (a cp11 that differs is UNPREDICTABLE: cp10 wins). */

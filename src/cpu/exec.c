@@ -481,6 +481,12 @@ static noreturn void raise_abort(struct cpu *c, const struct uop *u, struct exc_
     cpu_raise(c, pc, c->exc.ec, c->exc.iss, va);
 }
 
+noreturn void cpu_raise_abort(struct cpu *c, const struct uop *u, struct exc_info *exc, uint64_t va,
+                              enum access_kind acc)
+{
+    raise_abort(c, u, exc, va, acc);
+}
+
 static inline uint64_t tag_for(const struct tlb_entry *e, enum access_kind acc)
 {
     return acc == ACC_WRITE ? e->tag_w : acc == ACC_EXEC ? e->tag_x : e->tag_r;

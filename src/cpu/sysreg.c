@@ -231,6 +231,12 @@ static void wr_mmu_el1(struct cpu *c, const struct sysreg *r, uint64_t v)
     *f = v;
     cpu_tlb_flush_mmu_idx(c, MASK_EL10);
 }
+/* DACR: drops only the TLB entries of the domains that change (vmsa32.c). */
+static void wr_dacr32(struct cpu *c, const struct sysreg *r, uint64_t v)
+{
+    (void)r;
+    mmu_dacr_write(c, (uint32_t)v);
+}
 static void wr_mmu_el2(struct cpu *c, const struct sysreg *r, uint64_t v)
 {
     uint64_t *f = fld(c, r->off);
@@ -500,7 +506,7 @@ static const struct sysreg sysregs[] = {
     { "SPSR_abt", K(3, 4, 4, 3, 1), RW2 | SR_A32EL1, SR(spsr_abt), NULL, NULL, 0xffffffffull, 0 },
     { "SPSR_und", K(3, 4, 4, 3, 2), RW2 | SR_A32EL1, SR(spsr_und), NULL, NULL, 0xffffffffull, 0 },
     { "SPSR_fiq", K(3, 4, 4, 3, 3), RW2 | SR_A32EL1, SR(spsr_fiq), NULL, NULL, 0xffffffffull, 0 },
-    { "DACR32_EL2", K(3, 4, 3, 0, 0), RW2 | SR_A32EL1, SR(dacr32_el2), NULL, wr_mmu_el1, 0xffffffffull, 0 },
+    { "DACR32_EL2", K(3, 4, 3, 0, 0), RW2 | SR_A32EL1, SR(dacr32_el2), NULL, wr_dacr32, 0xffffffffull, 0 },
     { "IFSR32_EL2", K(3, 4, 5, 0, 1), RW2 | SR_A32EL1, SR(ifsr32_el2), NULL, NULL, 0xffffffffull, 0 },
     { "FPEXC32_EL2", K(3, 4, 5, 3, 0), RW2 | SR_A32EL1 | SR_END, SR(fpexc32_el2), NULL, NULL, 0xffffffffull, 0 },
     /* DBGVCR32_EL2: no AArch32 vector catch (no debug features): RAZ/WI. */

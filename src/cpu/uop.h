@@ -99,6 +99,10 @@ uint64_t uop_pc_any(const struct cpu *c, const struct uop *u);
  * return address pc.  Never returns (longjmps to the run loop). */
 noreturn void cpu_raise(struct cpu *c, uint64_t pc, uint32_t ec, uint32_t iss, uint64_t far);
 noreturn void cpu_raise_undef(struct cpu *c, const struct uop *u);
+/* Raise the abort a translation reported in exc for an access of u to va
+ * (as a load or store of u would: sys_finish_abort, then the exception). */
+noreturn void cpu_raise_abort(struct cpu *c, const struct uop *u, struct exc_info *exc, uint64_t va,
+                              enum access_kind acc);
 /* Leave the run loop with reason r, with c->pc already set. */
 noreturn void cpu_exit_now(struct cpu *c, enum cpu_exit r);
 
