@@ -659,6 +659,67 @@ bool a32_trans_hint(struct xlat *x, unsigned op, unsigned len)
     return true;
 }
 
+/* ---- FP system registers at EL1 ---------------------------------------------- */
+
+/* FPSID: implementer 'N', subarchitecture 3 (VFPv3 common, v2), part 0x40. */
+#define FPSID_VALUE 0x4e034000u
+#define FPEXC_EN (1u << 30)
+
+/* VMRS Rt, <reg> (e = reg, a = Rt slot, f = cond): HCR_EL2.TID0 (FPSID) and
+ * TID3 (MVFRx) trap to EL2 with EC 0x08. */
+static const struct uop *op_a32_vmrs_id(cpu_t *c, uop_t *u)
+{
+    uint64_t tid = u->e == 0 ? 1ull << 15 : u->e == 8 ? 0 : 1ull << 18;
+    if (c->el2_enabled && c->el < 2 && !cpu_host_regime(c) && (c->sr.hcr_el2 & tid)) {
+        c->exc.target_el = 2;
+        cpu_raise(c, uop_pc_any(c, u), 0x08,
+                  cv_cond(u->f) | 7u << 14 | (uint32_t)u->e << 10 | (u->insn >> 12 & 0xf) << 5 | 1, 0);
+    }
+    uint32_t v;
+    switch (u->e) {
+    case 0: v = FPSID_VALUE; break;
+    case 5: v = c->model->mvfr2; break;
+    case 6: v = c->model->mvfr1; break;
+    case 7: v = c->model->mvfr0; break;
+    default: v = (uint32_t)c->sr.fpexc32_el2; break;
+    }
+    c->x[u->a] = v;
+    return u + 1;
+}
+
+/* VMSR FPEXC, Rt: EN is the only writable bit (no sub-architecture
+ * exception state). */
+static const struct uop *op_a32_vmsr_fpexc(cpu_t *c, uop_t *u)
+{
+    c->sr.fpexc32_el2 = R(c, u->a) & FPEXC_EN;
+    return u + 1;
+}
+
+bool a32_trans_vfp_sysreg(struct xlat *x, bool read, unsigned reg, unsigned rt)
+{
+    if (ctx_el(x->ctx) != 1 || rt == 15 || (rt == 13 && a32_ctx_t32(x)))
+        return false;
+    if (reg != 0 && reg != 5 && reg != 6 && reg != 7 && reg != 8)
+        return false;
+    if (!read) {
+        if (reg == 0)
+            return true;        /* FPSID: writes ignored */
+        if (reg != 8)
+            return false;       /* MVFRx are read-only */
+        emit(x, op_a32_vmsr_fpexc)->a = a32_wreg(x, rt);
+        /* FPEXC.EN is in the translation context (CTX_FPEXC_OFF). */
+        struct uop *g = emit(x, op_goto_nochain);
+        g->imm = (uint32_t)x->pc + 4;
+        x->end = true;
+        return true;
+    }
+    struct uop *u = emit(x, op_a32_vmrs_id);
+    u->e = (uint8_t)reg;
+    u->a = a32_wreg(x, rt);
+    u->f = (uint8_t)a32_trap_cond(x);
+    return true;
+}
+
 /* ---- reset into AArch32 EL1 ------------------------------------------------ */
 
 void cpu_a32_reset_el1(struct cpu *c, uint32_t pc, uint32_t r0, uint32_t r1, uint32_t r2)

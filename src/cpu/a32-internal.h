@@ -132,6 +132,8 @@ bool a32_trans_hint(struct xlat *x, unsigned op, unsigned len);
 bool a32_trans_excret(struct xlat *x, uint8_t slot);
 bool a32_trans_cps(struct xlat *x, unsigned imod, unsigned m, unsigned aif, unsigned mode, unsigned len);
 bool a32_trans_banked(struct xlat *x, bool write, unsigned r, unsigned sysm, unsigned reg);
+/* VMRS/VMSR of FPSID (0), MVFR2/1/0 (5/6/7), FPEXC (8) at EL1. */
+bool a32_trans_vfp_sysreg(struct xlat *x, bool read, unsigned reg, unsigned rt);
 
 /* Alignment fault of an AArch32 access at va (MemA, LDRD, LDM ...). */
 noreturn void a32_align_fault(cpu_t *c, uop_t *u, uint64_t va, bool write);

@@ -374,10 +374,9 @@ const struct uop *op_vfp_vmsr(cpu_t *c, uop_t *u)
  * vfp_sysreg_priv. */
 static bool vfp_sysreg_priv(struct xlat *x, bool read, unsigned reg, unsigned rt)
 {
-    (void)read, (void)reg, (void)rt;
     if (ctx_el(x->ctx) == 0)
         return false;
-    return false;   /* AArch32 EL1 is not implemented yet */
+    return a32_trans_vfp_sysreg(x, read, reg, rt);   /* a32-el1.c */
 }
 
 bool trans_vfp_VMRS(struct xlat *x, const arg_vfp_VMRS *a)
@@ -773,7 +772,7 @@ bool a32_vfp_translate(struct xlat *x, uint32_t insn)
      * would advance ITSTATE first.  No VFP instruction ends a block
      * otherwise; what follows the trap is reached only past a failed
      * condition. */
-    if (!(x->ctx & CTX_FP_OK))
+    if (decode_fp_traps(x))
         x->end = false;
     return ok;
 }

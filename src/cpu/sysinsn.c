@@ -476,10 +476,10 @@ static const struct uop *op_fp_trap(struct cpu *c, const struct uop *u)
     unsigned fpen = (unsigned)(c->sr.cpacr_el1 >> 20) & 3;
     bool host = cpu_host_regime(c);
     bool cpacr_traps = el < 2 && !host && (fpen == 0 || fpen == 2 || (fpen == 1 && el == 0));
-    /* Below an AArch32 EL1, FPEXC.EN = 0 is UNDEFINED at EL0/EL1 (taken
-     * there as an UNDEFINED exception, a32_take_sync). */
-    if (el < 2 && c->a32.ctx && cpu_el1_a32(c) && !(c->sr.fpexc32_el2 & (1u << 30)))
-        cpacr_traps = true;
+    /* AArch32.CheckAdvSIMDOrFPEnabled: after CPACR, FPEXC.EN = 0 (e = 1,
+     * CTX_FPEXC_OFF) is UNDEFINED at EL0/EL1; CPTR_EL2 comes after both. */
+    if (!cpacr_traps && u->e)
+        cpu_raise_undef(c, u);
     if (!cpacr_traps)
         target = 2;
     else if (el == 0 && c->el2_enabled && (c->sr.hcr_el2 & HCR_TGE))
@@ -488,14 +488,30 @@ static const struct uop *op_fp_trap(struct cpu *c, const struct uop *u)
     cpu_raise(c, uop_pc_any(c, u), EC_FP_ACCESS, (uint32_t)u->imm, 0);
 }
 
+/* VMRS/VMSR of FPSID, MVFR2/1/0 or FPEXC (reg field != FPSCR) at EL1: the
+ * AArch32 FP system registers EL1 reaches whatever FPEXC.EN (A32 and T32
+ * words alike: cond/1110 1110 111L reg Rt 1010 0001 0000). */
+static bool fpexc_exempt(const struct xlat *x)
+{
+    return ctx_el(x->ctx) == 1 && (x->insn & 0x0fe00fffu) == 0x0ee00a10u && (x->insn >> 16 & 0xf) != 1;
+}
+
+bool decode_fp_traps(const struct xlat *x)
+{
+    return !(x->ctx & CTX_FP_OK) || ((x->ctx & CTX_FPEXC_OFF) && !fpexc_exempt(x));
+}
+
 void decode_fp_check(struct xlat *x, unsigned before)
 {
-    if (x->ctx & CTX_FP_OK)
+    bool fpexc_off = (x->ctx & CTX_FPEXC_OFF) && !fpexc_exempt(x);
+    if (!decode_fp_traps(x))
         return;
     x->nuops = before;
     /* ISS: CV = 1 and the condition (always for A64; an AArch32
      * instruction's own, see a32_trap_cond). */
     unsigned cond = (x->ctx & CTX_A32) ? a32_trap_cond(x) : 14;
-    emit(x, op_fp_trap)->imm = 1u << 24 | cond << 20;
+    struct uop *u = emit(x, op_fp_trap);
+    u->imm = 1u << 24 | cond << 20;
+    u->e = fpexc_off;
     x->end = true;
 }

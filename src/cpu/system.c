@@ -23,9 +23,6 @@ static bool fp_enabled(const struct cpu *c)
         unsigned fpen = (unsigned)(c->sr.cpacr_el1 >> 20) & 3;
         if (fpen == 0 || fpen == 2 || (fpen == 1 && el == 0))
             return false;
-        /* AArch32 EL1: FPEXC.EN (FPEXC32_EL2 with an AArch64 EL2). */
-        if (c->a32.ctx && cpu_el1_a32(c) && !(c->sr.fpexc32_el2 & (1u << 30)))
-            return false;
     }
     if (c->el2_enabled) {
         if (e2h(c)) {
@@ -47,6 +44,9 @@ uint32_t sys_ctx(struct cpu *c)
         ctx |= CTX_IL;
     if (fp_enabled(c))
         ctx |= CTX_FP_OK;
+    /* FPEXC.EN (FPEXC32_EL2 with an AArch64 EL2) below an AArch32 EL1. */
+    if (c->a32.ctx && cpu_el1_a32(c) && !(c->sr.fpexc32_el2 & (1u << 30)))
+        ctx |= CTX_FPEXC_OFF;
     if (c->el2_enabled) {
         ctx |= CTX_EL2;
         if (c->sr.hcr_el2 & HCR_E2H)

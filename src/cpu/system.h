@@ -28,6 +28,10 @@
 #define CTX_M_SHIFT 24
 #define CTX_M_MASK (0xfu << CTX_M_SHIFT)
 #define CTX_A32_STATE (CTX_A32 | CTX_T32 | CTX_IT_MASK | CTX_M_MASK)
+/* AArch32 at EL0/EL1 below an AArch32 EL1 with FPEXC.EN = 0: FP/SIMD
+ * instructions are UNDEFINED, except VMRS/VMSR of FPSID, FPEXC and MVFRx at
+ * EL1 (decode_fp_check).  Separate from CTX_FP_OK, whose traps go to EL2. */
+#define CTX_FPEXC_OFF (1u << 28)
 
 /* At EL1 only: HCR_EL2.NV/NV1/NV2 (FEAT_NV, FEAT_NV2; see nv.c). */
 #define CTX_NV (1u << 8)

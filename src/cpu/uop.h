@@ -246,5 +246,7 @@ const struct uop *op_unpriv_end(struct cpu *c, const struct uop *u);
  * disabled in this context, its uops (from index before) become a trap.
  * AArch32 translators call it too (VFP, Advanced SIMD). */
 void decode_fp_check(struct xlat *x, unsigned before);
+/* Would decode_fp_check turn the current instruction into a trap? */
+bool decode_fp_traps(const struct xlat *x);
 
 #endif

@@ -808,6 +808,56 @@ static void test_usr_masked_irq(void)
     cpu_free(c);
 }
 
+/* FPEXC.EN at AArch32 EL1: with CPACR granting cp10/cp11 and EN = 0, VMRS
+ * of FPEXC/FPSID/MVFRx works and VFP data processing is UNDEFINED; VMSR
+ * FPEXC sets EN.  CPACR.cp10 = 0 makes the VMRS UNDEFINED too.  Under EL2,
+ * HCR_EL2.TID3 traps VMRS MVFR0 (EC 0x08). */
+static void test_fpexc(void)
+{
+    static const uint32_t prog[] = {
+        0xeef80a10, /*   0: vmrs r0, fpexc */
+        0xeef01a10, /*   4: vmrs r1, fpsid */
+        0xeef72a10, /*   8: vmrs r2, mvfr0 */
+        0xee300a81, /*   c: vadd.f32 s0, s1, s2 */
+        0xeee83a10, /*  10: vmsr fpexc, r3 */
+        0xee300a81, /*  14: vadd.f32 s0, s1, s2 */
+        0xeef84a10, /*  18: vmrs r4, fpexc */
+        0xeef65a10, /*  1c: vmrs r5, mvfr1 */
+        0xe1400472, /*  20: hvc 0x42 */
+    };
+    struct cpu *c = new_cpu("test-aarch32-el1", false);
+    load(CODE + 0x700, prog, sizeof(prog));
+    cpu_a32_reset_el1(c, CODE + 0x700, 0, 0, 0);
+    c->sr.vbar_el1 = VEC;
+    c->sr.cpacr_el1 = 3u << 20;
+    c->x[3] = 0xc0000000;               /* EX is RAZ/WI */
+    c->v[0].s[1] = 0x3f800000;          /* s1 = 1.0 */
+    c->v[0].s[2] = 0x40000000;          /* s2 = 2.0 */
+    expect_hvc(c, 1);
+    CHECK_EQ(c->x[22], CODE + 0x710);   /* the VADD was UNDEFINED */
+    CHECK_EQ(c->x[0], 0);
+    CHECK_EQ(c->x[1] >> 24, 0x4e);
+    CHECK_EQ(c->x[2], c->model->mvfr0);
+    expect_hvc(c, 0x42);
+    CHECK_EQ(c->x[4], 0x40000000);
+    CHECK_EQ(c->x[5], c->model->mvfr1);
+    CHECK_EQ(c->v[0].s[0], 0x40400000); /* 3.0 */
+    CHECK_EQ(c->sr.fpexc32_el2, 0x40000000);
+
+    cpu_a32_reset_el1(c, CODE + 0x700, 0, 0, 0);
+    c->sr.cpacr_el1 = 0;
+    expect_hvc(c, 1);
+    CHECK_EQ(c->x[22], CODE + 0x704);   /* CPACR first: even VMRS FPEXC */
+    cpu_free(c);
+
+    c = el2_to_mode(M_SVC, 1ull << 18, "test-aarch32-el1");
+    wr32(GUEST + 0x500, 0xeef72a10);    /* vmrs r2, mvfr0 */
+    c->x[2] = GUEST + 0x500;
+    c->sr.cpacr_el1 = 3u << 20;
+    expect_el2(c, 6, 0x08, 1u << 24 | 14u << 20 | 7u << 14 | 7u << 10 | 2u << 5 | 1);
+    cpu_free(c);
+}
+
 int main(void)
 {
     ram = calloc(1, RAM_SIZE);
@@ -821,6 +871,7 @@ int main(void)
     test_el2_usr();
     test_cp15_roundtrip();
     test_usr_masked_irq();
+    test_fpexc();
     (void)host;
     free(ram);
     (void)map4k;    /* flat_ram.h: no page tables here (MMU off) */
