@@ -821,10 +821,15 @@ static inline unsigned host_getcsr(void) { return 0x3f; }
 static inline void host_setcsr(unsigned v) { (void)v; }
 #endif
 static const unsigned host_rc[4] = { 0, 2, 1, 3 };
-/* flags cleared, all exceptions masked, DAZ/FTZ off, rounding from FPCR */
+/* flags cleared, all exceptions masked, DAZ/FTZ off, rounding from FPCR.
+ * ldmxcsr is slow (it orders against other SSE work); reading is not.  The
+ * host's MXCSR is normally exactly that state already (round to nearest, no
+ * flags), so it is written only when it differs, before and after. */
 #define HOST_BEGIN(c)                                                          \
     unsigned old_csr_ = host_getcsr();                                         \
-    host_setcsr((old_csr_ & ~0xe07fu) | 0x1f80u | (host_rc[fp_rmode(c)] << 13))
+    unsigned want_csr_ = (old_csr_ & ~0xe07fu) | 0x1f80u | (host_rc[fp_rmode(c)] << 13); \
+    if (want_csr_ != old_csr_)                                                 \
+        host_setcsr(want_csr_)
 /* Accept the host result r (of width bits) when it is a normal number above
  * the smallest normal without host overflow/underflow (IXC from PE), or when
  * it is finite and exact (no PE/UE/OE): an exact result raises no Arm flag,
@@ -832,7 +837,8 @@ static const unsigned host_rc[4] = { 0, 2, 1, 3 };
 #define HOST_END(c, ok, r, bits)                                               \
     do {                                                                       \
         unsigned f_ = host_getcsr();                                           \
-        host_setcsr(old_csr_);                                                 \
+        if (f_ != old_csr_)                                                    \
+            host_setcsr(old_csr_);                                             \
         if (fp##bits##_fast_res(r) && !(f_ & 0x18)) {                          \
             ok = true;                                                         \
             if (f_ & 0x20)                                                     \

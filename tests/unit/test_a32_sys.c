@@ -450,12 +450,12 @@ static void test_stage2_isv(void)
     }
 }
 
-/* The default model has no AArch32 EL0: the ERET is an illegal exception
- * return (EL1 stays, AArch64, PSTATE.IL) and the instruction at ELR takes
- * an Illegal Execution state exception at EL1 (current EL, SP_EL1: 0x200). */
+/* A model without AArch32 EL0: the ERET is an illegal exception return
+ * (EL1 stays, AArch64, PSTATE.IL) and the instruction at ELR takes an
+ * Illegal Execution state exception at EL1 (current EL, SP_EL1: 0x200). */
 static void test_illegal_return(void)
 {
-    struct cpu *c = setup(NULL, 0x10, VEC_EL1 + 0x100);
+    struct cpu *c = setup("test-aarch64-only", 0x10, VEC_EL1 + 0x100);
     CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
     CHECK_EQ(c->pc, VEC_EL1 + 0x204);
     CHECK_EQ(c->el, 1);
@@ -465,7 +465,8 @@ static void test_illegal_return(void)
     CHECK_EQ(c->sr.spsr_el1 & (1u << 20 | 0x1f), 1u << 20 | 0x5);  /* IL, EL1h */
     CHECK_EQ(c->model->id_aa64pfr0 & 0xf, 1);
     CHECK_EQ(cpu_model_find_test("test-aarch32-el0")->id_aa64pfr0 & 0xf, 2);
-    CHECK(cpu_model_find("test-aarch32-el0") == NULL);   /* not selectable by users */
+    CHECK_EQ(cpu_model_default()->id_aa64pfr0 & 0xf, 2);   /* users get AArch32 EL0 */
+    CHECK(cpu_model_find("test-aarch64-only") == NULL);   /* not selectable by users */
     cpu_free(c);
 
     /* On the AArch32 model, modes other than usr are illegal too (no
