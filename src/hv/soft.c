@@ -471,8 +471,13 @@ static hv_return_t soft_vcpu_reset(hv_vcpu_t *v, uint64_t pc, uint64_t arg0)
     c->sr.mpidr_el1 = mpidr, c->sr.vmpidr_el2 = vmpidr, c->sr.vpidr_el2 = vpidr;
     c->mmio_ndone = c->mmio_nused = 0;
     v->mmio_pending = false;
-    cpu_power_on_reset(c, pc);
-    c->x[0] = arg0;
+    if (v->vm->cfg.el1_aarch32) {
+        /* A 32-bit kernel: SVC mode, r0 = arg0 (the board sets r1, r2). */
+        cpu_a32_reset_el1(c, (uint32_t)pc, (uint32_t)arg0, 0, 0);
+    } else {
+        cpu_power_on_reset(c, pc);
+        c->x[0] = arg0;
+    }
     cpu_code_invalidate_all(c);
     return HV_SUCCESS;
 }
