@@ -13,7 +13,7 @@
  * LR through MMIO @+80/+84.
  *
  * Prints "kvm-a32: PASS (...)" or "kvm-a32: FAIL <reason>", exits 0/1.
- * Build: guest/build-kvm-a32 (aarch64-linux-gnu-gcc -static -O2).
+ * Build: guest/build-kvm-prog kvm-a32.
  */
 #include "kvmlib.h"
 

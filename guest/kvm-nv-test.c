@@ -23,7 +23,7 @@
  * which the CPU runs under HCR_EL2.NV1).  The guest code serves both.
  * An in-kernel vGICv3 is created first (KVM_RUN refuses an EL2 vCPU without
  * one).  Prints "kvm-nv-test: PASS (...)" or "kvm-nv-test: FAIL <step>: ...",
- * exits 0/1.  Build: guest/build-kvm-nv-test.
+ * exits 0/1.  Build: guest/build-kvm-prog kvm-nv-test.
  */
 #include <time.h>
 #include "kvmlib.h"

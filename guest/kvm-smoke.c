@@ -17,7 +17,7 @@
  * (ICC_IAR1/EOIR1) and counts; it reports INTID and count through MMIO.
  *
  * Prints one line "kvm-smoke: PASS (...)" or "kvm-smoke: FAIL <reason>",
- * exits 0/1. Build: guest/build-kvm-smoke (aarch64-linux-gnu-gcc -static -O2).
+ * exits 0/1. Build: guest/build-kvm-prog kvm-smoke.
  */
 #include "kvmlib.h"
 

@@ -61,7 +61,7 @@ static int default_guest(struct vm_config *c)
         fprintf(stderr, "nestvm: could not fetch the default guest kernel (see above)\n");
         return -1;
     }
-    snprintf(cmd, sizeof(cmd), "'%s/build-kvm-smoke'", kit);
+    snprintf(cmd, sizeof(cmd), "'%s/build-kvm-prog' kvm-smoke", kit);
     if (run_capture(cmd, smoke, sizeof(smoke)) < 0) {
         fprintf(stderr, "nestvm: could not build kvm-smoke (is gcc-aarch64-linux-gnu installed?)\n");
         return -1;

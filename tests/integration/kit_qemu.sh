@@ -29,7 +29,7 @@ if ! "$G/fetch" "$KID" busybox >"$FLOG" 2>&1; then
 fi
 rm -f "$FLOG"
 
-SMOKE=$("$G/build-kvm-smoke") || { echo "FAIL: kit_qemu: build-kvm-smoke failed"; exit 1; }
+SMOKE=$("$G/build-kvm-prog" kvm-smoke) || { echo "FAIL: kit_qemu: build-kvm-prog kvm-smoke failed"; exit 1; }
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 INITRD=$WORK/initrd.cpio.gz
 "$G/mkinitramfs" -o "$INITRD" --kernel "$KID" --add "$SMOKE:/bin/kvm-smoke" --run kvm-smoke >/dev/null ||

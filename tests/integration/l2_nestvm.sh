@@ -63,7 +63,7 @@ for mode in $MODES; do
         desc="QEMU TCG virtualization=on -smp 2, KVM VHE" ;;
     nv2)
         need_kernel 7-cloud
-        smoke=$("$G/build-kvm-smoke") || { echo "FAIL: l2_nestvm: guest/build-kvm-smoke failed"; exit 1; }
+        smoke=$("$G/build-kvm-prog" kvm-smoke) || { echo "FAIL: l2_nestvm: guest/build-kvm-prog kvm-smoke failed"; exit 1; }
         kit nvkit --l1-kernel 7-cloud --l2-kernel "$L2K" --l2-nested --l2-add "$smoke" --l2-run kvm-smoke
         cmd=("$NESTVM" run --memory 1G --kernel "$CACHE/kernels/7-cloud/Image" --initrd "$nvkit"
              --timeout "${BOOT_TIMEOUT:-600}" --nested --cpus 2 --append "console=ttyAMA0 kvm-arm.mode=nested")

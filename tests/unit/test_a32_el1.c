@@ -467,7 +467,7 @@ static void test_el2(void)
 
     /* Without AArch32 EL1 the *32_EL2 registers are UNDEFINED and
      * HCR_EL2.RW is RAO/WI. */
-    c = el2_to_mode(M_SVC, 0, "default");
+    c = el2_to_mode(M_SVC, 0, "test-aarch32-el0");
     CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
     CHECK_EQ(c->exc.iss & 0xffff, 8);
     CHECK_EQ(c->sr.esr_el2 >> 26, 0);

@@ -52,16 +52,14 @@ boot_test() {
     local work; work=$(mktemp -d)
     trap 'rm -rf "$work" ${BOOT_TMP:+"$BOOT_TMP"}; ${BOOT_CLEANUP:-}' EXIT
     local mk=("$G/mkinitramfs" -o "$work/initrd.cpio.gz" --kernel "$kid")
-    if [[ "$cmds" == *kvm-smoke* ]]; then
+    # The kit's /dev/kvm programs named in the commands go into the image.
+    local prog
+    for prog in kvm-smoke kvm-nv-test kvm-a32; do
+        [[ "$cmds" == *$prog* ]] || continue
         command -v aarch64-linux-gnu-gcc >/dev/null || skip "aarch64-linux-gnu-gcc not installed"
-        local smoke; smoke=$("$G/build-kvm-smoke") || { echo "FAIL: $name: build-kvm-smoke failed"; exit 1; }
-        mk+=(--add "$smoke:/bin/kvm-smoke")
-    fi
-    if [[ "$cmds" == *kvm-nv-test* ]]; then
-        command -v aarch64-linux-gnu-gcc >/dev/null || skip "aarch64-linux-gnu-gcc not installed"
-        local nvt; nvt=$("$G/build-kvm-nv-test") || { echo "FAIL: $name: build-kvm-nv-test failed"; exit 1; }
-        mk+=(--add "$nvt:/bin/kvm-nv-test")
-    fi
+        local bin; bin=$("$G/build-kvm-prog" $prog) || { echo "FAIL: $name: build-kvm-prog $prog failed"; exit 1; }
+        mk+=(--add "$bin:/bin/$prog")
+    done
     local c
     IFS=';' read -ra parts <<<"$cmds"
     for c in "${parts[@]}"; do
@@ -89,7 +87,7 @@ boot_test() {
     fi
     if [ $rc = 0 ] && [ ${#missing[@]} = 0 ] && [ -z "$bad" ]; then
         echo "PASS: $name: $kid ${args:-(no flags)} in ${secs}s"
-        grep -E '^(CPU: All|CPU features: detected: Nested|kvm \[1\]: (VHE|Hyp|HYP)|kvm-smoke:|kvm-nv-test:|nestvm-guest: userspace)' "$work/clean.log" | sed 's/^/  /'
+        grep -E '^(CPU: All|CPU features: detected: Nested|kvm \[1\]: (VHE|Hyp|HYP)|kvm-smoke:|kvm-nv-test:|kvm-a32:|nestvm-guest: userspace)' "$work/clean.log" | sed 's/^/  /'
         exit 0
     fi
     echo "FAIL: $name: $kid ${args:-} (nestvm exit $rc, ${secs}s)"
