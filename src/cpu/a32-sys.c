@@ -244,28 +244,12 @@ static noreturn void cp_trap(cpu_t *c, uop_t *u, unsigned target, const struct c
     cpu_raise(c, uop_pc_any(c, u), ec, cp_iss(u->insn, u->f, r->wide), 0);
 }
 
-#define MASK_EL10 (1u << MMU_EL10_0 | 1u << MMU_EL10_1 | 1u << MMU_EL10_1_PAN)
-
-/* TLB maintenance of the EL1&0 regime: by VA drops one page unless a block
- * larger than a page covers it; ASID and all drop the regime's TLBs. */
+/* TLB maintenance of the EL1&0 regime: by VA (MVA, MVAA), or all of it
+ * (ALL, ASID). */
 static void cp_tlbi(cpu_t *c, unsigned op, uint32_t v)
 {
-    unsigned mask = MASK_EL10;
-    bool whole = (op & 3) == TLBI_ALL || (op & 3) == TLBI_ASID;
-    uint64_t va = v & ~0xfffu;
-    for (unsigned m = 0; m < NUM_MMU_IDX && !whole; m++)
-        if ((mask >> m & 1) && c->large_page_mask[m] && (va & c->large_page_mask[m]) == c->large_page_addr[m])
-            whole = true;
-    if (whole) {
-        cpu_tlb_flush_mmu_idx(c, mask);
-        for (unsigned m = 0; m < NUM_MMU_IDX; m++)
-            if (mask >> m & 1)
-                c->large_page_mask[m] = c->large_page_addr[m] = 0;
-    } else {
-        cpu_tlb_flush_page_mmu_idx(c, va, mask);
-    }
-    if ((op & TLBI_IS) && c->env.tlbi_broadcast)
-        c->env.tlbi_broadcast(c->env.opaque, c, mask);
+    bool by_va = (op & 3) != TLBI_ALL && (op & 3) != TLBI_ASID;
+    cpu_tlbi(c, MASK_EL10, by_va, v & ~0xfffu, op & TLBI_IS);
 }
 
 /* Operations (MCR only): cache, TLB, AT, barriers. */

@@ -267,36 +267,32 @@ static const struct uop *op_ic_iallu(struct cpu *c, const struct uop *u)
 
 /* ---- TLB maintenance ----------------------------------------------------- */
 
-#define MASK_EL10 (1u << MMU_EL10_0 | 1u << MMU_EL10_1 | 1u << MMU_EL10_1_PAN)
 #define MASK_EL2 (1u << MMU_EL2)
 #define MASK_EL20 (1u << MMU_EL20_0 | 1u << MMU_EL20_2 | 1u << MMU_EL20_2_PAN)
 
-/* imm: regime mask; e: 1 = by VA (Xt holds VA[55:12]); f: 1 = broadcast (IS). */
-static const struct uop *op_tlbi(struct cpu *c, const struct uop *u)
+void cpu_tlbi(struct cpu *c, unsigned mask, bool by_va, uint64_t va, bool is)
 {
-    unsigned mask = (unsigned)u->imm;
-    if (u->e) {
-        uint64_t va = (uint64_t)((int64_t)(c->x[u->a] << 20) >> 8);    /* VA[55:12] sign-extended */
-        bool whole = false;
-        for (unsigned m = 0; m < NUM_MMU_IDX; m++)
-            if ((mask >> m & 1) && c->large_page_mask[m] && (va & c->large_page_mask[m]) == c->large_page_addr[m])
-                whole = true;
-        if (whole) {
-            cpu_tlb_flush_mmu_idx(c, mask);
-            for (unsigned m = 0; m < NUM_MMU_IDX; m++)
-                if (mask >> m & 1)
-                    c->large_page_mask[m] = c->large_page_addr[m] = 0;
-        } else {
-            cpu_tlb_flush_page_mmu_idx(c, va, mask);
-        }
-    } else {
+    bool whole = !by_va;
+    for (unsigned m = 0; m < NUM_MMU_IDX && !whole; m++)
+        if ((mask >> m & 1) && c->large_page_mask[m] && (va & c->large_page_mask[m]) == c->large_page_addr[m])
+            whole = true;
+    if (whole) {
         cpu_tlb_flush_mmu_idx(c, mask);
         for (unsigned m = 0; m < NUM_MMU_IDX; m++)
             if (mask >> m & 1)
                 c->large_page_mask[m] = c->large_page_addr[m] = 0;
+    } else {
+        cpu_tlb_flush_page_mmu_idx(c, va, mask);
     }
-    if (u->f && c->env.tlbi_broadcast)
+    if (is && c->env.tlbi_broadcast)
         c->env.tlbi_broadcast(c->env.opaque, c, mask);
+}
+
+/* imm: regime mask; e: 1 = by VA (Xt holds VA[55:12]); f: 1 = broadcast (IS). */
+static const struct uop *op_tlbi(struct cpu *c, const struct uop *u)
+{
+    uint64_t va = (uint64_t)((int64_t)(c->x[u->a] << 20) >> 8);    /* VA[55:12] sign-extended */
+    cpu_tlbi(c, (unsigned)u->imm, u->e, va, u->f);
     return u + 1;
 }
 

@@ -219,7 +219,6 @@ static void wr_timer_tval(struct cpu *c, const struct sysreg *r, uint64_t v)
 static void wr_timer_other(struct cpu *c, const struct sysreg *r, uint64_t v) { *fld(c, r->off) = v; timer_changed(c); }
 
 /* Registers whose change alters translation: flush the regime's TLBs. */
-#define MASK_EL10 (1u << MMU_EL10_0 | 1u << MMU_EL10_1 | 1u << MMU_EL10_1_PAN)
 #define MASK_EL2 (1u << MMU_EL2 | 1u << MMU_EL20_0 | 1u << MMU_EL20_2 | 1u << MMU_EL20_2_PAN)
 /* Rewriting the current value changes no translation (hypervisors reload
  * VTTBR_EL2 and the EL1 context on every guest entry): nothing to flush. */

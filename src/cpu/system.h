@@ -80,6 +80,13 @@ uint32_t a32_abort_isv(uint32_t insn, uint32_t ctx);
 
 /* MMU: translate va for acc in the current regime and fill a TLB entry. */
 bool mmu_fill(struct cpu *c, uint64_t va, enum access_kind acc, struct tlb_entry *e, struct exc_info *exc);
+/* The EL1&0 regime's TLB tables (bit n = enum mmu_idx n). */
+#define MASK_EL10 (1u << MMU_EL10_0 | 1u << MMU_EL10_1 | 1u << MMU_EL10_1_PAN)
+/* TLB maintenance of the regimes in mask: all of them, or (by_va) the page
+ * of va, unless a block larger than a page covers it (then all); is: also
+ * on the other vCPUs (the broadcast forms). */
+void cpu_tlbi(struct cpu *c, unsigned mask, bool by_va, uint64_t va, bool is);
+
 /* AT instructions: translate without filling the TLB; returns PAR_EL1. */
 uint64_t mmu_at(struct cpu *c, uint64_t va, unsigned el, bool write, bool stage2);
 
