@@ -1105,6 +1105,34 @@ static void a32_mem_sync(struct a32_diff *d)
     uc_mem_write(d->uc, A32_DATA_BASE, d->data_ours, A32_DATA_SIZE);
 }
 
+/* Where ours and the reference disagree on R0-R14, CPSR or the stopping
+ * point (NULL: nowhere). */
+static const char *a32_core_diff(const struct a32_state *o, const struct a32_state *rs)
+{
+    if (memcmp(o->r, rs->r, sizeof(o->r)))
+        return "core registers";
+    if (o->cpsr != rs->cpsr)
+        return "CPSR (NZCV Q GE T)";
+    return o->pc != rs->pc ? "pc" : NULL;
+}
+
+/* A mismatch report: the case's first line, and show[i] for each Ri that differs. */
+static void a32_print_mismatch(const char *cname, const char *why, int r, int err, const struct a32_case *k)
+{
+    printf("MISMATCH class %s (%s), ours exit %d, ref err %d:", cname, why, r, err);
+    for (unsigned i = 0; i < k->n; i++)
+        printf(k->thumb && !k->wide[i] ? " %04x" : " %08x", k->insn[i]);
+    if (k->thumb)
+        printf(" (T32)");
+}
+
+static void a32_print_regs(const uint32_t show[15], const struct a32_state *o, const struct a32_state *rs)
+{
+    for (int i = 0; i < 15; i++)
+        if (o->r[i] != rs->r[i])
+            printf(" r%d=%08x", i, show[i]);
+}
+
 /* Directed tests: n A32 words at a fresh code slot, run on ours only. */
 static inline enum cpu_exit a32_run_words(struct a32_diff *d, const uint32_t *w, unsigned n, uint32_t cpsr)
 {
@@ -1179,33 +1207,21 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
     }
     if (ok && !ours_stopped_ok)
         ok = false, why = "ours stopped unexpectedly";
-    if (ok && memcmp(o.r, rs.r, sizeof(o.r)))
-        ok = false, why = "registers";
-    if (ok && o.cpsr != rs.cpsr)
-        ok = false, why = "CPSR (NZCV Q GE T)";
-    if (ok && o.pc != rs.pc)
-        ok = false, why = "pc";
+    if (ok && a32_core_diff(&o, &rs))
+        ok = false, why = a32_core_diff(&o, &rs);
     if (ok && k->mem && !a32_mem_same(d))
         ok = false, why = "memory";
     if (!ok) {
         st->mismatches++;
         if (!d->quiet && (d->verbose || st->mismatches <= 10)) {
-            printf("MISMATCH class %s (%s), ours exit %d, ref err %d:", cname, why, (int)r, (int)err);
-            for (unsigned i = 0; i < k->n; i++)
-                printf(k->thumb && !k->wide[i] ? " %04x" : " %08x", k->insn[i]);
-            if (k->thumb)
-                printf(" (T32)");
+            a32_print_mismatch(cname, why, (int)r, (int)err, k);
             printf("\n  in : cpsr %08x", s0->cpsr);
             for (int i = 0; i < 15; i++)
                 printf(" r%d=%08x", i, s0->r[i]);
             printf("\n  ours: pc %08x cpsr %08x", o.pc, o.cpsr);
-            for (int i = 0; i < 15; i++)
-                if (o.r[i] != rs.r[i])
-                    printf(" r%d=%08x", i, o.r[i]);
+            a32_print_regs(o.r, &o, &rs);
             printf("\n  ref : pc %08x cpsr %08x", rs.pc, rs.cpsr);
-            for (int i = 0; i < 15; i++)
-                if (o.r[i] != rs.r[i])
-                    printf(" r%d=%08x", i, rs.r[i]);
+            a32_print_regs(rs.r, &o, &rs);
             printf("\n");
         }
     }

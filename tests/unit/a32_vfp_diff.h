@@ -493,12 +493,8 @@ static bool vfp_run_case(struct a32_diff *d, const struct a32_case *k, const str
     }
     if (ok && r != CPU_EXIT_SVC)
         ok = false, why = "ours stopped unexpectedly";
-    if (ok && memcmp(o.core.r, rs.core.r, sizeof(o.core.r)))
-        ok = false, why = "core registers";
-    if (ok && o.core.cpsr != rs.core.cpsr)
-        ok = false, why = "CPSR";
-    if (ok && o.core.pc != rs.core.pc)
-        ok = false, why = "pc";
+    if (ok && a32_core_diff(&o.core, &rs.core))
+        ok = false, why = a32_core_diff(&o.core, &rs.core);
     if (ok && memcmp(o.d, rs.d, sizeof(o.d)))
         ok = false, why = "D registers";
     if (ok && o.fpscr != rs.fpscr)
@@ -508,27 +504,19 @@ static bool vfp_run_case(struct a32_diff *d, const struct a32_case *k, const str
     if (!ok) {
         st->mismatches++;
         if (!d->quiet && (d->verbose || st->mismatches <= 10)) {
-            printf("MISMATCH class %s (%s), ours exit %d, ref err %d:", cname, why, (int)r, (int)err);
-            for (unsigned i = 0; i < k->n; i++)
-                printf(k->thumb && !k->wide[i] ? " %04x" : " %08x", k->insn[i]);
-            printf("%s\n  in : cpsr %08x fpscr %08x", k->thumb ? " (T32)" : "", s0->core.cpsr, s0->fpscr);
-            for (int i = 0; i < 15; i++)
-                if (o.core.r[i] != rs.core.r[i])
-                    printf(" r%d=%08x", i, s0->core.r[i]);
+            a32_print_mismatch(cname, why, (int)r, (int)err, k);
+            printf("\n  in : cpsr %08x fpscr %08x", s0->core.cpsr, s0->fpscr);
+            a32_print_regs(s0->core.r, &o.core, &rs.core);
             for (int i = 0; i < 32; i++)
                 if (o.d[i] != rs.d[i])
                     printf(" d%d=%016" PRIx64, i, s0->d[i]);
             printf("\n  ours: pc %08x cpsr %08x fpscr %08x", o.core.pc, o.core.cpsr, o.fpscr);
-            for (int i = 0; i < 15; i++)
-                if (o.core.r[i] != rs.core.r[i])
-                    printf(" r%d=%08x", i, o.core.r[i]);
+            a32_print_regs(o.core.r, &o.core, &rs.core);
             for (int i = 0; i < 32; i++)
                 if (o.d[i] != rs.d[i])
                     printf(" d%d=%016" PRIx64, i, o.d[i]);
             printf("\n  ref : pc %08x cpsr %08x fpscr %08x", rs.core.pc, rs.core.cpsr, rs.fpscr);
-            for (int i = 0; i < 15; i++)
-                if (o.core.r[i] != rs.core.r[i])
-                    printf(" r%d=%08x", i, rs.core.r[i]);
+            a32_print_regs(rs.core.r, &o.core, &rs.core);
             for (int i = 0; i < 32; i++)
                 if (o.d[i] != rs.d[i])
                     printf(" d%d=%016" PRIx64, i, rs.d[i]);
