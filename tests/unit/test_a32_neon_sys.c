@@ -45,6 +45,16 @@ static void expect_fp_trap(struct cpu *c, uint64_t elr, unsigned cond, bool il)
     CHECK_EQ(c->sr.elr_el1, elr);
 }
 
+/* FP enabled: both instructions run to the SVC; the lane load fills D0[0]. */
+static void expect_ran(struct cpu *c)
+{
+    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+    CHECK_EQ(c->sr.esr_el1 >> 26, EC_SVC32);
+    CHECK_EQ(c->v[1].d[0], 0x0000001100000022ull);
+    CHECK_EQ(c->v[0].d[0] & 0xffffffffu, 0xdeadbeefu);
+    cpu_free(c);
+}
+
 int main(void)
 {
     ram = aligned_alloc(4096, RAM_SIZE);
@@ -52,24 +62,14 @@ int main(void)
     struct cpu *c = setup(0x10, CODE_A32, 0);
     expect_fp_trap(c, CODE_A32, 14, true);
     cpu_free(c);
-    /* A32, FPEN = 3: both run; the lane load fills D0[0]. */
-    c = setup(0x10, CODE_A32, 3);
-    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
-    CHECK_EQ(c->sr.esr_el1 >> 26, EC_SVC32);
-    CHECK_EQ(c->v[1].d[0], 0x0000001100000022ull);
-    CHECK_EQ(c->v[0].d[0] & 0xffffffffu, 0xdeadbeefu);
-    cpu_free(c);
+    /* A32, FPEN = 3: both run. */
+    expect_ran(setup(0x10, CODE_A32, 3));
     /* T32 in an IT block (Z clear: NE passes): the trap carries COND = NE;
      * FPEN = 1 traps EL0 as well. */
     c = setup(0x30, CODE_T32, 1);
     expect_fp_trap(c, CODE_T32 + 2, 1, true);
     cpu_free(c);
-    c = setup(0x30, CODE_T32, 3);
-    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
-    CHECK_EQ(c->sr.esr_el1 >> 26, EC_SVC32);
-    CHECK_EQ(c->v[1].d[0], 0x0000001100000022ull);
-    CHECK_EQ(c->v[0].d[0] & 0xffffffffu, 0xdeadbeefu);
-    cpu_free(c);
+    expect_ran(setup(0x30, CODE_T32, 3));
     free(ram);
     return test_report("test_a32_neon_sys");
 }
