@@ -1011,9 +1011,11 @@ static void a32_ref_stop(uc_engine *uc, uint64_t addr, uint32_t size, void *opaq
     uc_emu_stop(uc);
 }
 
-/* Run a case on both sides from state s.  Returns true when they agree. */
-static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const struct a32_state *s0,
-                         struct a32_stats *st, const char *cname)
+/* The pieces every differential runner (integer, VFP, Advanced SIMD) shares. */
+
+/* Write case k and the closing SVC to a fresh code slot on both sides;
+ * returns the slot's address, *end that of the SVC. */
+static uint32_t a32_place_case(struct a32_diff *d, const struct a32_case *k, uint32_t *end)
 {
     uint8_t code[4 * (A32_MAX_INSNS + 1)];
     uint32_t need = 0;
@@ -1030,7 +1032,7 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
             need += 2;
         }
     }
-    uint32_t end_off = need;    /* the SVC */
+    uint32_t end_off = need;
     if (k->thumb) {
         memcpy(code + need, &(uint16_t){ T32_SVC }, 2);
         need += 2;
@@ -1046,41 +1048,127 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
     d->next_code += (need + 3) & ~3u;
     memcpy(&d->h.mem[pc - HARNESS_BASE], code, need);
     uc_mem_write(d->uc, pc, code, need);
-    for (unsigned i = 0; i < k->npoke; i++) {
-        memcpy(&d->h.mem[k->poke_addr[i] - HARNESS_BASE], &k->poke_val[i], 4);
-        uc_mem_write(d->uc, k->poke_addr[i], &k->poke_val[i], 4);
-    }
     uc_ctl_remove_cache(d->uc, pc, pc + need);
+    *end = pc + end_off;
+    return pc;
+}
 
-    /* ours */
-    struct cpu *c = d->h.cpu;
+/* Run ours from R0-R14 = s0->r (the banked X slots cleared) at pc with
+ * cpsr; *o gets R0-R14, NZCV Q GE T and where it stopped (at the SVC). */
+static enum cpu_exit a32_ours_run(struct cpu *c, const struct a32_state *s0, uint32_t pc, uint32_t cpsr,
+                                  struct a32_state *o)
+{
     for (int i = 0; i < 15; i++)
         c->x[i] = s0->r[i];
     for (int i = 15; i < 31; i++)
         c->x[i] = 0;
-    cpu_a32_enter(c, pc, s0->cpsr | 0x10 | (k->thumb ? 0x20 : 0));
+    cpu_a32_enter(c, pc, cpsr);
     enum cpu_exit r = cpu_run(c);
-    struct a32_state o;
     for (int i = 0; i < 15; i++)
-        o.r[i] = (uint32_t)c->x[i];
-    o.cpsr = cpu_a32_cpsr(c) & 0xfe0ffc20u;
-    bool ours_undef = r == CPU_EXIT_UNDEF;
+        o->r[i] = (uint32_t)c->x[i];
+    o->cpsr = cpu_a32_cpsr(c) & 0xfe0ffc20u;
     /* SVC leaves the pc after it. */
-    o.pc = r == CPU_EXIT_SVC ? (uint32_t)c->pc - ((o.cpsr & 0x20) ? 2 : 4) : (uint32_t)c->pc;
-    bool ours_stopped_ok = r == CPU_EXIT_SVC;
+    o->pc = r == CPU_EXIT_SVC ? (uint32_t)c->pc - ((o->cpsr & 0x20) ? 2 : 4) : (uint32_t)c->pc;
+    return r;
+}
 
-    /* reference */
-    uint32_t v;
-    uint32_t cpsr = s0->cpsr | 0x10 | (k->thumb ? 0x20 : 0);
+/* The reference's R0-R14 and CPSR, in and out (pc: where it stopped). */
+static void a32_ref_set(struct a32_diff *d, const struct a32_state *s0, uint32_t cpsr)
+{
     uc_reg_write(d->uc, UC_ARM_REG_CPSR, &cpsr);
     for (int i = 0; i < 15; i++)
         uc_reg_write(d->uc, a32_uc_reg(i), &s0->r[i]);
+}
+
+static void a32_ref_get(struct a32_diff *d, struct a32_state *rs)
+{
+    uint32_t v;
+    for (int i = 0; i < 15; i++)
+        uc_reg_read(d->uc, a32_uc_reg(i), &rs->r[i]);
+    uc_reg_read(d->uc, UC_ARM_REG_CPSR, &v);
+    rs->cpsr = v & 0xfe0ffc20u;
+    uc_reg_read(d->uc, UC_ARM_REG_PC, &rs->pc);
+}
+
+/* The data areas of both sides: equal?  Then made equal (ours copied) for
+ * the next case. */
+static bool a32_mem_same(struct a32_diff *d)
+{
+    memcpy(d->data_ours, &d->h.mem[A32_DATA_BASE - HARNESS_BASE], A32_DATA_SIZE);
+    uc_mem_read(d->uc, A32_DATA_BASE, d->data_ref, A32_DATA_SIZE);
+    return !memcmp(d->data_ours, d->data_ref, A32_DATA_SIZE);
+}
+
+static void a32_mem_sync(struct a32_diff *d)
+{
+    memcpy(d->data_ours, &d->h.mem[A32_DATA_BASE - HARNESS_BASE], A32_DATA_SIZE);
+    uc_mem_write(d->uc, A32_DATA_BASE, d->data_ours, A32_DATA_SIZE);
+}
+
+/* Where ours and the reference disagree on R0-R14, CPSR or the stopping
+ * point (NULL: nowhere). */
+static const char *a32_core_diff(const struct a32_state *o, const struct a32_state *rs)
+{
+    if (memcmp(o->r, rs->r, sizeof(o->r)))
+        return "core registers";
+    if (o->cpsr != rs->cpsr)
+        return "CPSR (NZCV Q GE T)";
+    return o->pc != rs->pc ? "pc" : NULL;
+}
+
+/* A mismatch report: the case's first line, and show[i] for each Ri that differs. */
+static void a32_print_mismatch(const char *cname, const char *why, int r, int err, const struct a32_case *k)
+{
+    printf("MISMATCH class %s (%s), ours exit %d, ref err %d:", cname, why, r, err);
+    for (unsigned i = 0; i < k->n; i++)
+        printf(k->thumb && !k->wide[i] ? " %04x" : " %08x", k->insn[i]);
+    if (k->thumb)
+        printf(" (T32)");
+}
+
+static void a32_print_regs(const uint32_t show[15], const struct a32_state *o, const struct a32_state *rs)
+{
+    for (int i = 0; i < 15; i++)
+        if (o->r[i] != rs->r[i])
+            printf(" r%d=%08x", i, show[i]);
+}
+
+/* Directed tests: n A32 words at a fresh code slot, run on ours only. */
+static inline enum cpu_exit a32_run_words(struct a32_diff *d, const uint32_t *w, unsigned n, uint32_t cpsr)
+{
+    uint32_t pc = d->next_code;
+    d->next_code += 4 * n;
+    memcpy(&d->h.mem[pc - HARNESS_BASE], w, 4 * n);
+    cpu_a32_enter(d->h.cpu, pc, cpsr);
+    return cpu_run(d->h.cpu);
+}
+
+/* Run a case on both sides from state s.  Returns true when they agree. */
+static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const struct a32_state *s0,
+                         struct a32_stats *st, const char *cname)
+{
+    uint32_t end;
+    uint32_t pc = a32_place_case(d, k, &end);
+    for (unsigned i = 0; i < k->npoke; i++) {
+        memcpy(&d->h.mem[k->poke_addr[i] - HARNESS_BASE], &k->poke_val[i], 4);
+        uc_mem_write(d->uc, k->poke_addr[i], &k->poke_val[i], 4);
+    }
+    uint32_t cpsr = s0->cpsr | 0x10 | (k->thumb ? 0x20 : 0);
+
+    /* ours */
+    struct a32_state o;
+    enum cpu_exit r = a32_ours_run(d->h.cpu, s0, pc, cpsr, &o);
+    bool ours_undef = r == CPU_EXIT_UNDEF;
+    bool ours_stopped_ok = r == CPU_EXIT_SVC;
+
+    /* reference */
+    a32_ref_set(d, s0, cpsr);
     uint32_t begin = pc | (k->thumb ? 1 : 0);
     uc_err err;
     if (k->to_field) {  /* stop on entering a landing field (before running it) */
         uc_hook hk;
         uc_hook_add(d->uc, &hk, UC_HOOK_CODE, (void *)a32_ref_stop, NULL, A32_BR_BASE, A32_TBR_BASE + A32_BR_SIZE - 1);
-        err = uc_emu_start(d->uc, begin, pc + end_off, 0, 0);
+        err = uc_emu_start(d->uc, begin, end, 0, 0);
         uc_hook_del(d->uc, hk);
         /* The hook does not always catch the first instruction of a block
          * entered by interworking; then the field's SVC stopped it. */
@@ -1093,14 +1181,10 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
             err = UC_ERR_OK;
         }
     } else {
-        err = k->branch ? uc_emu_start(d->uc, begin, 0xffffffffu, 0, 1) : uc_emu_start(d->uc, begin, pc + end_off, 0, 0);
+        err = k->branch ? uc_emu_start(d->uc, begin, 0xffffffffu, 0, 1) : uc_emu_start(d->uc, begin, end, 0, 0);
     }
     struct a32_state rs;
-    for (int i = 0; i < 15; i++)
-        uc_reg_read(d->uc, a32_uc_reg(i), &rs.r[i]);
-    uc_reg_read(d->uc, UC_ARM_REG_CPSR, &v);
-    rs.cpsr = v & 0xfe0ffc20u;
-    uc_reg_read(d->uc, UC_ARM_REG_PC, &rs.pc);
+    a32_ref_get(d, &rs);
     /* An exception stops the reference at the instruction (its pc). */
     bool ref_undef = err != UC_ERR_OK;
 
@@ -1123,45 +1207,26 @@ static bool a32_run_case(struct a32_diff *d, const struct a32_case *k, const str
     }
     if (ok && !ours_stopped_ok)
         ok = false, why = "ours stopped unexpectedly";
-    if (ok && memcmp(o.r, rs.r, sizeof(o.r)))
-        ok = false, why = "registers";
-    if (ok && o.cpsr != rs.cpsr)
-        ok = false, why = "CPSR (NZCV Q GE T)";
-    if (ok && o.pc != rs.pc)
-        ok = false, why = "pc";
-    if (ok && k->mem) {
-        memcpy(d->data_ours, &d->h.mem[A32_DATA_BASE - HARNESS_BASE], A32_DATA_SIZE);
-        uc_mem_read(d->uc, A32_DATA_BASE, d->data_ref, A32_DATA_SIZE);
-        if (memcmp(d->data_ours, d->data_ref, A32_DATA_SIZE))
-            ok = false, why = "memory";
-    }
+    if (ok && a32_core_diff(&o, &rs))
+        ok = false, why = a32_core_diff(&o, &rs);
+    if (ok && k->mem && !a32_mem_same(d))
+        ok = false, why = "memory";
     if (!ok) {
         st->mismatches++;
         if (!d->quiet && (d->verbose || st->mismatches <= 10)) {
-            printf("MISMATCH class %s (%s), ours exit %d, ref err %d:", cname, why, (int)r, (int)err);
-            for (unsigned i = 0; i < k->n; i++)
-                printf(k->thumb && !k->wide[i] ? " %04x" : " %08x", k->insn[i]);
-            if (k->thumb)
-                printf(" (T32)");
+            a32_print_mismatch(cname, why, (int)r, (int)err, k);
             printf("\n  in : cpsr %08x", s0->cpsr);
             for (int i = 0; i < 15; i++)
                 printf(" r%d=%08x", i, s0->r[i]);
             printf("\n  ours: pc %08x cpsr %08x", o.pc, o.cpsr);
-            for (int i = 0; i < 15; i++)
-                if (o.r[i] != rs.r[i])
-                    printf(" r%d=%08x", i, o.r[i]);
+            a32_print_regs(o.r, &o, &rs);
             printf("\n  ref : pc %08x cpsr %08x", rs.pc, rs.cpsr);
-            for (int i = 0; i < 15; i++)
-                if (o.r[i] != rs.r[i])
-                    printf(" r%d=%08x", i, rs.r[i]);
+            a32_print_regs(rs.r, &o, &rs);
             printf("\n");
         }
     }
-    /* Keep the two memories identical for the next case. */
-    if (k->mem) {
-        memcpy(d->data_ours, &d->h.mem[A32_DATA_BASE - HARNESS_BASE], A32_DATA_SIZE);
-        uc_mem_write(d->uc, A32_DATA_BASE, d->data_ours, A32_DATA_SIZE);
-    }
+    if (k->mem)
+        a32_mem_sync(d);
     return ok;
 }
 

@@ -30,8 +30,7 @@ static const char *const n_class_names[NC_COUNT] = {
 };
 
 struct n_state {
-    uint32_t r[15];
-    uint32_t cpsr;
+    struct a32_state core;
     uint64_t d[32];
     uint32_t fpscr;
 };
@@ -78,8 +77,8 @@ static uint64_t n_dval(bool fp)
 static void n_random_state(struct n_state *s, bool fp)
 {
     for (int i = 0; i < 15; i++)
-        s->r[i] = a32_edge();
-    s->cpsr = (uint32_t)a32_rndn(16) << 28;
+        s->core.r[i] = a32_edge();
+    s->core.cpsr = (uint32_t)a32_rndn(16) << 28;
     for (int i = 0; i < 32; i++)
         s->d[i] = n_dval(fp);
     /* random QC, cumulative flags and modes (AHP stays 0: IEEE half) */
@@ -142,7 +141,7 @@ static uint32_t n_gen_ldst(struct n_state *s, enum n_class cls)
         do
             rm = a32_rndn(13);
         while (rm == rn);
-        s->r[rm] = (uint32_t)((int32_t)a32_rndn(129) - 64);
+        s->core.r[rm] = (uint32_t)((int32_t)a32_rndn(129) - 64);
         break;
     }
     if (rm == 13 && rn == 13)
@@ -160,7 +159,7 @@ static uint32_t n_gen_ldst(struct n_state *s, enum n_class cls)
     } else {
         w &= ~0x10u;
     }
-    s->r[rn] = base;
+    s->core.r[rn] = base;
     return n_regs(w, vd, 0, 0) | rn << 16 | rm;
 }
 
@@ -281,14 +280,8 @@ static uint32_t n_to_t32(uint32_t w)
     return 0xf9000000u | (w & 0x00ffffffu);     /* 1111 0100 */
 }
 
-struct n_diff {
-    struct a32_diff *a;
-    uint8_t data_ours[A32_DATA_SIZE], data_ref[A32_DATA_SIZE];
-};
-
-static void n_diff_init(struct n_diff *d, struct a32_diff *a)
+static void n_diff_init(struct a32_diff *a)
 {
-    d->a = a;
     uint32_t fpexc = 0x40000000u;
     uc_reg_write(a->uc, UC_ARM_REG_FPEXC, &fpexc);
 }
@@ -310,78 +303,48 @@ static bool n_cond_holds(uint32_t cpsr, unsigned cond)
 }
 
 /* Run one case; true when the sides agree. */
-static bool n_run_case(struct n_diff *nd, uint32_t w, bool thumb, unsigned itcond, const struct n_state *s0,
+static bool n_run_case(struct a32_diff *d, uint32_t w, bool thumb, unsigned itcond, const struct n_state *s0,
                        struct n_stats *st, const char *cname)
 {
-    struct a32_diff *d = nd->a;
-    uint8_t code[16];
-    uint32_t need = 0;
-    if (thumb) {
-        uint32_t t = n_to_t32(w);
-        uint16_t hw[2] = { (uint16_t)(t >> 16), (uint16_t)t };
-        if (itcond < 15) {
-            uint16_t it = (uint16_t)(0xbf08 | itcond << 4);
-            memcpy(code, &it, 2);
-            need = 2;
-        }
-        memcpy(code + need, hw, 4);
-        need += 4;
-        memcpy(code + need, &(uint16_t){ T32_SVC }, 2);
-        need += 2;
+    struct a32_case k = { .thumb = thumb };
+    if (!thumb) {
+        k.insn[k.n++] = w;
     } else {
-        memcpy(code, &w, 4);
-        memcpy(code + 4, &(uint32_t){ A32_SVC }, 4);
-        need = 8;
+        uint32_t t = n_to_t32(w);
+        if (itcond < 15)
+            t_add16(&k, 0xbf08 | itcond << 4);
+        t_add32(&k, t >> 16, t);
     }
-    uint32_t end_off = need - (thumb ? 2 : 4);
-    if (d->next_code + need > A32_CODE_BASE + A32_CODE_SIZE) {
-        d->next_code = A32_CODE_BASE;
-        cpu_code_invalidate_all(d->h.cpu);
-    }
-    uint32_t pc = d->next_code;
-    d->next_code += (need + 3) & ~3u;
-    memcpy(&d->h.mem[pc - HARNESS_BASE], code, need);
-    uc_mem_write(d->uc, pc, code, need);
-    uc_ctl_remove_cache(d->uc, pc, pc + need);
+    uint32_t end;
+    uint32_t pc = a32_place_case(d, &k, &end);
+    uint32_t cpsr = s0->core.cpsr | 0x10 | (thumb ? 0x20 : 0);
 
     /* ours */
     struct cpu *c = d->h.cpu;
-    for (int i = 0; i < 15; i++)
-        c->x[i] = s0->r[i];
     for (int i = 0; i < 32; i++)
         c->v[i / 2].d[i % 2] = s0->d[i];
     c->fpcr = s0->fpscr & 0x07c80000u;
     c->fpsr = s0->fpscr & 0x0800009fu;
-    uint32_t cpsr = s0->cpsr | 0x10 | (thumb ? 0x20 : 0);
-    cpu_a32_enter(c, pc, cpsr);
-    enum cpu_exit r = cpu_run(c);
     struct n_state o;
-    for (int i = 0; i < 15; i++)
-        o.r[i] = (uint32_t)c->x[i];
+    enum cpu_exit r = a32_ours_run(c, &s0->core, pc, cpsr, &o.core);
     for (int i = 0; i < 32; i++)
         o.d[i] = c->v[i / 2].d[i % 2];
     o.fpscr = (c->fpsr & 0x0800009fu);
-    uint32_t opc_ = r == CPU_EXIT_SVC ? (uint32_t)c->pc - (thumb ? 2 : 4) : (uint32_t)c->pc;
     bool ours_exc = r != CPU_EXIT_SVC;
 
     /* reference */
-    uc_reg_write(d->uc, UC_ARM_REG_CPSR, &cpsr);
-    for (int i = 0; i < 15; i++)
-        uc_reg_write(d->uc, a32_uc_reg(i), &s0->r[i]);
+    a32_ref_set(d, &s0->core, cpsr);
     for (int i = 0; i < 32; i++)
         uc_reg_write(d->uc, UC_ARM_REG_D0 + i, &s0->d[i]);
     uint32_t fpscr = s0->fpscr;
     uc_reg_write(d->uc, UC_ARM_REG_FPSCR, &fpscr);
-    uc_err err = uc_emu_start(d->uc, pc | (thumb ? 1 : 0), pc + end_off, 0, 0);
+    uc_err err = uc_emu_start(d->uc, pc | (thumb ? 1 : 0), end, 0, 0);
     struct n_state rs;
-    for (int i = 0; i < 15; i++)
-        uc_reg_read(d->uc, a32_uc_reg(i), &rs.r[i]);
+    a32_ref_get(d, &rs.core);
     for (int i = 0; i < 32; i++)
         uc_reg_read(d->uc, UC_ARM_REG_D0 + i, &rs.d[i]);
     uc_reg_read(d->uc, UC_ARM_REG_FPSCR, &fpscr);
     rs.fpscr = fpscr & 0x0800009fu;
-    uint32_t rpc;
-    uc_reg_read(d->uc, UC_ARM_REG_PC, &rpc);
     bool ref_exc = err != UC_ERR_OK;
 
     st->cases++;
@@ -389,7 +352,7 @@ static bool n_run_case(struct n_diff *nd, uint32_t w, bool thumb, unsigned itcon
     const char *why = "";
     /* A condition-failed UNDEFINED instruction (in an IT block) may be
      * UNDEFINED (ours) or a NOP (the reference): both are permitted. */
-    bool cond_failed = thumb && itcond < 15 && !n_cond_holds(s0->cpsr, itcond);
+    bool cond_failed = thumb && itcond < 15 && !n_cond_holds(s0->core.cpsr, itcond);
     if (ours_exc || ref_exc) {
         if (ours_exc && r == CPU_EXIT_UNDEF && !ref_exc && cond_failed) {
             st->exc_both++;
@@ -405,18 +368,16 @@ static bool n_run_case(struct n_diff *nd, uint32_t w, bool thumb, unsigned itcon
             ok = false, why = "exception on the reference only";
         }
     } else {
-        if (memcmp(o.r, rs.r, sizeof(o.r)))
+        if (memcmp(o.core.r, rs.core.r, sizeof(o.core.r)))
             ok = false, why = "core registers";
         else if (memcmp(o.d, rs.d, sizeof(o.d)))
             ok = false, why = "D registers";
         else if (o.fpscr != rs.fpscr)
             ok = false, why = "FPSCR";
-        else if (opc_ != rpc)
+        else if (o.core.pc != rs.core.pc)
             ok = false, why = "pc";
     }
-    memcpy(nd->data_ours, &d->h.mem[A32_DATA_BASE - HARNESS_BASE], A32_DATA_SIZE);
-    uc_mem_read(d->uc, A32_DATA_BASE, nd->data_ref, A32_DATA_SIZE);
-    if (ok && !ours_exc && memcmp(nd->data_ours, nd->data_ref, A32_DATA_SIZE))
+    if (ok && !ours_exc && !a32_mem_same(d))
         ok = false, why = "memory";
     if (!ok) {
         st->mismatches++;
@@ -429,17 +390,15 @@ static bool n_run_case(struct n_diff *nd, uint32_t w, bool thumb, unsigned itcon
                     printf("  d%-2d in %016" PRIx64 " ours %016" PRIx64 " ref %016" PRIx64 "\n", i, s0->d[i], o.d[i],
                            rs.d[i]);
             for (int i = 0; i < 15; i++)
-                if (o.r[i] != rs.r[i])
-                    printf("  r%d in %08x ours %08x ref %08x\n", i, s0->r[i], o.r[i], rs.r[i]);
+                if (o.core.r[i] != rs.core.r[i])
+                    printf("  r%d in %08x ours %08x ref %08x\n", i, s0->core.r[i], o.core.r[i], rs.core.r[i]);
         }
     }
-    /* keep the memories identical */
-    memcpy(nd->data_ours, &d->h.mem[A32_DATA_BASE - HARNESS_BASE], A32_DATA_SIZE);
-    uc_mem_write(d->uc, A32_DATA_BASE, nd->data_ours, A32_DATA_SIZE);
+    a32_mem_sync(d);
     return ok;
 }
 
-static void n_run_class(struct n_diff *nd, enum n_class cls, bool thumb, uint64_t n, struct n_stats *st)
+static void n_run_class(struct a32_diff *d, enum n_class cls, bool thumb, uint64_t n, struct n_stats *st)
 {
     for (uint64_t i = 0; i < n; i++) {
         struct n_state s;
@@ -451,7 +410,7 @@ static void n_run_class(struct n_diff *nd, enum n_class cls, bool thumb, uint64_
         unsigned itc = 15;
         if (thumb && a32_rndn(4) == 0)
             itc = a32_rndn(14);
-        n_run_case(nd, w, thumb, itc, &s, st, n_class_names[cls]);
+        n_run_case(d, w, thumb, itc, &s, st, n_class_names[cls]);
     }
 }
 

@@ -440,65 +440,24 @@ static uint32_t vfp_our_fpscr(const struct cpu *c)
 static bool vfp_run_case(struct a32_diff *d, const struct a32_case *k, const struct vfp_state *s0,
                          struct a32_stats *st, const char *cname)
 {
-    uint8_t code[4 * (A32_MAX_INSNS + 1)];
-    uint32_t need = 0;
-    for (unsigned i = 0; i < k->n; i++) {
-        if (!k->thumb) {
-            memcpy(code + need, &k->insn[i], 4);
-            need += 4;
-        } else if (k->wide[i]) {
-            uint16_t hw[2] = { (uint16_t)(k->insn[i] >> 16), (uint16_t)k->insn[i] };
-            memcpy(code + need, hw, 4);
-            need += 4;
-        } else {
-            memcpy(code + need, &(uint16_t){ (uint16_t)k->insn[i] }, 2);
-            need += 2;
-        }
-    }
-    uint32_t end_off = need;
-    if (k->thumb) {
-        memcpy(code + need, &(uint16_t){ T32_SVC }, 2);
-        need += 2;
-    } else {
-        memcpy(code + need, &(uint32_t){ A32_SVC }, 4);
-        need += 4;
-    }
-    if (d->next_code + need > A32_CODE_BASE + A32_CODE_SIZE) {
-        d->next_code = A32_CODE_BASE;
-        cpu_code_invalidate_all(d->h.cpu);
-    }
-    uint32_t pc = d->next_code;
-    d->next_code += (need + 3) & ~3u;
-    memcpy(&d->h.mem[pc - HARNESS_BASE], code, need);
-    uc_mem_write(d->uc, pc, code, need);
-    uc_ctl_remove_cache(d->uc, pc, pc + need);
+    uint32_t end;
+    uint32_t pc = a32_place_case(d, k, &end);
     uint32_t cpsr = s0->core.cpsr | 0x10 | (k->thumb ? 0x20 : 0);
 
     /* ours */
     struct cpu *c = d->h.cpu;
-    for (int i = 0; i < 15; i++)
-        c->x[i] = s0->core.r[i];
-    for (int i = 15; i < 31; i++)
-        c->x[i] = 0;
     for (int i = 0; i < 32; i++)
         c->v[i / 2].d[i % 2] = s0->d[i];
     c->fpsr = s0->fpscr & 0xf800009fu;
     c->fpcr = s0->fpscr & 0x07f70000u;
-    cpu_a32_enter(c, pc, cpsr);
-    enum cpu_exit r = cpu_run(c);
     struct vfp_state o;
-    for (int i = 0; i < 15; i++)
-        o.core.r[i] = (uint32_t)c->x[i];
-    o.core.cpsr = cpu_a32_cpsr(c) & 0xfe0ffc20u;
-    o.core.pc = r == CPU_EXIT_SVC ? (uint32_t)c->pc - ((o.core.cpsr & 0x20) ? 2 : 4) : (uint32_t)c->pc;
+    enum cpu_exit r = a32_ours_run(c, &s0->core, pc, cpsr, &o.core);
     for (int i = 0; i < 32; i++)
         o.d[i] = c->v[i / 2].d[i % 2];
     o.fpscr = vfp_our_fpscr(c) & VFP_FPSCR_MASK;
 
     /* reference */
-    uc_reg_write(d->uc, UC_ARM_REG_CPSR, &cpsr);
-    for (int i = 0; i < 15; i++)
-        uc_reg_write(d->uc, a32_uc_reg(i), &s0->core.r[i]);
+    a32_ref_set(d, &s0->core, cpsr);
     uint32_t fpexc = 0x40000000u, cpacr = 0x00f00000u;
     uc_reg_write(d->uc, UC_ARM_REG_C1_C0_2, &cpacr);
     uc_reg_write(d->uc, UC_ARM_REG_FPEXC, &fpexc);
@@ -507,14 +466,10 @@ static bool vfp_run_case(struct a32_diff *d, const struct a32_case *k, const str
     uc_reg_write(d->uc, UC_ARM_REG_FPSCR_NZCV, &fnzcv);
     for (int i = 0; i < 32; i++)
         uc_reg_write(d->uc, UC_ARM_REG_D0 + i, &s0->d[i]);
-    uc_err err = uc_emu_start(d->uc, pc | (k->thumb ? 1 : 0), pc + end_off, 0, 0);
+    uc_err err = uc_emu_start(d->uc, pc | (k->thumb ? 1 : 0), end, 0, 0);
     struct vfp_state rs;
     uint32_t v;
-    for (int i = 0; i < 15; i++)
-        uc_reg_read(d->uc, a32_uc_reg(i), &rs.core.r[i]);
-    uc_reg_read(d->uc, UC_ARM_REG_CPSR, &v);
-    rs.core.cpsr = v & 0xfe0ffc20u;
-    uc_reg_read(d->uc, UC_ARM_REG_PC, &rs.core.pc);
+    a32_ref_get(d, &rs.core);
     for (int i = 0; i < 32; i++)
         uc_reg_read(d->uc, UC_ARM_REG_D0 + i, &rs.d[i]);
     uc_reg_read(d->uc, UC_ARM_REG_FPSCR, &v);
@@ -538,56 +493,38 @@ static bool vfp_run_case(struct a32_diff *d, const struct a32_case *k, const str
     }
     if (ok && r != CPU_EXIT_SVC)
         ok = false, why = "ours stopped unexpectedly";
-    if (ok && memcmp(o.core.r, rs.core.r, sizeof(o.core.r)))
-        ok = false, why = "core registers";
-    if (ok && o.core.cpsr != rs.core.cpsr)
-        ok = false, why = "CPSR";
-    if (ok && o.core.pc != rs.core.pc)
-        ok = false, why = "pc";
+    if (ok && a32_core_diff(&o.core, &rs.core))
+        ok = false, why = a32_core_diff(&o.core, &rs.core);
     if (ok && memcmp(o.d, rs.d, sizeof(o.d)))
         ok = false, why = "D registers";
     if (ok && o.fpscr != rs.fpscr)
         ok = false, why = "FPSCR";
-    if (ok && k->mem) {
-        memcpy(d->data_ours, &d->h.mem[A32_DATA_BASE - HARNESS_BASE], A32_DATA_SIZE);
-        uc_mem_read(d->uc, A32_DATA_BASE, d->data_ref, A32_DATA_SIZE);
-        if (memcmp(d->data_ours, d->data_ref, A32_DATA_SIZE))
-            ok = false, why = "memory";
-    }
+    if (ok && k->mem && !a32_mem_same(d))
+        ok = false, why = "memory";
     if (!ok) {
         st->mismatches++;
         if (!d->quiet && (d->verbose || st->mismatches <= 10)) {
-            printf("MISMATCH class %s (%s), ours exit %d, ref err %d:", cname, why, (int)r, (int)err);
-            for (unsigned i = 0; i < k->n; i++)
-                printf(k->thumb && !k->wide[i] ? " %04x" : " %08x", k->insn[i]);
-            printf("%s\n  in : cpsr %08x fpscr %08x", k->thumb ? " (T32)" : "", s0->core.cpsr, s0->fpscr);
-            for (int i = 0; i < 15; i++)
-                if (o.core.r[i] != rs.core.r[i])
-                    printf(" r%d=%08x", i, s0->core.r[i]);
+            a32_print_mismatch(cname, why, (int)r, (int)err, k);
+            printf("\n  in : cpsr %08x fpscr %08x", s0->core.cpsr, s0->fpscr);
+            a32_print_regs(s0->core.r, &o.core, &rs.core);
             for (int i = 0; i < 32; i++)
                 if (o.d[i] != rs.d[i])
                     printf(" d%d=%016" PRIx64, i, s0->d[i]);
             printf("\n  ours: pc %08x cpsr %08x fpscr %08x", o.core.pc, o.core.cpsr, o.fpscr);
-            for (int i = 0; i < 15; i++)
-                if (o.core.r[i] != rs.core.r[i])
-                    printf(" r%d=%08x", i, o.core.r[i]);
+            a32_print_regs(o.core.r, &o.core, &rs.core);
             for (int i = 0; i < 32; i++)
                 if (o.d[i] != rs.d[i])
                     printf(" d%d=%016" PRIx64, i, o.d[i]);
             printf("\n  ref : pc %08x cpsr %08x fpscr %08x", rs.core.pc, rs.core.cpsr, rs.fpscr);
-            for (int i = 0; i < 15; i++)
-                if (o.core.r[i] != rs.core.r[i])
-                    printf(" r%d=%08x", i, rs.core.r[i]);
+            a32_print_regs(rs.core.r, &o.core, &rs.core);
             for (int i = 0; i < 32; i++)
                 if (o.d[i] != rs.d[i])
                     printf(" d%d=%016" PRIx64, i, rs.d[i]);
             printf("\n");
         }
     }
-    if (k->mem) {   /* keep the two memories identical */
-        memcpy(d->data_ours, &d->h.mem[A32_DATA_BASE - HARNESS_BASE], A32_DATA_SIZE);
-        uc_mem_write(d->uc, A32_DATA_BASE, d->data_ours, A32_DATA_SIZE);
-    }
+    if (k->mem)
+        a32_mem_sync(d);
     return ok;
 }
 

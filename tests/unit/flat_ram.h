@@ -39,4 +39,22 @@ static void map4k(uint64_t root, uint64_t va, uint64_t pa, uint64_t attrs)
     }
 }
 
+/* Stage-2 tables at root (3 pages) for the 2 MiB at RAM_BASE, with VTCR_EL2
+ * = S2_VTCR: 4K pages (AF, inner shareable, S2AP RW, normal WB) mapping
+ * every IPA to itself but page, which maps to to, or to nothing if to is 0. */
+#define S2_VTCR (32 | 1u << 6 | 1u << 8 | 1u << 10 | 3u << 12 | 1u << 31)   /* 4K, IPA 32 bits, SL1 */
+
+static inline void s2_tables(uint64_t root, uint64_t page, uint64_t to)
+{
+    uint64_t l2 = root + 0x1000, l3 = root + 0x2000;
+    memset(host(root), 0, 0x3000);
+    host(root)[RAM_BASE >> 30] = l2 | 3;
+    host(l2)[0] = l3 | 3;
+    for (unsigned i = 0; i < 512; i++) {
+        uint64_t ipa = RAM_BASE + ((uint64_t)i << 12), out = ipa == page ? to : ipa;
+        if (out)
+            host(l3)[i] = out | 1ull << 10 | 3ull << 8 | 3ull << 6 | 0xfull << 2 | 3;
+    }
+}
+
 #endif

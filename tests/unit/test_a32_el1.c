@@ -681,17 +681,8 @@ static void test_stage2(void)
     wr32(GUEST + 0x300, 0xe59be000);    /* ldr lr, [r11] */
     c->x[2] = GUEST + 0x300;
     c->x[11] = DATA;
-    uint64_t l2 = S2_ROOT + 0x1000, l3 = S2_ROOT + 0x2000;
-    memset(host(S2_ROOT), 0, 0x3000);
-    host(S2_ROOT)[RAM_BASE >> 30] = l2 | 3;
-    host(l2)[0] = l3 | 3;
-    for (unsigned p = 0; p < 512; p++) {
-        uint64_t ipa = RAM_BASE + ((uint64_t)p << 12);
-        if (ipa != DATA)     /* page: AF, inner shareable, S2AP RW, normal WB */
-            host(l3)[p] = ipa | 1ull << 10 | 3ull << 8 | 3ull << 6 | 0xfull << 2 | 3;
-    }
-    c->sr.vtcr_el2 = 32 | 1u << 6 | 1u << 8 | 1u << 10 | 3u << 12 | 1u << 31;   /* 4K, IPA 32 bits, SL1 */
-    c->sr.vttbr_el2 = S2_ROOT;
+    s2_tables(S2_ROOT, DATA, 0);
+    c->sr.vtcr_el2 = S2_VTCR, c->sr.vttbr_el2 = S2_ROOT;
     expect_el2(c, 6, 0x24, 1u << 24 | 2u << 22 | 18u << 16 | 0x07);
     CHECK_EQ(c->sr.esr_el2 >> 25 & 1, 1);
     CHECK_EQ(c->sr.far_el2, DATA);

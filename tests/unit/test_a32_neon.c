@@ -9,17 +9,11 @@
 #endif
 
 static struct a32_diff d;
-static struct n_diff nd;
 
 /* Run one A32 word then SVC at a fresh code slot. */
 static enum cpu_exit run1(uint32_t w)
 {
-    uint32_t pc = d.next_code;
-    d.next_code += 8;
-    memcpy(&d.h.mem[pc - HARNESS_BASE], &w, 4);
-    memcpy(&d.h.mem[pc + 4 - HARNESS_BASE], &(uint32_t){ A32_SVC }, 4);
-    cpu_a32_enter(d.h.cpu, pc, 0x10);
-    return cpu_run(d.h.cpu);
+    return a32_run_words(&d, (const uint32_t[]){ w, A32_SVC }, 2, 0x10);
 }
 
 /* The alignment the align fields ask for (the reference does not check
@@ -128,14 +122,14 @@ int main(int argc, char **argv)
     a32_diff_init(&d);
     if (argc > 2)   /* test_a32_neon N SEED: long runs (scripts/difftest-a32) */
         a32_rng = strtoull(argv[2], NULL, 0) * 0x9E3779B97F4A7C15ull | 1;
-    n_diff_init(&nd, &d);
+    n_diff_init(&d);
     directed();
     loop();
     uint64_t total = 0, mism = 0;
     for (int t = 0; t < 2; t++) {
         for (int cls = 0; cls < NC_COUNT; cls++) {
             struct n_stats st = { 0 };
-            n_run_class(&nd, (enum n_class)cls, t, cases, &st);
+            n_run_class(&d, (enum n_class)cls, t, cases, &st);
             printf("%s %-7s cases %6" PRIu64 " mismatches %4" PRIu64 " exceptions-both %5" PRIu64
                    " exc-ours-only %4" PRIu64 " exc-ref-only %4" PRIu64 "\n", t ? "T32" : "A32", n_class_names[cls],
                    st.cases, st.mismatches, st.exc_both, st.undef_ours, st.undef_ref);

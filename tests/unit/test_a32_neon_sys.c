@@ -2,31 +2,13 @@
  * CPACR_EL1.FPEN clear an Advanced SIMD instruction (data processing or a
  * structure load, A32 and T32, inside an IT block too) traps to EL1 as
  * EC 0x07 with CV = 1 and the instruction's condition; with FPEN set it runs
- * (same flat-RAM setup as test_a32_sys.c). */
+ * (harness: a32_el0_sys.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu.h"
 #include "test.h"
-
-#define RAM_BASE 0x40000000ull
-#define RAM_SIZE (2u << 20)
-#define CODE_EL1 RAM_BASE
-#define VEC_EL1 (RAM_BASE + 0x1000)
-#define CODE_A32 (RAM_BASE + 0x4000)
-#define CODE_T32 (RAM_BASE + 0x5000)
-#define DATA (RAM_BASE + 0x6000)
-#define TABLES (RAM_BASE + 0x100000)
-
-#include "flat_ram.h"
-
-static const uint32_t prog_el1[] = {
-    0xd518c014, /* msr vbar_el1, x20 */
-    0xd5184035, /* msr elr_el1, x21 */
-    0xd5184016, /* msr spsr_el1, x22 */
-    0xd69f03e0, /* eret */
-};
-static const uint32_t vec_sync[] = { 0xd4000002 /* hvc #0 */ };
+#include "a32_el0_sys.h"
 
 static const uint32_t a32_code[] = {
     0xf2242805, /* vadd.i32 d2, d4, d5 */
@@ -42,31 +24,11 @@ static const uint16_t t32_code[] = {
 
 static struct cpu *setup(uint32_t spsr, uint64_t entry, unsigned fpen)
 {
-    memset(ram, 0, RAM_SIZE);
-    memcpy(host(CODE_EL1), prog_el1, sizeof(prog_el1));
-    memcpy((uint8_t *)host(VEC_EL1) + 0x600, vec_sync, sizeof(vec_sync));
+    struct cpu *c = el0_setup("test-aarch32-el0", spsr, entry);
     memcpy(host(CODE_A32), a32_code, sizeof(a32_code));
     memcpy(host(CODE_T32), t32_code, sizeof(t32_code));
     *(uint32_t *)host(DATA) = 0xdeadbeef;
-    next_table = TABLES + 4096;
-    memset(host(TABLES), 0, 4096);
-    map4k(TABLES, CODE_EL1, CODE_EL1, 0);
-    map4k(TABLES, VEC_EL1, VEC_EL1, 0);
-    map4k(TABLES, CODE_A32, CODE_A32, 1ull << 6);
-    map4k(TABLES, CODE_T32, CODE_T32, 1ull << 6);
-    map4k(TABLES, DATA, DATA, 1ull << 6);
-    struct cpu_env env = { .ram_ptr = ram_ptr };
-    struct cpu *c = cpu_new(cpu_model_find_test("test-aarch32-el0"), &env, false);
-    cpu_power_on_reset(c, CODE_EL1);
-    c->sr.ttbr0_el1 = TABLES;
-    c->sr.tcr_el1 = 16 | 1ull << 8 | 1ull << 10 | 3ull << 12 | 1ull << 23 | 5ull << 32;
-    c->sr.mair_el1 = 0xff;
-    c->sr.sctlr_el1 |= 1;
     c->sr.cpacr_el1 = (uint64_t)fpen << 20;
-    cpu_tlb_flush(c);
-    c->x[20] = VEC_EL1;
-    c->x[21] = entry;
-    c->x[22] = spsr;
     c->x[0] = DATA;
     c->v[2].d[0] = 0x0000000100000002ull;
     c->v[2].d[1] = 0x0000001000000020ull;
@@ -83,6 +45,16 @@ static void expect_fp_trap(struct cpu *c, uint64_t elr, unsigned cond, bool il)
     CHECK_EQ(c->sr.elr_el1, elr);
 }
 
+/* FP enabled: both instructions run to the SVC; the lane load fills D0[0]. */
+static void expect_ran(struct cpu *c)
+{
+    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
+    CHECK_EQ(c->sr.esr_el1 >> 26, EC_SVC32);
+    CHECK_EQ(c->v[1].d[0], 0x0000001100000022ull);
+    CHECK_EQ(c->v[0].d[0] & 0xffffffffu, 0xdeadbeefu);
+    cpu_free(c);
+}
+
 int main(void)
 {
     ram = aligned_alloc(4096, RAM_SIZE);
@@ -90,24 +62,14 @@ int main(void)
     struct cpu *c = setup(0x10, CODE_A32, 0);
     expect_fp_trap(c, CODE_A32, 14, true);
     cpu_free(c);
-    /* A32, FPEN = 3: both run; the lane load fills D0[0]. */
-    c = setup(0x10, CODE_A32, 3);
-    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
-    CHECK_EQ(c->sr.esr_el1 >> 26, EC_SVC32);
-    CHECK_EQ(c->v[1].d[0], 0x0000001100000022ull);
-    CHECK_EQ(c->v[0].d[0] & 0xffffffffu, 0xdeadbeefu);
-    cpu_free(c);
+    /* A32, FPEN = 3: both run. */
+    expect_ran(setup(0x10, CODE_A32, 3));
     /* T32 in an IT block (Z clear: NE passes): the trap carries COND = NE;
      * FPEN = 1 traps EL0 as well. */
     c = setup(0x30, CODE_T32, 1);
     expect_fp_trap(c, CODE_T32 + 2, 1, true);
     cpu_free(c);
-    c = setup(0x30, CODE_T32, 3);
-    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
-    CHECK_EQ(c->sr.esr_el1 >> 26, EC_SVC32);
-    CHECK_EQ(c->v[1].d[0], 0x0000001100000022ull);
-    CHECK_EQ(c->v[0].d[0] & 0xffffffffu, 0xdeadbeefu);
-    cpu_free(c);
+    expect_ran(setup(0x30, CODE_T32, 3));
     free(ram);
     return test_report("test_a32_neon_sys");
 }

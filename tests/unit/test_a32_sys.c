@@ -14,45 +14,18 @@
 
 #include "cpu.h"
 #include "test.h"
+#include "a32_el0_sys.h"
 
-#define RAM_BASE 0x40000000ull
-#define RAM_SIZE (2u << 20)
-#define CODE_EL1 RAM_BASE
-#define VEC_EL1 (RAM_BASE + 0x1000)
-#define CODE_A32 (RAM_BASE + 0x4000)
-#define CODE_T32 (RAM_BASE + 0x5000)
-#define DATA (RAM_BASE + 0x6000)
-#define TABLES (RAM_BASE + 0x100000)
 #define UNMAPPED 0x50000000ull
 
 #define EC_CP15_32 0x03
 #define EC_CP15_64 0x04
-#define SCTLR_M 1ull
 #define SCTLR_CP15BEN (1ull << 5)
 
-#include "flat_ram.h"
-
-/* x20 = VBAR_EL1, x21 = ELR_EL1, x22 = SPSR_EL1 */
-static const uint32_t prog_el1[] = {
-    0xd518c014, /* msr vbar_el1, x20 */
-    0xd5184035, /* msr elr_el1, x21 */
-    0xd5184016, /* msr spsr_el1, x22 */
-    0xd69f03e0, /* eret */
-};
-/* Synchronous exception: exit, then ELR_EL1 += x25 and return. */
-static const uint32_t vec_sync[] = {
-    0xd4000002, /* hvc #0 */
-    0xd5384038, /* mrs x24, elr_el1 */
-    0x8b190318, /* add x24, x24, x25 */
-    0xd5184038, /* msr elr_el1, x24 */
-    0xd69f03e0, /* eret */
-};
+/* The IRQ vector: exit, then return. */
 static const uint32_t vec_irq[] = {
     0xd4000022, /* hvc #1 */
     0xd69f03e0, /* eret */
-};
-static const uint32_t vec_other[] = {
-    0xd40000a2, /* hvc #5 */
 };
 
 static const uint32_t a32_code[] = {
@@ -88,33 +61,10 @@ static const uint16_t t32_code[] = {
 
 static struct cpu *setup(const char *model, uint32_t spsr, uint64_t entry)
 {
-    memset(ram, 0, RAM_SIZE);
-    memcpy(host(CODE_EL1), prog_el1, sizeof(prog_el1));
-    for (unsigned i = 0; i < 16; i++)
-        memcpy((uint8_t *)host(VEC_EL1) + i * 0x80, vec_other, sizeof(vec_other));
-    memcpy((uint8_t *)host(VEC_EL1) + 0x600, vec_sync, sizeof(vec_sync));
+    struct cpu *c = el0_setup(model, spsr, entry);
     memcpy((uint8_t *)host(VEC_EL1) + 0x680, vec_irq, sizeof(vec_irq));
     memcpy(host(CODE_A32), a32_code, sizeof(a32_code));
     memcpy(host(CODE_T32), t32_code, sizeof(t32_code));
-    next_table = TABLES + 4096;
-    memset(host(TABLES), 0, 4096);
-    map4k(TABLES, CODE_EL1, CODE_EL1, 0);
-    map4k(TABLES, VEC_EL1, VEC_EL1, 0);
-    map4k(TABLES, CODE_A32, CODE_A32, 1ull << 6 /* EL0 too */);
-    map4k(TABLES, CODE_T32, CODE_T32, 1ull << 6 /* EL0 too */);
-    map4k(TABLES, DATA, DATA, 1ull << 6 /* EL0 too */);
-    struct cpu_env env = { .ram_ptr = ram_ptr };
-    struct cpu *c = cpu_new(model ? cpu_model_find_test(model) : NULL, &env, false);
-    cpu_power_on_reset(c, CODE_EL1);
-    c->sr.ttbr0_el1 = TABLES;
-    /* T0SZ 16, 4K granule, inner/outer WB, inner shareable, EPD1, IPS 48 bits */
-    c->sr.tcr_el1 = 16 | 1ull << 8 | 1ull << 10 | 3ull << 12 | 1ull << 23 | 5ull << 32;
-    c->sr.mair_el1 = 0xff;
-    c->sr.sctlr_el1 |= SCTLR_M;
-    cpu_tlb_flush(c);
-    c->x[20] = VEC_EL1;
-    c->x[21] = entry;
-    c->x[22] = spsr;
     c->tpidrro_el0 = 0xaaaabbbbccccdddd;
     c->tpidr_el0 = 0x1234567811111111;
     return c;
@@ -314,11 +264,7 @@ static struct cpu *setup_el2(uint64_t hcr, uint64_t hstr, uint64_t elr, uint32_t
         memcpy((uint8_t *)host(VEC_EL2) + i * 0x80, vec_el2, sizeof(vec_el2));
     c->el2_enabled = true;
     cpu_power_on_reset(c, CODE_EL2);
-    c->sr.ttbr0_el1 = TABLES;
-    c->sr.tcr_el1 = 16 | 1ull << 8 | 1ull << 10 | 3ull << 12 | 1ull << 23 | 5ull << 32;
-    c->sr.mair_el1 = 0xff;
-    c->sr.sctlr_el1 |= SCTLR_M;
-    cpu_tlb_flush(c);
+    el0_mmu_on(c);
     c->x[20] = VEC_EL1, c->x[21] = CODE_A32, c->x[22] = 0x10;
     c->x[26] = VEC_EL2, c->x[23] = hcr, c->x[27] = hstr, c->x[28] = elr, c->x[29] = spsr;
     return c;
@@ -430,17 +376,8 @@ static void test_stage2_isv(void)
         map4k(TABLES, CODE_S2, CODE_S2, 1ull << 6 /* EL0 too */);
         map4k(TABLES, DATA_S2, DATA_S2, 1ull << 6 /* EL0 too */);
         memcpy(host(CODE_S2), cases[i].hw, cases[i].n * 2);
-        uint64_t l2 = S2_ROOT + 0x1000, l3 = S2_ROOT + 0x2000;
-        memset(host(S2_ROOT), 0, 0x3000);
-        host(S2_ROOT)[RAM_BASE >> 30] = l2 | 3;
-        host(l2)[0] = l3 | 3;
-        for (unsigned p = 0; p < 512; p++) {
-            uint64_t ipa = RAM_BASE + ((uint64_t)p << 12);
-            if (ipa != DATA_S2)     /* page: AF, inner shareable, S2AP RW, normal WB */
-                host(l3)[p] = ipa | 1ull << 10 | 3ull << 8 | 3ull << 6 | 0xfull << 2 | 3;
-        }
-        c->sr.vtcr_el2 = 32 | 1u << 6 | 1u << 8 | 1u << 10 | 3u << 12 | 1u << 31;   /* 4K, IPA 32 bits, SL1 */
-        c->sr.vttbr_el2 = S2_ROOT;
+        s2_tables(S2_ROOT, DATA_S2, 0);
+        c->sr.vtcr_el2 = S2_VTCR, c->sr.vttbr_el2 = S2_ROOT;
         c->x[21] = CODE_S2, c->x[22] = spsr;
         c->x[5] = c->x[4] = DATA_S2, c->x[2] = 8;
         expect_el2(c, 0x400, EC_DABORT_LOWER, cases[i].il, cases[i].iss | 0x07, CODE_S2, spsr);

@@ -13,14 +13,7 @@ static void (*const unused_run_class)(struct a32_diff *, enum a32_class, uint64_
 
 static struct a32_diff d;
 
-static enum cpu_exit run_words(const uint32_t *w, unsigned n, uint32_t cpsr)
-{
-    uint32_t pc = d.next_code;
-    d.next_code += 4 * n;
-    memcpy(&d.h.mem[pc - HARNESS_BASE], w, 4 * n);
-    cpu_a32_enter(d.h.cpu, pc, cpsr);
-    return cpu_run(d.h.cpu);
-}
+#define run_words(w, n, cpsr) a32_run_words(&d, w, n, cpsr)
 
 static void directed(void)
 {

@@ -3,28 +3,13 @@
  * with EC 0x07, IL = 1 and CV = 1, COND the instruction's condition (A32
  * cond field, the IT block's in T32, 0b1110 for the unconditional forms and
  * outside IT blocks); a condition-failed one does not trap; with FPEN = 3 the
- * same code runs.  Harness as in test_a32_sys.c. */
+ * same code runs.  Harness: a32_el0_sys.h. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu.h"
 #include "test.h"
-
-#define RAM_BASE 0x40000000ull
-#define RAM_SIZE (2u << 20)
-#define CODE_EL1 RAM_BASE
-#define VEC_EL1 (RAM_BASE + 0x1000)
-#define CODE_A32 (RAM_BASE + 0x4000)
-#define CODE_T32 (RAM_BASE + 0x5000)
-#define TABLES (RAM_BASE + 0x100000)
-
-#include "flat_ram.h"
-
-/* x20 = VBAR_EL1, x21 = ELR_EL1, x22 = SPSR_EL1 */
-static const uint32_t prog_el1[] = { 0xd518c014, 0xd5184035, 0xd5184016, 0xd69f03e0 };
-/* Synchronous exception: exit (HVC), then ELR_EL1 += x25 and ERET. */
-static const uint32_t vec_sync[] = { 0xd4000002, 0xd5384038, 0x8b190318, 0xd5184038, 0xd69f03e0 };
-static const uint32_t vec_other[] = { 0xd40000a2 };
+#include "a32_el0_sys.h"
 
 static const uint32_t a32_code[] = {
     0x1e300a81, /* 0: vaddne.f32 s0, s1, s2 */
@@ -41,31 +26,10 @@ static const uint16_t t32_code[] = {
 
 static struct cpu *setup(uint32_t spsr, uint64_t entry)
 {
-    memset(ram, 0, RAM_SIZE);
-    memcpy(host(CODE_EL1), prog_el1, sizeof(prog_el1));
-    for (unsigned i = 0; i < 16; i++)
-        memcpy((uint8_t *)host(VEC_EL1) + i * 0x80, vec_other, sizeof(vec_other));
-    memcpy((uint8_t *)host(VEC_EL1) + 0x600, vec_sync, sizeof(vec_sync));
+    struct cpu *c = el0_setup("test-aarch32-el0", spsr, entry);
     memcpy(host(CODE_A32), a32_code, sizeof(a32_code));
     memcpy(host(CODE_T32), t32_code, sizeof(t32_code));
-    next_table = TABLES + 4096;
-    memset(host(TABLES), 0, 4096);
-    map4k(TABLES, CODE_EL1, CODE_EL1, 0);
-    map4k(TABLES, VEC_EL1, VEC_EL1, 0);
-    map4k(TABLES, CODE_A32, CODE_A32, 1ull << 6);
-    map4k(TABLES, CODE_T32, CODE_T32, 1ull << 6);
-    struct cpu_env env = { .ram_ptr = ram_ptr };
-    struct cpu *c = cpu_new(cpu_model_find_test("test-aarch32-el0"), &env, false);
-    cpu_power_on_reset(c, CODE_EL1);
-    c->sr.ttbr0_el1 = TABLES;
-    c->sr.tcr_el1 = 16 | 1ull << 8 | 1ull << 10 | 3ull << 12 | 1ull << 23 | 5ull << 32;
-    c->sr.mair_el1 = 0xff;
-    c->sr.sctlr_el1 |= 1;
     c->sr.cpacr_el1 = 0;    /* FPEN = 0: FP traps at EL0 and EL1 */
-    cpu_tlb_flush(c);
-    c->x[20] = VEC_EL1;
-    c->x[21] = entry;
-    c->x[22] = spsr;
     c->x[25] = 0;
     c->v[0].s[1] = 0x3f800000u;     /* s1 = 1.0 */
     c->v[0].s[2] = 0x40000000u;     /* s2 = 2.0 */

@@ -335,19 +335,6 @@ static void test_vncr_el2_regime(void)
 #define PAGE_P1 (RAM_BASE + 0x50000)
 #define PAGE_P2 (RAM_BASE + 0x60000)
 
-static void stage2_tables(uint64_t root, uint64_t g_to)
-{
-    uint64_t l2 = root + 0x1000, l3 = root + 0x2000;
-    memset(host(root), 0, 0x3000);
-    host(root)[RAM_BASE >> 30] = l2 | 3;
-    host(l2)[0] = l3 | 3;
-    for (unsigned i = 0; i < 512; i++) {
-        uint64_t ipa = RAM_BASE + ((uint64_t)i << 12);
-        /* page: AF, inner shareable, S2AP read/write, normal write-back */
-        host(l3)[i] = (ipa == PAGE_G ? g_to : ipa) | 1ull << 10 | 3ull << 8 | 3ull << 6 | 0xfull << 2 | 3;
-    }
-}
-
 static void test_world_switch_tlb(void)
 {
     static const uint32_t el1[] = {
@@ -370,13 +357,13 @@ static void test_world_switch_tlb(void)
     *host(PAGE_G) = 0x6666;
     *host(PAGE_P1) = 0x1111;
     *host(PAGE_P2) = 0x2222;
-    stage2_tables(S2_A, PAGE_P1);
-    stage2_tables(S2_B, PAGE_P2);
+    s2_tables(S2_A, PAGE_G, PAGE_P1);
+    s2_tables(S2_B, PAGE_G, PAGE_P2);
     struct cpu_env env = { .ram_ptr = ram_ptr };
     struct cpu *c = cpu_new(NULL, &env, false);
     c->el2_enabled = true;
     cpu_power_on_reset(c, CODE_EL2);
-    c->sr.vtcr_el2 = 32 | 1u << 6 | 1u << 8 | 1u << 10 | 3u << 12 | 1u << 31;  /* 4K, IPA 32 bits, start level 1 */
+    c->sr.vtcr_el2 = S2_VTCR;
     c->sr.vttbr_el2 = vttbr_a;
     c->x[21] = VNCR_PA, c->x[22] = CODE_EL1, c->x[23] = VEC_EL2, c->x[10] = PAGE_G;
 
