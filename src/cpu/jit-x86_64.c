@@ -106,6 +106,7 @@ struct as {
     unsigned ncached;
     uint8_t cslot[NCACHE];
     uint8_t *loop_entry;    /* the body after the cache loads (a branch to the block itself) */
+    unsigned *uses;         /* a counting pass: guest register reads and writes per slot */
 };
 
 static bool rax_holds(const struct as *a, unsigned slot) { return a->valid_at == a->p && a->rax_slot == slot; }
@@ -177,10 +178,17 @@ static void mov_from_rax(struct as *a, bool w, unsigned reg)
     b1(a, (uint8_t)(0xc0 | reg));
 }
 
+static void count_use(struct as *a, unsigned slot)
+{
+    if (a->uses && slot < NUM_XSLOTS)
+        a->uses[slot]++;
+}
+
 /* reg64 = x[slot] */
 static void ld_x(struct as *a, unsigned reg, unsigned slot)
 {
     uint8_t *start = a->p;
+    count_use(a, slot);
     if (rax_holds(a, slot)) {
         if (reg != RAX) {
             mov_from_rax(a, true, reg);
@@ -202,6 +210,7 @@ static void ld_x(struct as *a, unsigned reg, unsigned slot)
 static void ld_w(struct as *a, unsigned reg, unsigned slot)
 {
     uint8_t *start = a->p;
+    count_use(a, slot);
     if (rax_holds(a, slot) && reg < 8) {
         mov_from_rax(a, false, reg);    /* for rax itself this truncates: no longer x[slot] */
         if (reg != RAX)
@@ -216,9 +225,12 @@ static void ld_w(struct as *a, unsigned reg, unsigned slot)
     if (reg != RAX)
         keep(a, start);
 }
-/* x[slot] = reg64 (and its cache register) */
+/* x[slot] = reg64 (and its cache register); writes to XZR are dropped. */
 static void st_x(struct as *a, unsigned reg, unsigned slot)
 {
+    if (slot == REG_SINK)
+        return;
+    count_use(a, slot);
     uint8_t *start = a->p;
     bool held = a->valid_at == a->p;
     int h = cached(a, slot);
@@ -693,38 +705,32 @@ static bool gen_mem(struct as *a, enum jit_kind k, const struct uop *u, int32_t 
     }
     if (m == JA_PRE || m == JA_POST)
         rr(a, true, X_MOV, RSI, RAX);               /* rsi = va for the writeback */
-    /* rcx = &c->tlb[(va >> 12) & (TLB_SIZE - 1)] */
+    /* rcx = &c->tlb[(va >> 12) & (TLB_SIZE - 1)]: the index already scaled
+     * by the 32-byte entry size. */
     rbx_mem(a, true, (const uint8_t[]){ 0x8b }, 1, RCX, (int32_t)offsetof(struct cpu, tlb));
     static const uint8_t idx[] = {
         0x48, 0x89, 0xc2,                       /* mov rdx, rax */
-        0x48, 0xc1, 0xea, TLB_PAGE_BITS,        /* shr rdx, 12 */
-        0x81, 0xe2,                             /* and edx, TLB_SIZE - 1 */
+        0x48, 0xc1, 0xea, TLB_PAGE_BITS - 5,    /* shr rdx, 12 - 5 */
+        0x81, 0xe2,                             /* and edx, (TLB_SIZE - 1) << 5 */
     };
     bytes(a, idx, sizeof(idx));
-    b4(a, TLB_SIZE - 1);
-    static const uint8_t idx2[] = {
-        0x48, 0xc1, 0xe2, 0x05,                 /* shl rdx, 5 */
-        0x48, 0x01, 0xd1,                       /* add rcx, rdx */
-        0x48, 0x89, 0xc2,                       /* mov rdx, rax */
-        0x48, 0x81, 0xe2,                       /* and rdx, imm32 (sign-extended page mask) */
-    };
-    bytes(a, idx2, sizeof(idx2));
+    b4(a, (TLB_SIZE - 1) << 5);
+    bytes(a, (const uint8_t[]){ 0x48, 0x01, 0xd1 }, 3);    /* add rcx, rdx */
+    /* rdx = the page of the access's last byte: an access that crosses into
+     * the next page cannot match the tag of va's entry (that entry only ever
+     * holds pages with va's index), so one compare covers the hit and the
+     * page crossing. */
+    if (size > 1) {
+        bytes(a, (const uint8_t[]){ 0x48, 0x8d, 0x50, (uint8_t)(size - 1) }, 4);   /* lea rdx, [rax + size-1] */
+    } else {
+        bytes(a, (const uint8_t[]){ 0x48, 0x89, 0xc2 }, 3);                        /* mov rdx, rax */
+    }
+    bytes(a, (const uint8_t[]){ 0x48, 0x81, 0xe2 }, 3);    /* and rdx, imm32 (sign-extended page mask) */
     b4(a, (uint32_t)TLB_PAGE_MASK);
     /* cmp rdx, [rcx + tag] */
     b1(a, 0x48); b1(a, 0x3b); b1(a, 0x51);
     b1(a, (uint8_t)(store ? offsetof(struct tlb_entry, tag_w) : offsetof(struct tlb_entry, tag_r)));
     b1(a, 0x0f); b1(a, 0x85); miss_at[nmiss++] = a->p; b4(a, 0);      /* jne miss */
-    if (size > 1) {
-        static const uint8_t in_page[] = {
-            0x89, 0xc2,                         /* mov edx, eax */
-            0x81, 0xe2,                         /* and edx, page offset mask */
-        };
-        bytes(a, in_page, sizeof(in_page));
-        b4(a, (uint32_t)(TLB_PAGE_SIZE - 1));
-        b1(a, 0x81); b1(a, 0xfa);               /* cmp edx, imm32 */
-        b4(a, (uint32_t)(TLB_PAGE_SIZE - size));
-        b1(a, 0x0f); b1(a, 0x87); miss_at[nmiss++] = a->p; b4(a, 0);  /* ja miss */
-    }
     /* rax += addend: host address */
     b1(a, 0x48); b1(a, 0x03); b1(a, 0x41); b1(a, (uint8_t)offsetof(struct tlb_entry, addend));
     switch (op) {
@@ -916,21 +922,11 @@ void jit_reset(struct jit *j)
         j->used = 0;
 }
 
-/* The register cache's slots: the guest registers the block's inline uops
- * name most often (at least twice; operand fields of calls do not count, and
- * over-counting an unused field only costs a load). */
-static void choose_cached(struct as *a, const struct block *b)
+/* The register cache's slots: the guest registers the block's inline code
+ * reads and writes most often (at least twice), counted by a first pass
+ * over the block. */
+static void choose_cached(struct as *a, unsigned *uses)
 {
-    unsigned uses[NUM_XSLOTS] = { 0 };
-    for (unsigned i = 0; i + 1 < b->nuops; i++) {
-        const struct uop *u = &b->uops[i];
-        if (kind_of(u->fn) == JK_NONE)
-            continue;
-        const uint8_t f[4] = { u->a, u->b, u->c, u->d };
-        for (unsigned k = 0; k < 4; k++)
-            if (f[k] < NUM_XSLOTS && f[k] != REG_SINK)
-                uses[f[k]]++;
-    }
     a->ncached = 0;
     while (a->ncached < NCACHE) {
         unsigned best = 0;
@@ -950,6 +946,35 @@ static void choose_cached(struct as *a, const struct block *b)
 #define UOP_BYTES 192
 #define END_BYTES 256
 #define FRAME_BYTES 96
+
+/* The uops of b: inline code where known, handler calls otherwise. */
+static void emit_body(struct as *a, const struct block *b, struct fixups *fx)
+{
+    for (unsigned i = 0; i < b->nuops; i++) {
+        const struct uop *u = &b->uops[i];
+        int32_t disp = (int32_t)(i * sizeof(struct uop));
+        struct as mark = *a;
+        enum jit_kind k = kind_of(u->fn);
+        /* An inline uop never ends the block's straight line; the last uop of
+         * a block is a branch or goto (a call), so falling off cannot happen. */
+        if (k != JK_NONE && i + 1 < b->nuops) {
+            if (gen_alu(a, k, u) || gen_csel(a, k, u) || gen_mem(a, k, u, disp))
+                continue;
+            *a = mark;
+        }
+        if (k != JK_NONE && i + 1 == b->nuops && gen_branch(a, fx, k, b, u))
+            break;
+        bytes(a, (const uint8_t[]){ 0x48, 0x89, 0xdf }, 3);  /* mov rdi, rbx */
+        lea_r12(a, RSI, disp);
+        call_abs(a, (const void *)u->fn);
+        if (i + 1 == b->nuops)
+            break;              /* the last uop always leaves */
+        reload_cached(a);       /* the handler may have written them */
+        lea_r12(a, RCX, disp + (int32_t)sizeof(struct uop));
+        bytes(a, (const uint8_t[]){ 0x48, 0x39, 0xc8 }, 3);  /* cmp rax, rcx */
+        jmp_leave(a, fx, true);                            /* jne leave */
+    }
+}
 
 const void *jit_block(struct jit *j, const struct block *b)
 {
@@ -974,35 +999,18 @@ const void *jit_block(struct jit *j, const struct block *b)
     b8(a, (uint64_t)(uintptr_t)b->uops);
     _Static_assert(sizeof(prologue) + 8 == JIT_BODY_OFFSET, "body offset");
     /* Chained entry point (JIT_BODY_OFFSET): r12 = uops[0], frame set up. */
-    choose_cached(a, b);
+    /* A counting pass over the body (its code is overwritten) picks the
+     * registers to cache. */
+    unsigned uses[NUM_XSLOTS] = { 0 };
+    struct as counting = { .p = a->p, .loop_entry = a->p, .uses = uses };
+    struct fixups scratch = { .n = 0 };
+    emit_body(&counting, b, &scratch);
+    choose_cached(a, uses);
     reload_cached(a);
     a->loop_entry = a->p;
 
     struct fixups fx = { .n = 0 };
-    for (unsigned i = 0; i < b->nuops; i++) {
-        const struct uop *u = &b->uops[i];
-        int32_t disp = (int32_t)(i * sizeof(struct uop));
-        struct as mark = *a;
-        enum jit_kind k = kind_of(u->fn);
-        /* An inline uop never ends the block's straight line; the last uop of
-         * a block is a branch or goto (a call), so falling off cannot happen. */
-        if (k != JK_NONE && i + 1 < b->nuops) {
-            if (gen_alu(a, k, u) || gen_csel(a, k, u) || gen_mem(a, k, u, disp))
-                continue;
-            *a = mark;
-        }
-        if (k != JK_NONE && i + 1 == b->nuops && gen_branch(a, &fx, k, b, u))
-            break;
-        bytes(a, (const uint8_t[]){ 0x48, 0x89, 0xdf }, 3);  /* mov rdi, rbx */
-        lea_r12(a, RSI, disp);
-        call_abs(a, (const void *)u->fn);
-        if (i + 1 == b->nuops)
-            break;              /* the last uop always leaves */
-        reload_cached(a);       /* the handler may have written them */
-        lea_r12(a, RCX, disp + (int32_t)sizeof(struct uop));
-        bytes(a, (const uint8_t[]){ 0x48, 0x39, 0xc8 }, 3);  /* cmp rax, rcx */
-        jmp_leave(a, &fx, true);                            /* jne leave */
-    }
+    emit_body(a, b, &fx);
     uint8_t *leave = a->p;
     /* rax = next uop.  Chain into the code of c->blk if rax starts it. */
     b1(a, 0x48); b1(a, 0x85); b1(a, 0xc0);                 /* test rax, rax */
