@@ -103,7 +103,7 @@ static const struct cpu_model test_models[] = {
     MODEL("test-aarch64-only",
           "Tests only: the default model without AArch32 (EL0 and EL1 AArch64 only): returns to AArch32 are "
           "illegal.",
-          ISAR1_BASE, PFR0_BASE, MMFR2_BASE, 0xf00ull, .hwcap = 0),
+          ISAR1_BASE, PFR0_BASE, MMFR2_BASE, 0xf00ull, .id_pfr0 = 0 /* no AArch32 ID registers */),
     MODEL("test-aarch32-el0", "Tests only: AArch32 at EL0, AArch64 at EL1.", ISAR1_BASE,
           (PFR0_BASE & ~0xfull) | 2ull, MMFR2_BASE, 0xf01ull, A32_IDS),
     MODEL("test-aarch32-el1", "Tests only: the default model's AArch32 EL0 and EL1 under another MIDR.",
