@@ -355,11 +355,7 @@ static bool psci_call(struct board_vcpu *v)
     default:
         break;
     }
-    /* An AArch32 caller gets r0 (SMCCC's 32-bit results); AArch32 registers
-     * hold zero-extended values. */
-    uint64_t pstate = 0;
-    hv_vcpu_get_reg(v->hv, HV_REG_PSTATE, &pstate);
-    hv_vcpu_set_reg(v->hv, HV_REG_X0, (pstate & 0x10) ? (uint32_t)ret : (uint64_t)ret);
+    hv_vcpu_set_reg(v->hv, HV_REG_X0, (uint64_t)ret);   /* the backend narrows it for an AArch32 caller */
     return keep_running;
 }
 

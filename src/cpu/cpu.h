@@ -462,6 +462,8 @@ void cpu_code_invalidate_range(struct cpu *c, uint64_t addr, uint64_t len);
  * enters it by ERET (sys_eret) on models with AArch32 at EL0/EL1. */
 void cpu_a32_enter(struct cpu *c, uint32_t pc, uint32_t cpsr);
 uint32_t cpu_a32_cpsr(const struct cpu *c);
+/* The whole CPSR as GetPSRFromPSTATE gives it: with A/I/F, SSBS, PAN, IL. */
+uint32_t a32_cpsr_full(const struct cpu *c);
 /* System mode without EL2: reset EL1 into AArch32 (a 32-bit kernel's
  * boot): SVC mode, MMU and caches off, A/I/F masked, A32 at pc (T32 if bit
  * 0 is set), r0-r2 as given, the other registers zero; sets

@@ -922,12 +922,6 @@ const struct uop *op_goto_nochain(struct cpu *c, const struct uop *u)
 enum cpu_exit cpu_run(struct cpu *c)
 {
     c->exit_reason = CPU_EXIT_NONE;
-    if (c->a32.ctx) {
-        /* AArch32 uops expect zero-extended registers; the VMM may have
-         * written 64-bit values (a PSCI result of -1 in R0). */
-        for (unsigned r = 0; r < 31; r++)
-            c->x[r] = (uint32_t)c->x[r];
-    }
     if (setjmp(c->jmp)) {
         if (c->exit_reason != CPU_EXIT_NONE)
             return c->exit_reason;

@@ -72,7 +72,6 @@ void a32_take_sync(struct cpu *c, struct exc_info *exc, uint64_t pc);
 void a32_take_interrupt(struct cpu *c, bool fiq);
 int a32_mode_el(unsigned m);
 uint64_t *a32_spsr_ptr(struct cpu *c, unsigned m);
-uint32_t a32_cpsr_full(const struct cpu *c);
 
 /* AArch32 (context ctx): ISS[24:14] of a stage-2 data abort on insn, the
  * instruction syndrome when ESR_ELx.ISV may be 1, else 0 (a32-sys.c). */

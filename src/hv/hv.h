@@ -119,16 +119,18 @@ hv_return_t hv_vcpu_run(hv_vcpu_t *v);
 /* Make the given vCPUs return HV_EXIT_CANCELED soon (any thread). */
 void hv_vcpus_exit(hv_vcpu_t *const *vcpus, unsigned count);
 
-/* Put a vCPU in its reset state at pc: EL2h when EL2 is enabled, else EL1h;
- * MMU off, interrupts masked, x0 = arg0. */
+/* Put a vCPU in its reset state at pc: EL2h when EL2 is enabled, else EL1h
+ * (AArch32 Supervisor mode with el1_aarch32); MMU off, interrupts masked,
+ * x0 (r0) = arg0. */
 hv_return_t hv_vcpu_reset(hv_vcpu_t *v, uint64_t pc, uint64_t arg0);
 
 enum hv_reg {
     HV_REG_X0 = 0,          /* ... HV_REG_X0 + 30 = X30 */
     HV_REG_SP = 31,         /* SP of the current EL */
     HV_REG_PC = 32,
-    HV_REG_PSTATE = 33,     /* SPSR layout, NZCV included */
+    HV_REG_PSTATE = 33,     /* SPSR layout, NZCV included (AArch32: the CPSR, M[4] = 1) */
 };
+/* A vCPU in AArch32 has 32-bit registers: a write keeps the low 32 bits. */
 hv_return_t hv_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *value);
 hv_return_t hv_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value);
 /* System registers by encoding (op0, op1, CRn, CRm, op2 packed as in MRS). */

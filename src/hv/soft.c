@@ -639,7 +639,7 @@ static hv_return_t soft_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *va
     else if (reg == HV_REG_PC)
         *value = c->pc;
     else if (reg == HV_REG_PSTATE)  /* AArch32: the CPSR (M[4] = 1) */
-        *value = c->a32.ctx ? cpu_a32_cpsr(c) | (c->pstate & (PSTATE_A | PSTATE_I | PSTATE_F)) : c->pstate | c->nzcv;
+        *value = c->a32.ctx ? a32_cpsr_full(c) : c->pstate | c->nzcv;
     else
         return HV_BAD_ARGUMENT;
     return HV_SUCCESS;
@@ -648,6 +648,10 @@ static hv_return_t soft_vcpu_get_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t *va
 static hv_return_t soft_vcpu_set_reg(hv_vcpu_t *v, enum hv_reg reg, uint64_t value)
 {
     struct cpu *c = v->cpu;
+    /* AArch32 registers are 32 bits wide, and the CPU keeps them zero-
+     * extended (a PSCI result of -1 is 0xffffffff in r0). */
+    if (c->a32.ctx)
+        value = (uint32_t)value;
     if (reg <= 30)
         c->x[reg] = value;
     else if (reg == HV_REG_SP)
