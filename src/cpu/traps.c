@@ -82,16 +82,10 @@ static const struct uop *op_el2_trap(struct cpu *c, const struct uop *u)
     return u + 1;
 }
 
-void traps_emit(struct xlat *x, unsigned groups, bool read)
+/* The controls that trap the access groups: HCR_EL2 bits (returned) and
+ * the other registers' controls (*other, X_*). */
+static uint64_t group_controls(unsigned groups, bool read, unsigned *other)
 {
-    uint32_t ctx = x->ctx;
-    unsigned el = ctx_el(ctx);
-    if (!groups || (ctx & CTX_USER) || !(ctx & CTX_EL2) || el >= 2)
-        return;
-    if ((ctx & CTX_E2H) && (ctx & CTX_TGE))
-        return;                                 /* EL2&0 host regime: EL2's own */
-    if (el == 0)
-        groups &= EL0_GROUPS;
     uint64_t hcr = 0;
     unsigned e = 0;
     if (groups & T_TID1) hcr |= HCR_TID1;
@@ -110,6 +104,22 @@ void traps_emit(struct xlat *x, unsigned groups, bool read)
     if (groups & T_TDOSA) e |= X_TDOSA;
     if (groups & T_TDRA) e |= X_TDRA;
     if (groups & T_TCPAC) e |= X_TCPAC;
+    *other = e;
+    return hcr;
+}
+
+void traps_emit(struct xlat *x, unsigned groups, bool read)
+{
+    uint32_t ctx = x->ctx;
+    unsigned el = ctx_el(ctx);
+    if (!groups || (ctx & CTX_USER) || !(ctx & CTX_EL2) || el >= 2)
+        return;
+    if ((ctx & CTX_E2H) && (ctx & CTX_TGE))
+        return;                                 /* EL2&0 host regime: EL2's own */
+    if (el == 0)
+        groups &= EL0_GROUPS;
+    unsigned e;
+    uint64_t hcr = group_controls(groups, read, &e);
     unsigned f = (groups & T_EL1PCTEN ? 1u : 0u) | (groups & T_EL1PTEN ? 2u : 0u);
     if (!hcr && !e && !f)
         return;
@@ -130,21 +140,8 @@ bool traps_el2_check(const struct cpu *c, unsigned groups, bool read)
         return false;
     if (c->el == 0)
         groups &= EL0_GROUPS;
-    uint64_t bits = 0;
-    unsigned e = 0;
-    if (groups & T_TID1) bits |= HCR_TID1;
-    if (groups & T_TID2) bits |= HCR_TID2;
-    if (groups & T_TID3) bits |= HCR_TID3;
-    if (groups & T_TACR) bits |= HCR_TACR;
-    if (groups & T_TVM) bits |= read ? HCR_TRVM : HCR_TVM;
-    if (groups & T_TSW) bits |= HCR_TSW;
-    if (groups & T_TPCP) bits |= HCR_TPCP;
-    if (groups & T_TPU) bits |= HCR_TPU;
-    if (groups & T_TTLB) bits |= HCR_TTLB;
-    if (groups & T_TDA) e |= X_TDA;
-    if (groups & T_TDOSA) e |= X_TDOSA;
-    if (groups & T_TDRA) e |= X_TDRA;
-    if (groups & T_TCPAC) e |= X_TCPAC;
+    unsigned e;
+    uint64_t bits = group_controls(groups, read, &e);
     return (hcr & bits) || (e && other_traps(c, e, hcr));
 }
 
