@@ -467,7 +467,7 @@ static inline uint64_t effective_va(struct cpu *c, uint64_t va)
     return sys_effective_va(c, va);
 }
 
-static noreturn void raise_abort(struct cpu *c, const struct uop *u, struct exc_info *exc, uint64_t va, enum access_kind acc)
+noreturn void cpu_raise_abort(struct cpu *c, const struct uop *u, struct exc_info *exc, uint64_t va, enum access_kind acc)
 {
     if (c->probe)
         longjmp(c->jmp, 1);
@@ -479,12 +479,6 @@ static noreturn void raise_abort(struct cpu *c, const struct uop *u, struct exc_
     if (!c->user_mode)
         sys_finish_abort(c, &c->exc, pc);
     cpu_raise(c, pc, c->exc.ec, c->exc.iss, va);
-}
-
-noreturn void cpu_raise_abort(struct cpu *c, const struct uop *u, struct exc_info *exc, uint64_t va,
-                              enum access_kind acc)
-{
-    raise_abort(c, u, exc, va, acc);
 }
 
 static inline uint64_t tag_for(const struct tlb_entry *e, enum access_kind acc)
@@ -502,12 +496,12 @@ static struct tlb_entry *tlb_fill(struct cpu *c, const struct uop *u, uint64_t v
     struct exc_info exc = { 0 };
     bool ok = c->env.tlb_fill ? c->env.tlb_fill(c, page, acc, &ne, &exc) : mmu_fill(c, va, acc, &ne, &exc);
     if (!ok)
-        raise_abort(c, u, &exc, va, acc);
+        cpu_raise_abort(c, u, &exc, va, acc);
     if (tag_for(&ne, acc) == TLB_INVALID) {
         /* The environment mapped the page but not for this access. */
         exc.ec = acc == ACC_EXEC ? EC_IABORT_LOWER : EC_DABORT_LOWER;
         exc.perm = true;
-        raise_abort(c, u, &exc, va, acc);
+        cpu_raise_abort(c, u, &exc, va, acc);
     }
     if (ne.tag_w != TLB_INVALID && !(ne.tag_w & TLB_MMIO) && is_code_page(c->bc, entry_host_page(&ne, ne.tag_w)))
         ne.tag_w |= TLB_SLOW;
@@ -555,7 +549,7 @@ static uint64_t mmio_access(struct cpu *c, const struct uop *u, uint64_t pa, uns
             if (d->abort) {
                 c->mmio_ndone = c->mmio_nused = 0;
                 struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = FSC_SYNC_EXTERNAL };
-                raise_abort(c, u, &exc, c->mmio_va, write ? ACC_WRITE : ACC_READ);
+                cpu_raise_abort(c, u, &exc, c->mmio_va, write ? ACC_WRITE : ACC_READ);
             }
             return d->data;
         }
@@ -564,7 +558,7 @@ static uint64_t mmio_access(struct cpu *c, const struct uop *u, uint64_t pa, uns
     }
     if (c->mmio_ndone >= MMIO_REPLAY_MAX) {
         struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = 0x10 };
-        raise_abort(c, u, &exc, pa, write ? ACC_WRITE : ACC_READ);
+        cpu_raise_abort(c, u, &exc, pa, write ? ACC_WRITE : ACC_READ);
     }
     c->mmio.pa = pa;
     c->mmio.size = (uint8_t)size;
@@ -648,7 +642,7 @@ void *mem_ptr_slow(struct cpu *c, const struct uop *u, uint64_t va, unsigned siz
     if (((effective_va(c, va) & ~TLB_PAGE_MASK) + size) > TLB_PAGE_SIZE) {
         /* Callers align first; a crossing access here is an alignment fault. */
         struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = 0x21 };
-        raise_abort(c, u, &exc, va, acc);
+        cpu_raise_abort(c, u, &exc, va, acc);
     }
     uint64_t pa = 0;
     if (acc == ACC_WRITE)
@@ -657,7 +651,7 @@ void *mem_ptr_slow(struct cpu *c, const struct uop *u, uint64_t va, unsigned siz
     if (!p) {
         /* Atomics and cache-line operations on devices: external abort. */
         struct exc_info exc = { .ec = EC_DABORT_LOWER, .iss = 0x10 };
-        raise_abort(c, u, &exc, va, acc);
+        cpu_raise_abort(c, u, &exc, va, acc);
     }
     return p;
 }
@@ -770,7 +764,7 @@ const uint8_t *xlat_fetch_page(struct xlat *x, uint64_t va)
     uint8_t *host = fetch_page(c, va, &exc);
     if (!host) {
         c->pc = x->pc;
-        raise_abort(c, NULL, &exc, va, ACC_EXEC);
+        cpu_raise_abort(c, NULL, &exc, va, ACC_EXEC);
     }
     add_code_page(c, (uintptr_t)host, NULL);
     return host;
@@ -783,7 +777,7 @@ static struct block *translate(struct cpu *c, uint64_t pc, uint32_t ctx, unsigne
     uint8_t *host = fetch_page(c, pc, &exc);
     if (!host) {
         c->pc = pc;
-        raise_abort(c, NULL, &exc, pc, ACC_EXEC);
+        cpu_raise_abort(c, NULL, &exc, pc, ACC_EXEC);
     }
     struct xlat x = { .cpu = c, .block_pc = pc, .ctx = ctx, .uops = bc->scratch,
                       .cap = sizeof(bc->scratch) / sizeof(bc->scratch[0]) };
