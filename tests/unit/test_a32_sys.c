@@ -70,18 +70,27 @@ static struct cpu *setup(const char *model, uint32_t spsr, uint64_t entry)
     return c;
 }
 
-/* Run until the EL1 synchronous vector's exit; check where it came from. */
-static void expect_sync(struct cpu *c, uint32_t ec, bool il, uint32_t iss, uint64_t elr, uint32_t spsr)
+/* Run until the exit at the vector entry vec of EL el (each vector's code
+ * is an HVC); check the exception that got there. */
+static void expect_exc(struct cpu *c, unsigned el, uint64_t vec, uint32_t ec, bool il, uint32_t iss, uint64_t elr,
+                       uint32_t spsr)
 {
     CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
-    CHECK_EQ(c->pc, VEC_EL1 + 0x604);       /* lower EL using AArch32, synchronous */
-    CHECK_EQ(c->el, 1);
+    CHECK_EQ(c->pc, vec + 4);
+    CHECK_EQ(c->el, el);
     CHECK_EQ(c->a32.ctx, 0);
-    CHECK_EQ(c->sr.esr_el1 >> 26, ec);
-    CHECK_EQ(c->sr.esr_el1 >> 25 & 1, il);
-    CHECK_EQ(c->sr.esr_el1 & 0x1ffffff, iss);
-    CHECK_EQ(c->sr.elr_el1, elr);
-    CHECK_EQ(c->sr.spsr_el1, spsr);
+    uint64_t esr = el == 2 ? c->sr.esr_el2 : c->sr.esr_el1;
+    CHECK_EQ(esr >> 26, ec);
+    CHECK_EQ(esr >> 25 & 1, il);
+    CHECK_EQ(esr & 0x1ffffff, iss);
+    CHECK_EQ(el == 2 ? c->sr.elr_el2 : c->sr.elr_el1, elr);
+    CHECK_EQ(el == 2 ? c->sr.spsr_el2 : c->sr.spsr_el1, spsr);
+}
+
+/* EL1's "lower EL using AArch32, synchronous" vector. */
+static void expect_sync(struct cpu *c, uint32_t ec, bool il, uint32_t iss, uint64_t elr, uint32_t spsr)
+{
+    expect_exc(c, 1, VEC_EL1 + 0x600, ec, il, iss, elr, spsr);
 }
 
 static void test_a32(void)
@@ -273,15 +282,7 @@ static struct cpu *setup_el2(uint64_t hcr, uint64_t hstr, uint64_t elr, uint32_t
 static void expect_el2(struct cpu *c, unsigned offset, uint32_t ec, bool il, uint32_t iss, uint64_t elr,
                        uint32_t spsr)
 {
-    CHECK_EQ(cpu_run(c), CPU_EXIT_HVC);
-    CHECK_EQ(c->pc, VEC_EL2 + offset + 4);
-    CHECK_EQ(c->el, 2);
-    CHECK_EQ(c->a32.ctx, 0);
-    CHECK_EQ(c->sr.esr_el2 >> 26, ec);
-    CHECK_EQ(c->sr.esr_el2 >> 25 & 1, il);
-    CHECK_EQ(c->sr.esr_el2 & 0x1ffffff, iss);
-    CHECK_EQ(c->sr.elr_el2, elr);
-    CHECK_EQ(c->sr.spsr_el2, spsr);
+    expect_exc(c, 2, VEC_EL2 + offset, ec, il, iss, elr, spsr);
 }
 
 /* HCR_EL2.TGE routes AArch32 EL0's exceptions to EL2.  The vector is
